@@ -1,0 +1,64 @@
+"""One exception hierarchy for every user-facing failure.
+
+Messages that point at a source carry ``path:line`` so editors and CI logs can
+jump straight to the problem.  The CLI catches :class:`ToolkitError` and prints
+it without a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ToolkitError(Exception):
+    """Base class of every error the toolkit reports to a user."""
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One finding of a check: an error or a warning at ``path:line``."""
+
+    path: str
+    line: int
+    message: str
+    severity: str = "error"  # "error" | "warning" | "info"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        prefix = "" if self.severity == "error" else f"{self.severity}: "
+        return f"{where}: {prefix}{self.message}"
+
+
+class SourceError(ToolkitError):
+    """A problem in a course source file, with its location."""
+
+    def __init__(self, path: str | Path, line: int, message: str) -> None:
+        self.diagnostic = Diagnostic(display_path(path), line, message)
+        super().__init__(str(self.diagnostic))
+
+
+class CheckFailed(ToolkitError):
+    """One or more source checks failed; carries every diagnostic found."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = sorted(diagnostics, key=lambda d: (d.path, d.line, d.message))
+        errors = [d for d in self.diagnostics if d.severity == "error"]
+        super().__init__(f"{len(errors)} error(s)")
+
+
+class PackageError(ToolkitError):
+    """A package could not be built or failed validation."""
+
+
+class ConfigError(ToolkitError):
+    """Bad command-line or configuration input."""
+
+
+def display_path(path: str | Path) -> str:
+    """Show a path relative to the working directory when it lies below it."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)

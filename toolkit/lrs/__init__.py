@@ -1,0 +1,1 @@
+"""A conformant xAPI 1.0.3 Learning Record Store (SQLite or PostgreSQL)."""
