@@ -1,0 +1,158 @@
+"""The one pipeline: load and check, model, render, write, package.
+
+Everything is gathered and checked before anything is written.  Output is
+written to a staging folder and swapped into place only when every course has
+built, so a failed build leaves the previous ``build/`` as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from toolkit.errors import CheckFailed, ConfigError, Diagnostic
+from toolkit.model import Course
+from toolkit.render.env import make_environment
+from toolkit.render.markdown import LessonRenderer, MediaMap
+from toolkit.site import render_pages, write_site
+from toolkit.source.brand import find_brands_dir, load_brand
+from toolkit.source.checks import check_course
+from toolkit.source.course import load_course
+from toolkit.source.report import Report
+
+FORMATS = ("scorm12", "scorm2004", "xapi", "cmi5", "web")
+
+
+@dataclass
+class BuildOptions:
+    out: Path = Path("build")
+    formats: tuple[str, ...] = FORMATS
+    brand: str | None = None
+    strict: bool = False
+    today: dt.date | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class LoadedCourse:
+    course: Course
+    pages: dict[str, str]
+    media: MediaMap
+
+
+@dataclass
+class CourseResult:
+    course: Course
+    site: Path
+    packages: dict[str, Path] = field(default_factory=dict)
+
+
+def project_root_of(course_dir: Path) -> Path:
+    """The folder holding ``courses/`` (and ``brands/``, ``templates/``)."""
+    resolved = course_dir.resolve()
+    return resolved.parent.parent if resolved.parent.name == "courses" else resolved.parent
+
+
+def discover_courses(paths: list[Path] | None, cwd: Path | None = None) -> list[Path]:
+    """Course folders named on the command line, or every one under ``courses/``."""
+    if paths:
+        out = []
+        for p in paths:
+            if (p / "course.yaml").is_file():
+                out.append(p)
+            elif p.is_dir() and any((c / "course.yaml").is_file() for c in p.iterdir()):
+                out.extend(sorted(c for c in p.iterdir() if (c / "course.yaml").is_file()))
+            else:
+                raise ConfigError(f"{p}: not a course folder (no course.yaml)")
+        return out
+    root = (cwd or Path.cwd()) / "courses"
+    found = sorted(c for c in root.iterdir() if (c / "course.yaml").is_file()) if root.is_dir() else []
+    if not found:
+        raise ConfigError(f"no courses found under {root}: pass a course folder or run from the project folder")
+    return found
+
+
+def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
+                    today: dt.date | None = None) -> LoadedCourse | None:
+    """Load, check and render one course in memory; nothing is written."""
+    project = project_root_of(course_dir)
+    brand = load_brand(find_brands_dir(course_dir.resolve()), brand_name, report)
+    course = load_course(course_dir, brand, report)
+    if course is None:
+        return None
+    env = make_environment(brand, project)
+    media = MediaMap()
+    renderer = LessonRenderer(course, env, media)
+    for lesson in course.lessons:
+        renderer.render(lesson)
+    check_course(course, report, today)
+    pages = render_pages(course, env)
+    return LoadedCourse(course, pages, media)
+
+
+def check(course_dirs: list[Path], brand: str | None = None, today: dt.date | None = None) -> tuple[list[LoadedCourse], Report]:
+    report = Report()
+    loaded = [lc for d in course_dirs if (lc := load_and_render(d, brand, report, today)) is not None]
+    return loaded, report
+
+
+def failing(report: Report, strict: bool) -> list[Diagnostic]:
+    return report.errors + (report.warnings if strict else [])
+
+
+def build(course_dirs: list[Path], options: BuildOptions,
+          progress: Callable[[str], None] | None = None) -> tuple[list[CourseResult], Report]:
+    unknown = [f for f in options.formats if f not in FORMATS]
+    if unknown:
+        raise ConfigError(f"unknown format(s): {', '.join(unknown)} (choose from {', '.join(FORMATS)})")
+    loaded, report = check(course_dirs, options.brand, options.today)
+    if failing(report, options.strict):
+        raise CheckFailed(report.items)
+    out = options.out
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    results: list[CourseResult] = []
+    try:
+        for lc in loaded:
+            course = lc.course
+            stage = staging / course.slug
+            settings = {**(course.brand.settings if course.brand else {}), **options.settings}
+            write_site(course, lc.pages, lc.media, stage / "site", project_root_of(course.root), settings)
+            result = CourseResult(course, out / course.slug / "site")
+            packages = _package(course, stage, options.formats, settings)
+            result.packages = {fmt: out / course.slug / p.name for fmt, p in packages.items()}
+            results.append(result)
+            if progress:
+                progress(course.slug)
+        for lc in loaded:
+            _swap(staging / lc.course.slug, out / lc.course.slug)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return results, report
+
+
+def _package(course: Course, stage: Path, formats: tuple[str, ...], settings: dict[str, Any]) -> dict[str, Path]:
+    from toolkit.packaging import build_packages
+
+    return build_packages(course, stage / "site", stage, formats, settings)
+
+
+def _swap(new: Path, final: Path) -> None:
+    """Replace *final* by *new* with renames, keeping the old one until the end."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    old = final.with_name(f".old-{final.name}-{os.getpid()}")
+    if final.exists():
+        final.rename(old)
+    try:
+        new.rename(final)
+    except OSError:
+        if old.exists():
+            old.rename(final)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,133 @@
+"""The ``toolkit`` command line: a thin click layer over the library API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from toolkit import __version__
+from toolkit.errors import CheckFailed, Diagnostic, ToolkitError
+from toolkit.lrs.cli import lrs
+
+
+def _print_diagnostics(items: list[Diagnostic], verbose: bool = False) -> None:
+    for d in sorted(items, key=lambda d: (d.path, d.line, d.message)):
+        if d.severity == "info" and not verbose:
+            continue
+        click.echo(str(d), err=d.severity != "info")
+
+
+class ToolkitGroup(click.Group):
+    """Turns every :class:`ToolkitError` into a clean message and exit code."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except CheckFailed as exc:
+            _print_diagnostics(exc.diagnostics)
+            errors = sum(1 for d in exc.diagnostics if d.severity == "error")
+            warnings = sum(1 for d in exc.diagnostics if d.severity == "warning")
+            click.secho(f"Build failed: {errors} error(s), {warnings} warning(s). Nothing was written.",
+                        fg="red", err=True)
+            sys.exit(1)
+        except ToolkitError as exc:
+            click.secho(f"Error: {exc}", fg="red", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=ToolkitGroup)
+@click.version_option(__version__, prog_name="toolkit")
+def main() -> None:
+    """Build e-learning courses from YAML + Markdown into sites and LMS packages."""
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date as YYYY-MM-DD") from None
+
+
+@main.command()
+@click.argument("course_dirs", nargs=-1, type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Output folder (default: build/, or build/brands/<brand>/ with --brand).")
+@click.option("--format", "formats", multiple=True, help="Package format(s) to build (default: all).")
+@click.option("--brand", default=None, help="Brand folder under brands/ to apply.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--lrs-endpoint", default=None, help="LRS endpoint for SCORM and web packages.")
+@click.option("--lrs-key", default=None, help="Write-only LRS key 'user:secret' embedded in SCORM and web packages.")
+@click.option("--actor-homepage", default=None, help="homePage of learners' xAPI account ids.")
+@click.option("--today", default=None, help="Date used for review checks (YYYY-MM-DD).")
+def build(course_dirs: tuple[Path, ...], out: Path | None, formats: tuple[str, ...], brand: str | None,
+          strict: bool, lrs_endpoint: str | None, lrs_key: str | None, actor_homepage: str | None,
+          today: str | None) -> None:
+    """Build course sites and packages (every course under courses/ by default)."""
+    from toolkit.build import FORMATS, BuildOptions, build as run_build, discover_courses
+
+    dirs = discover_courses(list(course_dirs))
+    if out is None:
+        out = Path("build") / "brands" / brand if brand else Path("build")
+    settings = {k: v for k, v in {"lrs_endpoint": lrs_endpoint, "lrs_key": lrs_key,
+                                  "lrs_homepage": actor_homepage}.items() if v}
+    options = BuildOptions(out=out, formats=tuple(formats) or FORMATS, brand=brand, strict=strict,
+                           today=_parse_date(today), settings=settings)
+    results, report = run_build(dirs, options)
+    _print_diagnostics(report.items)
+    for r in results:
+        c = r.course
+        pkgs = ", ".join(sorted(r.packages)) or "no packages"
+        click.echo(f"{c.slug}: {len(c.lessons)} lessons, {len(c.questions)} questions -> {r.site} ({pkgs})")
+
+
+@main.command()
+@click.argument("course_dirs", nargs=-1, type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--brand", default=None, help="Check with this brand's facts and lessons.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--verbose", "-v", is_flag=True, help="Also show author notes and local lessons.")
+@click.option("--today", default=None, help="Date used for review checks (YYYY-MM-DD).")
+def check(course_dirs: tuple[Path, ...], brand: str | None, strict: bool, verbose: bool, today: str | None) -> None:
+    """Run every source check without writing anything."""
+    from toolkit.build import check as run_check, discover_courses, failing
+    from toolkit.source.checks import lesson_lix
+
+    dirs = discover_courses(list(course_dirs))
+    loaded, report = run_check(dirs, brand, _parse_date(today))
+    _print_diagnostics(report.items, verbose)
+    for lc in loaded:
+        c = lc.course
+        local = [le for le in c.lessons if le.origin != "course"]
+        lix_values = [v for le in c.lessons if (v := lesson_lix(le)) is not None]
+        worst = f", highest LIX {max(lix_values):.0f}" if lix_values else ""
+        note = f", {len(local)} local lesson(s) from the brand" if local else ""
+        click.echo(f"{c.slug}: {len(c.lessons)} lessons, {len(c.questions)} questions{worst}{note}")
+        for le in local:
+            click.echo(f"  local: {le.source} ({le.origin})")
+    bad = failing(report, strict)
+    if bad:
+        errors = len(report.errors)
+        click.secho(f"{errors} error(s), {len(report.warnings)} warning(s)", fg="red", err=True)
+        sys.exit(1)
+    click.echo(f"OK: {len(loaded)} course(s), {len(report.warnings)} warning(s)")
+
+
+@main.command()
+@click.argument("slug")
+@click.option("--dir", "parent", type=click.Path(path_type=Path, file_okay=False), default=Path("courses"),
+              help="Folder to create the course in.")
+@click.option("--title", default=None, help="Course title.")
+@click.option("--language", default="da", show_default=True, help="BCP 47 language tag.")
+def new(slug: str, parent: Path, title: str | None, language: str) -> None:
+    """Scaffold a new course that builds and checks clean."""
+    from toolkit.scaffold import scaffold
+
+    path = scaffold(slug, parent, title=title, language=language)
+    click.echo(f"Created {path}. Build it with: toolkit build {path}")
+
+
+main.add_command(lrs)

@@ -1,0 +1,161 @@
+"""The content model: what a course is once its sources are loaded."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class Fact:
+    """A named value that lessons refer to as ``{{ name }}``."""
+
+    name: str
+    value: str
+    source: str | None = None
+    url: str | None = None
+    date: str | None = None
+    origin: str = ""  # "course" or "brand:<name>"
+
+
+@dataclass
+class Source:
+    """A reference behind the facts a course teaches."""
+
+    title: str
+    url: str | None = None
+    date: str | None = None
+    publisher: str | None = None
+
+
+@dataclass
+class Choice:
+    id: str
+    text: str
+    correct: bool = False
+    feedback: str | None = None
+
+
+@dataclass
+class Question:
+    id: str
+    prompt: str
+    choices: list[Choice]
+    explanation: str | None = None
+    line: int = 0
+
+    @property
+    def multiple(self) -> bool:
+        return sum(1 for c in self.choices if c.correct) > 1
+
+    @property
+    def correct_ids(self) -> list[str]:
+        return [c.id for c in self.choices if c.correct]
+
+
+@dataclass
+class ExerciseField:
+    id: str
+    label: str
+    kind: str = "textarea"  # "text" | "textarea"
+    hint: str | None = None
+    rows: int = 4
+
+
+@dataclass
+class Exercise:
+    id: str
+    title: str
+    intro: str | None
+    fields: list[ExerciseField]
+    line: int = 0
+
+
+@dataclass
+class Video:
+    id: str
+    title: str
+    kind: str  # "file" | "youtube" | "vimeo" | "placeholder"
+    src: str | None = None
+    captions: str | None = None
+    transcript: str | None = None  # path relative to the course root
+    transcript_html: str | None = None
+    duration_minutes: float | None = None
+    line: int = 0
+
+
+@dataclass
+class Lesson:
+    id: str
+    title: str
+    source: Path
+    body: str
+    body_line: int  # 1-based line of the first body line in ``source``
+    paths: list[str] = field(default_factory=list)
+    duration_minutes: float | None = None
+    description: str | None = None
+    questions: list[Question] = field(default_factory=list)
+    exercises: list[Exercise] = field(default_factory=list)
+    videos: list[Video] = field(default_factory=list)
+    blocks: list[tuple[str, Any]] = field(default_factory=list)  # ("quiz", Question), ...
+    author_notes: list[tuple[int, str]] = field(default_factory=list)
+    origin: str = "course"  # "course" | "brand:<name> (adds)" | "brand:<name> (replaces ...)"
+    html: str = ""
+    text: str = ""  # visible prose, for LIX and word counts
+    index: int = 0
+
+    @property
+    def filename(self) -> str:
+        return f"{self.id}.html"
+
+
+@dataclass
+class PathOption:
+    id: str
+    label: str
+    description: str | None = None
+
+
+@dataclass
+class PathChoice:
+    question: str
+    options: list[PathOption]
+
+
+@dataclass
+class Brand:
+    name: str
+    title: str
+    root: Path | None
+    facts: dict[str, Fact] = field(default_factory=dict)
+    colors: dict[str, str] = field(default_factory=dict)
+    logo: str | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+    chain: list[Path] = field(default_factory=list)  # brand roots, most specific first
+
+
+@dataclass
+class Course:
+    id: str
+    slug: str
+    root: Path
+    title: str
+    language: str
+    version: str
+    description: str
+    duration_minutes: float | None = None
+    audience: str | None = None
+    pass_mark: float = 0.8
+    sources: list[Source] = field(default_factory=list)
+    lessons: list[Lesson] = field(default_factory=list)
+    reviewed: dt.date | None = None
+    review_by: dt.date | None = None
+    paths: PathChoice | None = None
+    facts: dict[str, Fact] = field(default_factory=dict)
+    brand: Brand | None = None
+
+    @property
+    def questions(self) -> list[Question]:
+        return [q for lesson in self.lessons for q in lesson.questions]

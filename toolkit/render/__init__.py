@@ -1,0 +1,1 @@
+"""Rendering: Markdown and blocks to HTML, pages through Jinja templates."""

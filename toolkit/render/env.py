@@ -1,0 +1,54 @@
+"""The Jinja environment, with templates from an ordered override chain.
+
+Search order (first match wins): the chosen brand's ``templates/``, the
+default brand's ``templates/``, the project's ``templates/`` and finally the
+toolkit's built-in theme.  ``StrictUndefined`` makes a missing variable an
+error instead of an empty string.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from toolkit.model import Brand
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+BUILTIN_TEMPLATES = PACKAGE_ROOT.parent / "templates"
+
+
+def template_chain(brand: Brand | None, project_root: Path | None = None) -> list[Path]:
+    chain: list[Path] = []
+    if brand is not None:
+        chain += [root / "templates" for root in brand.chain]
+    if project_root is not None:
+        chain.append(project_root / "templates")
+    chain.append(BUILTIN_TEMPLATES)
+    seen: list[Path] = []
+    for path in chain:
+        resolved = path.resolve()
+        if resolved.is_dir() and resolved not in seen:
+            seen.append(resolved)
+    return seen
+
+
+def asset_chain(brand: Brand | None, project_root: Path | None = None) -> list[Path]:
+    """Folders whose ``assets/`` files are copied, most specific first."""
+    roots = []
+    if brand is not None:
+        roots += [root / "assets" for root in brand.chain]
+    roots += [p / "assets" for p in template_chain(None, project_root)]
+    return [p for p in roots if p.is_dir()]
+
+
+def make_environment(brand: Brand | None, project_root: Path | None = None) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in template_chain(brand, project_root)]),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env

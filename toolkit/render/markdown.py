@@ -1,0 +1,136 @@
+"""Markdown to HTML for lessons, with the toolkit's blocks filled in."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markdown
+from lxml import html as lxml_html
+from markdown.extensions.toc import slugify_unicode
+
+from toolkit.i18n import Translator
+from toolkit.model import Course, Lesson
+from toolkit.source.lesson import MARKER, resolve_media
+
+EXTENSIONS: list[Any] = ["tables", "admonition", "attr_list", "sane_lists", "fenced_code", "def_list", "md_in_html"]
+MARKER_RE = re.compile(r"(?:<p>)?" + re.escape(MARKER).replace(r"\{\}", r"(\d+)") + r"(?:</p>)?")
+URL_ATTR_RE = re.compile(r'(?P<attr>\b(?:href|src|poster))="(?P<url>[^"]*)"')
+SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^#|^//")
+TEXT_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd", "legend",
+               "label", "figcaption", "summary", "caption", "blockquote"}
+
+
+class MediaMap:
+    """Files a course uses, each mapped to its path inside the built site."""
+
+    def __init__(self) -> None:
+        self.files: dict[Path, str] = {}
+
+    def add(self, source: Path) -> str:
+        if source in self.files:
+            return self.files[source]
+        parts = source.parts
+        rel = Path(*parts[len(parts) - 1 - parts[::-1].index("media") + 1:]) if "media" in parts else Path(source.name)
+        target = f"media/{rel.as_posix()}"
+        taken = set(self.files.values())
+        stem, n = target, 2
+        while target in taken:
+            target = f"{Path(stem).with_suffix('')}-{n}{Path(stem).suffix}"
+            n += 1
+        self.files[source] = target
+        return target
+
+
+class LessonRenderer:
+    def __init__(self, course: Course, env: jinja2.Environment, media: MediaMap) -> None:
+        self.course = course
+        self.env = env
+        self.media = media
+        self.t = Translator(course.language)
+        self.md = markdown.Markdown(
+            extensions=EXTENSIONS + ["toc"],
+            extension_configs={"toc": {"slugify": slugify_unicode, "baselevel": 2, "toc_depth": "2-4"}},
+            output_format="html",
+        )
+        self.inline_md = markdown.Markdown(extensions=["attr_list"], output_format="html")
+        self.blocks = env.get_template("blocks.html").module
+        self.by_file = {le.source.name: le for le in course.lessons}
+
+    def markdown(self, text: str, lesson: Lesson) -> str:
+        self.md.reset()
+        return self.rewrite_urls(self.md.convert(text), lesson)
+
+    def inline(self, text: str | None, lesson: Lesson) -> str:
+        if not text:
+            return ""
+        self.inline_md.reset()
+        out = self.inline_md.convert(text)
+        if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
+            out = out[3:-4]
+        return self.rewrite_urls(out, lesson)
+
+    def media_url(self, ref: str | None, lesson: Lesson) -> str:
+        if not ref:
+            return ""
+        found = resolve_media(ref, lesson, self.course)
+        return self.media.add(found) if found else ref
+
+    def rewrite_urls(self, html: str, lesson: Lesson) -> str:
+        def fix(match: re.Match[str]) -> str:
+            url = match.group("url")
+            if not url or SCHEME_RE.match(url):
+                return match.group(0)
+            path, _, fragment = url.partition("#")
+            if path.endswith(".md") and Path(path).name in self.by_file:
+                new = self.by_file[Path(path).name].filename
+            else:
+                found = resolve_media(path, lesson, self.course)
+                new = self.media.add(found) if found else path
+            return f'{match.group("attr")}="{new}{"#" + fragment if fragment else ""}"'
+
+        return URL_ATTR_RE.sub(fix, html)
+
+    def render(self, lesson: Lesson) -> None:
+        html = self.markdown(lesson.body, lesson)
+        rendered_blocks = [self.render_block(kind, block, lesson) for kind, block in lesson.blocks]
+        html = MARKER_RE.sub(lambda m: rendered_blocks[int(m.group(1))], html)
+        lesson.html = html
+        lesson.text = visible_text(html)
+
+    def render_block(self, kind: str, block: Any, lesson: Lesson) -> str:
+        md = lambda text: self.markdown(text, lesson) if text else ""  # noqa: E731
+        inline = lambda text: self.inline(text, lesson)  # noqa: E731
+        if kind == "quiz":
+            return str(self.blocks.quiz(block, self.t, md, inline))
+        if kind == "exercise":
+            return str(self.blocks.exercise(block, self.t, md, inline))
+        if kind == "video":
+            transcript = ""
+            if block.transcript:
+                found = resolve_media(block.transcript, lesson, self.course)
+                if found is not None:
+                    transcript = self.markdown(found.read_text(encoding="utf-8"), lesson)
+            return str(self.blocks.video(block, self.t, self.media_url(block.src, lesson) if block.kind == "file" else block.src,
+                                         self.media_url(block.captions, lesson), transcript, self.course.language))
+        raise ValueError(kind)
+
+
+def visible_text(html: str) -> str:
+    """The text a learner reads, as blocks separated by blank lines."""
+    if not html.strip():
+        return ""
+    root = lxml_html.fragment_fromstring(html, create_parent="div")
+    blocks = []
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag not in TEXT_BLOCKS:
+            continue
+        if any(isinstance(d.tag, str) and d.tag in TEXT_BLOCKS for d in el.iterdescendants()):
+            text = (el.text or "").strip()
+        else:
+            text = el.text_content().strip()
+        if text:
+            blocks.append(" ".join(text.split()))
+    return "\n\n".join(blocks)

@@ -1,0 +1,99 @@
+"""Writing the static site of one course: one HTML page per lesson, readable
+without JavaScript, plus the overview page, assets and media."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from toolkit.i18n import Translator
+from toolkit.model import Course, Source
+from toolkit.render.env import asset_chain
+from toolkit.render.markdown import MediaMap
+from toolkit.runtime import course_data, runtime_files
+
+MONTHS = {
+    "da": ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
+           "oktober", "november", "december"],
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December"],
+}
+
+
+def longdate(value: dt.date, language: str) -> str:
+    primary = language.split("-")[0]
+    if primary == "da":
+        return f"{value.day}. {MONTHS['da'][value.month - 1]} {value.year}"
+    return f"{value.day} {MONTHS['en'][value.month - 1]} {value.year}"
+
+
+def all_sources(course: Course) -> list[Source]:
+    """The course's sources plus every fact's source, without repeats."""
+    sources = list(course.sources)
+    seen = {(s.title, s.url) for s in sources}
+    for fact in sorted(course.facts.values(), key=lambda f: f.name):
+        if fact.source and (fact.source, fact.url) not in seen:
+            seen.add((fact.source, fact.url))
+            sources.append(Source(fact.source, fact.url, fact.date))
+    return sources
+
+
+def brand_css(course: Course) -> str:
+    colors = course.brand.colors if course.brand else {}
+    names = {"primary": "--tk-primary", "primary_text": "--tk-primary-text", "accent": "--tk-accent",
+             "background": "--tk-bg", "text": "--tk-text"}
+    decls = ";".join(f"{names[k]}:{v}" for k, v in sorted(colors.items()) if k in names)
+    return f":root{{{decls}}}\n" if decls else "/* no brand colours */\n"
+
+
+def page_context(course: Course) -> dict[str, Any]:
+    return {
+        "course": course,
+        "brand": course.brand,
+        "facts": course.facts,
+        "t": Translator(course.language),
+        "path_labels": {o.id: o.label for o in course.paths.options} if course.paths else {},
+    }
+
+
+def render_pages(course: Course, env: jinja2.Environment) -> dict[str, str]:
+    """Every HTML page of the site, by file name."""
+    env.filters.setdefault("longdate", longdate)
+    ctx = page_context(course)
+    pages = {"index.html": env.get_template("overview.html").render(ctx, sources=all_sources(course))}
+    lesson_tpl = env.get_template("lesson.html")
+    lessons = course.lessons
+    for i, lesson in enumerate(lessons):
+        pages[lesson.filename] = lesson_tpl.render(
+            ctx, lesson=lesson, prev=lessons[i - 1] if i else None,
+            next=lessons[i + 1] if i + 1 < len(lessons) else None)
+    return pages
+
+
+def write_site(course: Course, pages: dict[str, str], media: MediaMap, dest: Path,
+               project_root: Path | None, settings: dict[str, Any]) -> None:
+    dest.mkdir(parents=True, exist_ok=True)
+    assets = dest / "assets"
+    assets.mkdir(exist_ok=True)
+    for folder in reversed(asset_chain(course.brand, project_root)):  # most specific copied last
+        for file in sorted(folder.rglob("*")):
+            if file.is_file():
+                target = assets / file.relative_to(folder)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(file, target)
+    for file in runtime_files():
+        shutil.copyfile(file, assets / file.name)
+    (assets / "brand.css").write_text(brand_css(course), encoding="utf-8")
+    data = json.dumps(course_data(course, settings), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    (assets / "course-data.js").write_text(f"window.TK_COURSE={data};\n", encoding="utf-8")
+    for name, html in pages.items():
+        (dest / name).write_text(html, encoding="utf-8")
+    for source, target in sorted(media.files.items(), key=lambda item: item[1]):
+        path = dest / target
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, path)

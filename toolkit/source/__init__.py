@@ -1,0 +1,1 @@
+"""Loading and checking course sources (YAML + Markdown) with line marks."""

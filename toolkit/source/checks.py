@@ -1,0 +1,119 @@
+"""Checks over a loaded (and rendered) course: links, media, alt text,
+readability, ids and review dates.  Each finding names its ``path:line``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from toolkit.model import Course, Lesson
+from toolkit.source.lesson import FENCE_RE, resolve_media
+from toolkit.source.lix import lix
+from toolkit.source.report import Report
+
+LIX_LIMIT = 35.0
+IMAGE_RE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<target><[^>]*>|[^)\s]*)(?:\s+[\"'][^)]*[\"'])?\)")
+LINK_RE = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<target><[^>]*>|[^)\s]*)(?:\s+[\"'][^)]*[\"'])?\)")
+HTML_IMG_RE = re.compile(r"<img\b(?P<attrs>[^>]*)>", re.IGNORECASE)
+ALT_RE = re.compile(r"\balt\s*=\s*(\"[^\"]*\"|'[^']*')", re.IGNORECASE)
+SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def body_lines(lesson: Lesson) -> list[tuple[int, str]]:
+    """(line number, text) of the lesson's prose lines, outside any fence."""
+    text = lesson.source.read_text(encoding="utf-8").replace("\r\n", "\n").split("\n")
+    out = []
+    fence = ""
+    for n in range(lesson.body_line - 1, len(text)):
+        line = text[n]
+        match = FENCE_RE.match(line)
+        if not fence and match:
+            fence = match.group("fence")
+            continue
+        if fence and line.startswith(fence[0] * len(fence)) and not line.strip(fence[0]).strip():
+            fence = ""
+            continue
+        if not fence:
+            out.append((n + 1, line))
+    return out
+
+
+def check_lesson_links(lesson: Lesson, course: Course, report: Report) -> None:
+    lesson_files = {le.source.name: le for le in course.lessons}
+    for number, line in body_lines(lesson):
+        for match in IMAGE_RE.finditer(line):
+            target = match.group("target").strip("<>")
+            if not match.group("alt").strip():
+                report.error(lesson.source, number, f"image has no alt text: {target}")
+            if not SCHEME_RE.match(target) and resolve_media(target, lesson, course) is None:
+                report.error(lesson.source, number, f"image file not found: {target}")
+            elif SCHEME_RE.match(target):
+                report.error(lesson.source, number, f"image must be a local file, not a remote URL: {target}")
+        for match in HTML_IMG_RE.finditer(line):
+            alt = ALT_RE.search(match.group("attrs"))
+            if alt is None or not alt.group(1)[1:-1].strip():
+                report.error(lesson.source, number, "image has no alt text: <img> needs a non-empty alt")
+        for match in LINK_RE.finditer(line):
+            target = match.group("target").strip("<>")
+            if not target or target.startswith("#") or SCHEME_RE.match(target):
+                continue
+            if not match.group("text").strip():
+                report.error(lesson.source, number, f"link has no text: {target}")
+            path_part = target.split("#", 1)[0]
+            if path_part.endswith(".md"):
+                name = Path(path_part).name
+                if name not in lesson_files:
+                    report.error(lesson.source, number, f"link to a lesson that doesn't exist: {path_part}")
+            elif resolve_media(path_part, lesson, course) is None:
+                report.error(lesson.source, number, f"link to a file that doesn't exist: {path_part}")
+
+
+def check_course(course: Course, report: Report, today: dt.date | None = None) -> None:
+    """Course-wide checks; run after the lessons have been rendered."""
+    today = today or dt.date.today()
+    yaml_path = course.root / "course.yaml"
+    if course.review_by is not None and course.review_by < today:
+        report.warning(yaml_path, _key_line(yaml_path, "review_by"),
+                       f"review_by {course.review_by.isoformat()} has passed: check every fact against current rules and set new review dates")
+    if course.reviewed is not None and course.review_by is not None and course.review_by < course.reviewed:
+        report.error(yaml_path, _key_line(yaml_path, "review_by"), "review_by is before reviewed")
+    if not course.sources:
+        report.warning(yaml_path, 1, "no 'sources' listed: name the references, with dates, for the facts taught")
+    seen_q: dict[str, Lesson] = {}
+    seen_ex: dict[str, Lesson] = {}
+    for lesson in course.lessons:
+        check_lesson_links(lesson, course, report)
+        for q in lesson.questions:
+            if q.id in seen_q:
+                report.error(lesson.source, q.line, f"duplicate question id '{q.id}' (also in {seen_q[q.id].source.name})")
+            seen_q[q.id] = lesson
+        for ex in lesson.exercises:
+            if ex.id in seen_ex:
+                report.error(lesson.source, ex.line, f"duplicate exercise id '{ex.id}' (also in {seen_ex[ex.id].source.name})")
+            seen_ex[ex.id] = lesson
+        if not lesson.questions:
+            report.warning(lesson.source, 1, "lesson has no question: add a quiz so learners can check what they learnt")
+        score = lesson_lix(lesson)
+        if score is not None and score > LIX_LIMIT:
+            report.warning(lesson.source, 1, f"LIX {score:.0f} is over {LIX_LIMIT:.0f}: use shorter sentences and words")
+        if lesson.origin != "course":
+            report.info(lesson.source, 1, f"local lesson '{lesson.id}' from {lesson.origin}")
+        for line, note in lesson.author_notes:
+            report.info(lesson.source, line, f"author note: {note.splitlines()[0] if note else ''}")
+
+
+def lesson_lix(lesson: Lesson) -> float | None:
+    if not lesson.text:
+        return None
+    return lix(lesson.text.split("\n\n")).score
+
+
+def _key_line(path: Path, key: str) -> int:
+    try:
+        for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
+            if line.startswith(f"{key}:"):
+                return n
+    except OSError:
+        pass
+    return 1

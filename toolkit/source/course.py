@@ -1,0 +1,193 @@
+"""Loading ``course.yaml`` and gathering a course's lessons."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from toolkit.errors import SourceError
+from toolkit.model import Brand, Course, PathChoice, PathOption, Source
+from toolkit.source.facts import parse_facts
+from toolkit.source.fields import (check_keys, get_id, get_list, get_number, get_str,
+                                   line_of)
+from toolkit.source.lesson import load_lesson
+from toolkit.source.report import Report
+from toolkit.source.yamlutil import load_yaml_file
+
+COURSE_KEYS = {"id", "title", "language", "version", "description", "duration_minutes",
+               "audience", "completion", "sources", "lessons", "reviewed", "review_by", "paths"}
+COMPLETION_KEYS = {"pass_mark"}
+SOURCE_KEYS = {"title", "url", "date", "publisher"}
+PATHS_KEYS = {"question", "options"}
+OPTION_KEYS = {"id", "label", "description"}
+BCP47_RE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+IRI_SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def is_absolute_iri(value: str) -> bool:
+    if not IRI_SCHEME_RE.match(value) or any(c.isspace() for c in value):
+        return False
+    parsed = urlparse(value)
+    if parsed.scheme in ("http", "https"):
+        return bool(parsed.netloc)
+    return bool(parsed.scheme) and len(value) > len(parsed.scheme) + 1
+
+
+def _date(data: dict[str, Any], key: str, path: Path, report: Report) -> dt.date | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value
+    report.error(path, line_of(data, key), f"'{key}' must be a date as YYYY-MM-DD, not '{value}'")
+    return None
+
+
+def load_course(course_dir: Path, brand: Brand, report: Report) -> Course | None:
+    """Load one course folder; every problem goes to *report*.
+
+    Returns ``None`` when ``course.yaml`` itself is unusable.
+    """
+    path = course_dir / "course.yaml"
+    if not path.is_file():
+        report.error(course_dir, 0, "not a course folder: course.yaml is missing")
+        return None
+    try:
+        data: Any = load_yaml_file(path)
+    except SourceError as exc:
+        report.absorb(exc)
+        return None
+    if not isinstance(data, dict):
+        report.error(path, 1, "course.yaml must be a mapping of keys to values")
+        return None
+    check_keys(data, COURSE_KEYS, path, report, "course.yaml")
+    what = "course.yaml"
+    cid = get_str(data, "id", path, report, what, required=True, default_line=1)
+    if cid and not is_absolute_iri(cid):
+        report.error(path, line_of(data, "id"), f"'id' must be an absolute IRI such as https://example.org/courses/x, not '{cid}'")
+    title = get_str(data, "title", path, report, what, required=True, default_line=1)
+    language = get_str(data, "language", path, report, what, required=True, default_line=1)
+    if language and not BCP47_RE.match(language):
+        report.error(path, line_of(data, "language"), f"'language' must be a BCP 47 tag such as 'da' or 'en', not '{language}'")
+    version = get_str(data, "version", path, report, what, required=True, default_line=1)
+    description = get_str(data, "description", path, report, what, required=True, default_line=1)
+    course = Course(
+        id=cid or "", slug=course_dir.name, root=course_dir, title=title or course_dir.name,
+        language=language or "en", version=version or "0", description=description or "",
+        duration_minutes=get_number(data, "duration_minutes", path, report, what, 1, 600),
+        audience=get_str(data, "audience", path, report, what),
+        reviewed=_date(data, "reviewed", path, report),
+        review_by=_date(data, "review_by", path, report),
+        brand=brand,
+    )
+    completion = data.get("completion")
+    if completion is not None:
+        if not isinstance(completion, dict):
+            report.error(path, line_of(data, "completion"), "'completion' must be a mapping with 'pass_mark'")
+        else:
+            check_keys(completion, COMPLETION_KEYS, path, report, "completion")
+            mark = get_number(completion, "pass_mark", path, report, "completion", 0, 1)
+            if mark is not None:
+                course.pass_mark = mark
+    for i, item in enumerate(get_list(data, "sources", path, report, what)):
+        line = line_of(data["sources"], i)
+        if not isinstance(item, dict):
+            report.error(path, line, "each source must be a mapping with 'title', 'url' and 'date'")
+            continue
+        check_keys(item, SOURCE_KEYS, path, report, "a source")
+        stitle = get_str(item, "title", path, report, "a source", required=True, default_line=line)
+        date = item.get("date")
+        course.sources.append(Source(stitle or "", get_str(item, "url", path, report, "a source"),
+                                     date.isoformat() if isinstance(date, dt.date) else (str(date) if date else None),
+                                     get_str(item, "publisher", path, report, "a source")))
+    course.paths = _paths(data, path, report)
+    facts_path = course_dir / "facts.yaml"
+    if facts_path.is_file():
+        try:
+            course.facts.update(parse_facts(load_yaml_file(facts_path), facts_path, report, "course"))
+        except SourceError as exc:
+            report.absorb(exc)
+    course.facts.update(brand.facts)
+    _gather_lessons(course, data, path, report)
+    return course
+
+
+def _paths(data: dict[str, Any], path: Path, report: Report) -> PathChoice | None:
+    raw = data.get("paths")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        report.error(path, line_of(data, "paths"), "'paths' must be a mapping with 'question' and 'options'")
+        return None
+    check_keys(raw, PATHS_KEYS, path, report, "paths")
+    question = get_str(raw, "question", path, report, "paths", required=True)
+    options = []
+    for i, item in enumerate(get_list(raw, "options", path, report, "paths")):
+        line = line_of(raw["options"], i)
+        if not isinstance(item, dict):
+            report.error(path, line, "each path option must be a mapping with 'id' and 'label'")
+            continue
+        check_keys(item, OPTION_KEYS, path, report, "a path option")
+        oid = get_id(item, "id", path, report, "a path option")
+        label = get_str(item, "label", path, report, "a path option", required=True, default_line=line)
+        if oid is None:
+            report.error(path, line, "a path option needs an 'id'")
+        elif label:
+            options.append(PathOption(oid, label, get_str(item, "description", path, report, "a path option")))
+    if len(options) < 2:
+        report.error(path, line_of(data, "paths"), "'paths' needs at least two options")
+    return PathChoice(question or "", options)
+
+
+def _gather_lessons(course: Course, data: dict[str, Any], path: Path, report: Report) -> None:
+    lessons_dir = course.root / "lessons"
+    files: list[Path] = []
+    listed = get_list(data, "lessons", path, report, "course.yaml")
+    if listed:
+        for i, name in enumerate(listed):
+            candidate = lessons_dir / str(name)
+            if not isinstance(name, str) or not candidate.is_file():
+                report.error(path, line_of(data["lessons"], i), f"listed lesson not found: lessons/{name}")
+            else:
+                files.append(candidate)
+    elif lessons_dir.is_dir():
+        files = sorted(p for p in lessons_dir.glob("*.md") if p.is_file())
+    origins = {f.name: "course" for f in files}
+    brand = course.brand
+    if brand is not None:
+        for root in reversed(brand.chain):  # least specific first, so the chosen brand wins
+            local_dir = root / "courses" / course.slug / "lessons"
+            if not local_dir.is_dir():
+                continue
+            for local in sorted(local_dir.glob("*.md")):
+                names = [f.name for f in files]
+                if local.name in names:
+                    files[names.index(local.name)] = local
+                    origins[local.name] = f"brand:{root.name} (replaces lessons/{local.name})"
+                else:
+                    position = sum(1 for n in names if n <= local.name) if not listed else \
+                        max((i + 1 for i, n in enumerate(names) if n <= local.name), default=0)
+                    files.insert(position, local)
+                    origins[local.name] = f"brand:{root.name} (adds)"
+    if not files:
+        report.error(path, 1, "the course has no lessons: add Markdown files under lessons/")
+    seen: dict[str, Path] = {}
+    for index, file in enumerate(files):
+        lesson = load_lesson(file, course, report)
+        if lesson is None:
+            continue
+        lesson.origin = origins.get(file.name, "course")
+        lesson.index = len(course.lessons)
+        if lesson.id in seen:
+            report.error(file, 1, f"duplicate lesson id '{lesson.id}' (also used by {seen[lesson.id].name})")
+            continue
+        seen[lesson.id] = file
+        course.lessons.append(lesson)
+    path_ids = {o.id for o in course.paths.options} if course.paths else set()
+    for lesson in course.lessons:
+        for pid in lesson.paths:
+            if pid not in path_ids:
+                report.error(lesson.source, 2, f"lesson path '{pid}' is not an option of 'paths' in course.yaml")

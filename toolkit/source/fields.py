@@ -1,0 +1,81 @@
+"""Small typed accessors for YAML mappings that report errors at ``path:line``."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+from typing import Any
+
+from toolkit.source.report import Report
+from toolkit.source.yamlutil import LineDict, LineList
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+def line_of(mapping: Any, key: Any, default: int = 0) -> int:
+    if isinstance(mapping, (LineDict, LineList)):
+        return mapping.line_of(key)
+    return default
+
+
+def check_keys(mapping: dict[str, Any], known: set[str], path: Path, report: Report, what: str) -> None:
+    """Report every unknown key, suggesting the nearest known one."""
+    for key in mapping:
+        if key in known:
+            continue
+        hint = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.6)
+        suggestion = f"; did you mean '{hint[0]}'?" if hint else f" (known keys: {', '.join(sorted(known))})"
+        report.error(path, line_of(mapping, key), f"unknown key '{key}' in {what}{suggestion}")
+
+
+def get_str(mapping: dict[str, Any], key: str, path: Path, report: Report, what: str,
+            required: bool = False, default_line: int = 0) -> str | None:
+    if key not in mapping or mapping[key] is None:
+        if required:
+            report.error(path, getattr(mapping, "line", default_line) or default_line,
+                         f"{what} is missing required key '{key}'")
+        return None
+    value = mapping[key]
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        report.error(path, line_of(mapping, key), f"'{key}' in {what} must be text")
+        return None
+    text = str(value).strip()
+    if not text and required:
+        report.error(path, line_of(mapping, key), f"'{key}' in {what} must not be empty")
+        return None
+    return text
+
+
+def get_number(mapping: dict[str, Any], key: str, path: Path, report: Report, what: str,
+               minimum: float | None = None, maximum: float | None = None) -> float | None:
+    if key not in mapping or mapping[key] is None:
+        return None
+    value = mapping[key]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        report.error(path, line_of(mapping, key), f"'{key}' in {what} must be a number")
+        return None
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        report.error(path, line_of(mapping, key),
+                     f"'{key}' in {what} must be between {minimum} and {maximum}, not {value}")
+        return None
+    return float(value)
+
+
+def get_list(mapping: dict[str, Any], key: str, path: Path, report: Report, what: str) -> list[Any]:
+    if key not in mapping or mapping[key] is None:
+        return []
+    value = mapping[key]
+    if not isinstance(value, list):
+        report.error(path, line_of(mapping, key), f"'{key}' in {what} must be a list")
+        return []
+    return value
+
+
+def get_id(mapping: dict[str, Any], key: str, path: Path, report: Report, what: str) -> str | None:
+    value = get_str(mapping, key, path, report, what)
+    if value is not None and not ID_RE.match(value):
+        report.error(path, line_of(mapping, key),
+                     f"'{key}' in {what} must be lower-case letters, digits, '-' or '_' (got '{value}')")
+        return None
+    return value

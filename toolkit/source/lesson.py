@@ -1,0 +1,287 @@
+"""Loading one lesson: front matter, Markdown body and the fenced blocks.
+
+Blocks are fenced code blocks whose info string names a block type and whose
+body is YAML: ``quiz``, ``exercise``, ``video`` and ``author-note`` (shown to
+authors by ``toolkit check``, never to learners).  Each block is parsed here,
+with line marks, and replaced in the body by a marker the renderer fills in.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from toolkit.errors import SourceError
+from toolkit.model import Choice, Course, Exercise, ExerciseField, Lesson, Question, Video
+from toolkit.source.facts import check_references, substitute, substitute_data
+from toolkit.source.fields import (check_keys, get_id, get_list, get_number, get_str,
+                                   line_of)
+from toolkit.source.report import Report
+from toolkit.source.yamlutil import load_yaml
+
+LESSON_KEYS = {"title", "id", "paths", "duration_minutes", "description"}
+QUIZ_KEYS = {"id", "question", "choices", "explanation"}
+CHOICE_KEYS = {"id", "text", "correct", "feedback"}
+EXERCISE_KEYS = {"id", "title", "intro", "fields"}
+FIELD_KEYS = {"id", "label", "type", "hint", "rows"}
+VIDEO_KEYS = {"id", "title", "src", "captions", "transcript", "placeholder", "duration_minutes"}
+BLOCK_TYPES = ("quiz", "exercise", "video", "author-note")
+FENCE_RE = re.compile(r"^(?P<fence>`{3,}|~{3,})\s*(?P<info>[\w-]*)\s*$")
+MARKER = "<!--tk-block:{}-->"
+FILENAME_ID_RE = re.compile(r"^\d+[-_.]?")
+
+
+def derive_id(filename: str) -> str:
+    stem = Path(filename).stem
+    slug = FILENAME_ID_RE.sub("", stem).lower() or stem.lower()
+    return re.sub(r"[^a-z0-9_-]+", "-", slug).strip("-") or "lesson"
+
+
+def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
+    """Return (front matter, body, first body line)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise SourceError(path, 1, "a lesson must start with YAML front matter between '---' lines (with at least 'title')")
+    for i in range(1, len(lines)):
+        if lines[i].strip() in ("---", "..."):
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 2
+    raise SourceError(path, 1, "front matter is not closed: add a line with '---' after it")
+
+
+def load_lesson(path: Path, course: Course, report: Report) -> Lesson | None:
+    try:
+        text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
+    except UnicodeDecodeError as exc:
+        report.error(path, 1, f"not valid UTF-8 ({exc.reason})")
+        return None
+    try:
+        front, body, body_line = split_front_matter(text, path)
+        meta: Any = load_yaml(front, path, line_offset=1) if front.strip() else {}
+    except SourceError as exc:
+        report.absorb(exc)
+        return None
+    if not isinstance(meta, dict):
+        report.error(path, 2, "front matter must be a mapping with at least 'title'")
+        return None
+    check_keys(meta, LESSON_KEYS, path, report, "lesson front matter")
+    title = get_str(meta, "title", path, report, "lesson front matter", required=True, default_line=1)
+    lesson_id = get_id(meta, "id", path, report, "lesson front matter") or derive_id(path.name)
+    paths = [str(p) for p in get_list(meta, "paths", path, report, "lesson front matter")]
+    lesson = Lesson(
+        id=lesson_id, title=substitute(title or path.stem, course.facts), source=path, body="",
+        body_line=body_line, paths=paths,
+        duration_minutes=get_number(meta, "duration_minutes", path, report, "lesson front matter", 0, 240),
+        description=get_str(meta, "description", path, report, "lesson front matter"),
+    )
+    if title:
+        check_references(title, line_of(meta, "title", 2), course.facts, path, report)
+    lesson.body = _extract_blocks(body, body_line, lesson, course, report)
+    return lesson
+
+
+def _extract_blocks(body: str, first_line: int, lesson: Lesson, course: Course, report: Report) -> str:
+    lines = body.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        match = FENCE_RE.match(lines[i])
+        if not match:
+            out.append(lines[i])
+            i += 1
+            continue
+        fence, info = match.group("fence"), match.group("info")
+        start = i
+        i += 1
+        while i < len(lines) and not (lines[i].startswith(fence[0] * len(fence)) and not lines[i].strip(fence[0]).strip()):
+            i += 1
+        closed = i < len(lines)
+        content = lines[start + 1:i]
+        i += 1
+        line = first_line + start
+        if info not in BLOCK_TYPES:
+            out.extend(lines[start:i])  # an ordinary code block: left alone
+            continue
+        if not closed:
+            report.error(lesson.source, line, f"'{info}' block is not closed with {fence}")
+        if info == "author-note":
+            lesson.author_notes.append((line, "\n".join(content).strip()))
+            continue
+        raw = "\n".join(content)
+        check_references(raw, line + 1, course.facts, lesson.source, report)
+        try:
+            data = load_yaml(raw, lesson.source, line_offset=line)
+        except SourceError as exc:
+            report.absorb(exc)
+            continue
+        if not isinstance(data, dict):
+            report.error(lesson.source, line, f"'{info}' block must hold a YAML mapping")
+            continue
+        substitute_data(data, course.facts)
+        block = _PARSERS[info](data, line, lesson, course, report)
+        if block is None:
+            continue
+        out.extend(["", MARKER.format(len(lesson.blocks)), ""])
+        lesson.blocks.append((info, block))
+    markdown = "\n".join(out)
+    _check_body_references(lines, first_line, course, lesson, report)
+    return substitute(markdown, course.facts)
+
+
+def _check_body_references(lines: list[str], first_line: int, course: Course, lesson: Lesson, report: Report) -> None:
+    in_block = False
+    fence = ""
+    for n, text in enumerate(lines):
+        match = FENCE_RE.match(text)
+        if not in_block and match:
+            in_block, fence = True, match.group("fence")
+            continue
+        if in_block and text.startswith(fence[0] * len(fence)) and not text.strip(fence[0]).strip():
+            in_block = False
+            continue
+        if not in_block:
+            check_references(text, first_line + n, course.facts, lesson.source, report)
+
+
+def _quiz(data: dict[str, Any], line: int, lesson: Lesson, course: Course, report: Report) -> Question | None:
+    path = lesson.source
+    check_keys(data, QUIZ_KEYS, path, report, "quiz")
+    prompt = get_str(data, "question", path, report, "quiz", required=True, default_line=line)
+    qid = get_id(data, "id", path, report, "quiz") or f"{lesson.id}-q{len(lesson.questions) + 1}"
+    choices: list[Choice] = []
+    raw_choices = get_list(data, "choices", path, report, "quiz")
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    for i, item in enumerate(raw_choices):
+        cline = line_of(raw_choices, i, line)
+        if isinstance(item, str):
+            choices.append(Choice(letters[i % 26], item))
+            continue
+        if not isinstance(item, dict):
+            report.error(path, cline, "a choice must be text or a mapping with 'text' and 'correct'")
+            continue
+        check_keys(item, CHOICE_KEYS, path, report, "a choice")
+        text = get_str(item, "text", path, report, "a choice", required=True, default_line=cline)
+        correct = item.get("correct", False)
+        if not isinstance(correct, bool):
+            report.error(path, line_of(item, "correct", cline), "'correct' must be true or false")
+            correct = False
+        cid = get_id(item, "id", path, report, "a choice") or letters[i % 26]
+        if any(c.id == cid for c in choices):
+            report.error(path, cline, f"duplicate choice id '{cid}'")
+        choices.append(Choice(cid, text or "", correct, get_str(item, "feedback", path, report, "a choice")))
+    if len(raw_choices) < 2:
+        report.error(path, line_of(data, "choices", line), "quiz needs at least two choices")
+    elif not any(c.correct for c in choices):
+        report.error(path, line, "quiz has no correct answer")
+    explanation = get_str(data, "explanation", path, report, "quiz")
+    if not explanation:
+        report.warning(path, line, "quiz has no explanation: say why the answer is right")
+    question = Question(qid, prompt or "", choices, explanation, line)
+    lesson.questions.append(question)
+    return question
+
+
+def _exercise(data: dict[str, Any], line: int, lesson: Lesson, course: Course, report: Report) -> Exercise | None:
+    path = lesson.source
+    check_keys(data, EXERCISE_KEYS, path, report, "exercise")
+    title = get_str(data, "title", path, report, "exercise", required=True, default_line=line)
+    eid = get_id(data, "id", path, report, "exercise") or f"{lesson.id}-ex{len(lesson.exercises) + 1}"
+    fields: list[ExerciseField] = []
+    raw_fields = get_list(data, "fields", path, report, "exercise")
+    if not raw_fields:
+        report.error(path, line, "exercise needs at least one field under 'fields'")
+    for i, item in enumerate(raw_fields):
+        fline = line_of(raw_fields, i, line)
+        if isinstance(item, str):
+            item = {"label": item}
+        if not isinstance(item, dict):
+            report.error(path, fline, "a field must be text (its label) or a mapping with 'label'")
+            continue
+        check_keys(item, FIELD_KEYS, path, report, "an exercise field")
+        label = get_str(item, "label", path, report, "an exercise field", required=True, default_line=fline)
+        kind = get_str(item, "type", path, report, "an exercise field") or "textarea"
+        if kind not in ("text", "textarea"):
+            report.error(path, line_of(item, "type", fline), f"field type must be 'text' or 'textarea', not '{kind}'")
+            kind = "textarea"
+        rows = get_number(item, "rows", path, report, "an exercise field", 1, 30)
+        fid = get_id(item, "id", path, report, "an exercise field") or f"f{i + 1}"
+        fields.append(ExerciseField(fid, label or "", kind, get_str(item, "hint", path, report, "an exercise field"),
+                                    int(rows or 4)))
+    exercise = Exercise(eid, title or "", get_str(data, "intro", path, report, "exercise"), fields, line)
+    lesson.exercises.append(exercise)
+    return exercise
+
+
+def _video(data: dict[str, Any], line: int, lesson: Lesson, course: Course, report: Report) -> Video | None:
+    path = lesson.source
+    check_keys(data, VIDEO_KEYS, path, report, "video")
+    title = get_str(data, "title", path, report, "video", required=True, default_line=line)
+    vid = get_id(data, "id", path, report, "video") or f"{lesson.id}-v{len(lesson.videos) + 1}"
+    src = get_str(data, "src", path, report, "video")
+    placeholder = data.get("placeholder", False) is True
+    captions = get_str(data, "captions", path, report, "video")
+    transcript = get_str(data, "transcript", path, report, "video")
+    kind = "placeholder"
+    if src:
+        parsed = urlparse(src)
+        host = (parsed.hostname or "").lower()
+        if parsed.scheme in ("http", "https"):
+            if host.endswith("youtube.com") or host.endswith("youtu.be") or host.endswith("youtube-nocookie.com"):
+                kind = "youtube"
+            elif host.endswith("vimeo.com"):
+                kind = "vimeo"
+            else:
+                report.error(path, line_of(data, "src", line), "video 'src' must be a local file, a YouTube URL or a Vimeo URL")
+        else:
+            kind = "file"
+            if resolve_media(src, lesson, course) is None:
+                report.error(path, line_of(data, "src", line), f"video file not found: {src}")
+    elif not placeholder:
+        report.error(path, line, "video needs 'src' (a file, YouTube or Vimeo URL) or 'placeholder: true'")
+    if kind != "placeholder" and not captions:
+        report.error(path, line, "video has no captions: add 'captions' with a .vtt file")
+    if captions:
+        target = resolve_media(captions, lesson, course)
+        if not captions.lower().endswith(".vtt"):
+            report.error(path, line_of(data, "captions", line), "captions must be a WebVTT (.vtt) file")
+        elif target is None:
+            report.error(path, line_of(data, "captions", line), f"captions file not found: {captions}")
+        elif not target.read_text(encoding="utf-8", errors="replace").lstrip("\ufeff").startswith("WEBVTT"):
+            report.error(path, line_of(data, "captions", line), f"captions file is not WebVTT (must start with 'WEBVTT'): {captions}")
+    if transcript and resolve_media(transcript, lesson, course) is None:
+        report.error(path, line_of(data, "transcript", line), f"transcript file not found: {transcript}")
+    if placeholder and not transcript:
+        report.warning(path, line, "a video placeholder should have a transcript or summary to read meanwhile")
+    video = Video(vid, title or "", kind, src, captions, transcript,
+                  duration_minutes=get_number(data, "duration_minutes", path, report, "video", 0, 300), line=line)
+    lesson.videos.append(video)
+    return video
+
+
+def resolve_media(ref: str, lesson: Lesson, course: Course) -> Path | None:
+    """Find a file a lesson refers to: next to the lesson, then in the course
+    (brand first), never outside the course or brand folders."""
+    ref = ref.split("#", 1)[0].split("?", 1)[0]
+    if not ref or ref.startswith("/"):
+        return None
+    roots = [course.root]
+    if course.brand is not None:
+        roots = [r / "courses" / course.slug for r in course.brand.chain] + roots
+    candidates = [lesson.source.parent / ref] + [r / ref for r in roots] + [r / "lessons" / ref for r in roots]
+    for candidate in candidates:
+        resolved = candidate.resolve()
+        if resolved.is_file() and any(_inside(resolved, r.resolve()) for r in roots):
+            return resolved
+    return None
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+        return True
+    except ValueError:
+        return False
+
+
+_PARSERS = {"quiz": _quiz, "exercise": _exercise, "video": _video}

@@ -1,0 +1,126 @@
+"""YAML loading that remembers where each key and item came from.
+
+Mappings become :class:`LineDict` and sequences :class:`LineList`; both carry
+the 1-based line of the node and, per key or index, the line of its value.  A
+YAML syntax error becomes a :class:`~toolkit.errors.SourceError` at the line
+the parser reports.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from toolkit.errors import SourceError
+
+
+class LineDict(dict):  # type: ignore[type-arg]
+    """A dict with ``line`` (its own line) and ``lines`` (line of each key)."""
+
+    line: int = 0
+    lines: dict[Any, int]
+
+    def line_of(self, key: Any) -> int:
+        return self.lines.get(key, self.line) if hasattr(self, "lines") else self.line
+
+
+class LineList(list):  # type: ignore[type-arg]
+    """A list with ``line`` and ``lines`` (line of each item)."""
+
+    line: int = 0
+    lines: list[int]
+
+    def line_of(self, index: int) -> int:
+        try:
+            return self.lines[index]
+        except (AttributeError, IndexError):
+            return self.line
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader whose mappings and sequences carry line marks.
+
+    Timestamps stay strings unless they are plain dates, so that ids and
+    versions are never silently turned into other types.
+    """
+
+    line_offset = 0
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # type: ignore[override]
+        self.flatten_mapping(node)
+        result = LineDict()
+        result.line = node.start_mark.line + 1 + self.line_offset
+        result.lines = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError:
+                raise SourceError(self.name, key_node.start_mark.line + 1 + self.line_offset,
+                                  "a mapping key must be a plain value")
+            if key in result:
+                raise SourceError(self.name, key_node.start_mark.line + 1 + self.line_offset,
+                                  f"duplicate key '{key}'")
+            result[key] = self.construct_object(value_node, deep=True)
+            result.lines[key] = key_node.start_mark.line + 1 + self.line_offset
+        return result
+
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:  # type: ignore[override]
+        result = LineList(self.construct_object(child, deep=True) for child in node.value)
+        result.line = node.start_mark.line + 1 + self.line_offset
+        result.lines = [child.start_mark.line + 1 + self.line_offset for child in node.value]
+        return result
+
+
+def _construct_map(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+    return loader.construct_mapping(node)
+
+
+def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+    return loader.construct_sequence(node)
+
+
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    value = loader.construct_scalar(node)
+    try:
+        return _dt.date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_seq)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+def load_yaml(text: str, path: str | Path, line_offset: int = 0) -> Any:
+    """Parse *text* (from *path*, starting at ``line_offset + 1``) with line marks."""
+    loader = _Loader(text)
+    loader.name = str(path)
+    loader.line_offset = line_offset
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 if mark else 1) + line_offset
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise SourceError(path, line, f"YAML syntax error: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise SourceError(path, line_offset + 1, f"YAML error: {exc}") from None
+    except RecursionError:
+        raise SourceError(path, line_offset + 1, "YAML nesting is too deep") from None
+    finally:
+        loader.dispose()
+
+
+def load_yaml_file(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceError(path, 1, f"not valid UTF-8 ({exc.reason})") from None
+    except OSError as exc:
+        raise SourceError(path, 0, f"cannot read file: {exc.strerror}") from None
+    return load_yaml(text, path)
