@@ -21,7 +21,7 @@ from toolkit.model import Course
 from toolkit.render.env import make_environment
 from toolkit.render.markdown import LessonRenderer, MediaMap
 from toolkit.site import render_pages, write_site
-from toolkit.source.brand import find_brands_dir, load_brand
+from toolkit.source.brand import find_brands_dir, load_brand, project_root_of
 from toolkit.source.checks import check_course
 from toolkit.source.course import load_course
 from toolkit.source.report import Report
@@ -53,12 +53,6 @@ class CourseResult:
     packages: dict[str, Path] = field(default_factory=dict)
 
 
-def project_root_of(course_dir: Path) -> Path:
-    """The folder holding ``courses/`` (and ``brands/``, ``templates/``)."""
-    resolved = course_dir.resolve()
-    return resolved.parent.parent if resolved.parent.name == "courses" else resolved.parent
-
-
 def discover_courses(paths: list[Path] | None, cwd: Path | None = None) -> list[Path]:
     """Course folders named on the command line, or every one under ``courses/``."""
     if paths:
@@ -82,7 +76,7 @@ def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
                     today: dt.date | None = None) -> LoadedCourse | None:
     """Load, check and render one course in memory; nothing is written."""
     project = project_root_of(course_dir)
-    brand = load_brand(find_brands_dir(course_dir.resolve()), brand_name, report)
+    brand = load_brand(find_brands_dir(course_dir), brand_name, report)
     course = load_course(course_dir, brand, report)
     if course is None:
         return None

@@ -52,7 +52,7 @@ class LessonRenderer:
         self.t = Translator(course.language)
         self.md = markdown.Markdown(
             extensions=EXTENSIONS + ["toc"],
-            extension_configs={"toc": {"slugify": slugify_unicode, "baselevel": 2, "toc_depth": "2-4"}},
+            extension_configs={"toc": {"slugify": slugify_unicode, "toc_depth": "2-4"}},
             output_format="html",
         )
         self.inline_md = markdown.Markdown(extensions=["attr_list"], output_format="html")
@@ -96,9 +96,22 @@ class LessonRenderer:
     def render(self, lesson: Lesson) -> None:
         html = self.markdown(lesson.body, lesson)
         rendered_blocks = [self.render_block(kind, block, lesson) for kind, block in lesson.blocks]
-        html = MARKER_RE.sub(lambda m: rendered_blocks[int(m.group(1))], html)
-        lesson.html = html
-        lesson.text = visible_text(html)
+        prose = visible_text(MARKER_RE.sub("", html))
+        lesson.html = MARKER_RE.sub(lambda m: rendered_blocks[int(m.group(1))], html)
+        lesson.text = "\n\n".join([prose] + [self.block_text(kind, block, lesson) for kind, block in lesson.blocks]).strip()
+
+    def block_text(self, kind: str, block: Any, lesson: Lesson) -> str:
+        """The author's words in a block (not UI strings, not answer fragments), for LIX."""
+        parts: list[str | None] = []
+        if kind == "quiz":
+            parts = [block.prompt, block.explanation] + [c.feedback for c in block.choices]
+        elif kind == "exercise":
+            parts = [block.title, block.intro] + [x for f in block.fields for x in (f.label, f.hint)]
+        elif kind == "video":
+            parts = [block.title]
+            if block.transcript and (found := resolve_media(block.transcript, lesson, self.course)):
+                parts.append(found.read_text(encoding="utf-8"))
+        return "\n\n".join(visible_text(self.markdown(p, lesson)) for p in parts if p)
 
     def render_block(self, kind: str, block: Any, lesson: Lesson) -> str:
         md = lambda text: self.markdown(text, lesson) if text else ""  # noqa: E731

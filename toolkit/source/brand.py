@@ -27,12 +27,18 @@ COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 DEFAULT_BRAND = "default"
 
 
-def find_brands_dir(start: Path) -> Path:
-    """The ``brands/`` folder beside the ``courses/`` folder that holds *start*."""
-    for parent in [start, *start.parents]:
-        if (parent / "brands").is_dir():
-            return parent / "brands"
-    return start.parent / "brands"
+def project_root_of(course_dir: Path) -> Path:
+    """The folder holding ``courses/`` (and ``brands/``, ``templates/``).
+
+    For a course outside a ``courses/`` folder it is the course's parent.
+    """
+    resolved = course_dir.resolve()
+    return resolved.parent.parent if resolved.parent.name == "courses" else resolved.parent
+
+
+def find_brands_dir(course_dir: Path) -> Path:
+    """The ``brands/`` folder beside the ``courses/`` folder that holds the course."""
+    return project_root_of(course_dir) / "brands"
 
 
 def available_brands(brands_dir: Path) -> list[str]:

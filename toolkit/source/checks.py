@@ -42,6 +42,8 @@ def body_lines(lesson: Lesson) -> list[tuple[int, str]]:
 def check_lesson_links(lesson: Lesson, course: Course, report: Report) -> None:
     lesson_files = {le.source.name: le for le in course.lessons}
     for number, line in body_lines(lesson):
+        if re.match(r"^#(?!#)\s", line):
+            report.error(lesson.source, number, "use '##' for headings: the lesson title is the page's only level-1 heading")
         for match in IMAGE_RE.finditer(line):
             target = match.group("target").strip("<>")
             if not match.group("alt").strip():
