@@ -10,9 +10,10 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 if command -v apt-get >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
-  # chromium + driver: the real browser for tests; postgresql: the LRS at scale.
+  # chromium + driver: the real browser for tests; postgresql: the LRS at scale;
+  # a Java runtime for the W3C Nu HTML checker (npm vnu-jar).
   $SUDO apt-get install -y -qq --no-install-recommends \
-    chromium chromium-driver postgresql fonts-dejavu-core >/dev/null
+    chromium chromium-driver postgresql default-jre-headless fonts-dejavu-core >/dev/null
 fi
 
 python3 -m pip install -q --upgrade pip >/dev/null

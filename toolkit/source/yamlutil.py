@@ -98,11 +98,18 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 def load_yaml(text: str, path: str | Path, line_offset: int = 0) -> Any:
     """Parse *text* (from *path*, starting at ``line_offset + 1``) with line marks."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, max(exc.position, 0)) + 1 + line_offset
+        raise SourceError(path, line, f"YAML cannot contain the character {exc.character!r}") from None
     loader.name = str(path)
     loader.line_offset = line_offset
     try:
         return loader.get_single_data()
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, max(exc.position, 0)) + 1 + line_offset
+        raise SourceError(path, line, f"YAML cannot contain the character {exc.character!r}") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset
