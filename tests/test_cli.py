@@ -58,7 +58,7 @@ def test_build_writes_site(runner, tmp_path):
                  "assets/course-data.js", "media/smil.svg", "media/video2.da.vtt"]:
         assert (site / name).is_file(), name
     assert "ok-minimal: 3 lessons, 3 questions" in result.output
-    assert not [p for p in out.iterdir() if p.name.startswith(".")], "staging folders left behind"
+    assert not [p for p in out.iterdir() if p.name.startswith((".staging", ".old"))], "staging folders left behind"
 
 
 def test_failed_build_leaves_previous_output_unchanged(runner, fixture_copy, tmp_path):

@@ -17,13 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.errors import CheckFailed, ConfigError, Diagnostic
-from toolkit.model import Course
-from toolkit.render.env import make_environment
-from toolkit.render.markdown import LessonRenderer, MediaMap
+from toolkit.cache import Entry, LessonCache, context_digest
+from toolkit.model import Course, Lesson
+from toolkit.render.env import make_environment, template_chain
+from toolkit.render.markdown import LessonRenderer, MediaMap, resolve_lesson_links
 from toolkit.site import render_pages, write_site
 from toolkit.source.brand import find_brands_dir, load_brand, project_root_of
-from toolkit.source.checks import check_course
-from toolkit.source.course import load_course
+from toolkit.source.checks import check_course, check_lesson
+from toolkit.source.course import add_lessons, load_course
+from toolkit.source.lesson import load_lesson
 from toolkit.source.report import Report
 
 FORMATS = ("scorm12", "scorm2004", "xapi", "cmi5", "web")
@@ -35,6 +37,7 @@ class BuildOptions:
     formats: tuple[str, ...] = FORMATS
     brand: str | None = None
     strict: bool = False
+    no_cache: bool = False
     today: dt.date | None = None
     settings: dict[str, Any] = field(default_factory=dict)
 
@@ -44,6 +47,7 @@ class LoadedCourse:
     course: Course
     pages: dict[str, str]
     media: MediaMap
+    cache: LessonCache | None = None
 
 
 @dataclass
@@ -73,8 +77,12 @@ def discover_courses(paths: list[Path] | None, cwd: Path | None = None) -> list[
 
 
 def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
-                    today: dt.date | None = None) -> LoadedCourse | None:
-    """Load, check and render one course in memory; nothing is written."""
+                    today: dt.date | None = None, cache_dir: Path | None = None) -> LoadedCourse | None:
+    """Load, check and render one course in memory; nothing is written.
+
+    With *cache_dir*, lessons whose inputs did not change are reused from the
+    previous build instead of being parsed and rendered again.
+    """
     project = project_root_of(course_dir)
     brand = load_brand(find_brands_dir(course_dir), brand_name, report)
     course = load_course(course_dir, brand, report)
@@ -83,16 +91,44 @@ def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
     env = make_environment(brand, project)
     media = MediaMap()
     renderer = LessonRenderer(course, env, media)
+    names = {f.name for f, _ in course.lesson_files}
+    cache = None
+    if cache_dir is not None:
+        context = context_digest(course, template_chain(brand, project))
+        cache = LessonCache(cache_dir / f"{brand.name}-{course.slug}.pickle", context)
+
+    def process(file: Path, course: Course, report: Report) -> Lesson | None:
+        entry = cache.get(file) if cache else None
+        if entry is not None:
+            report.items.extend(entry.diagnostics)
+            for source in entry.media:
+                media.add(source)
+            return entry.lesson
+        sub = Report()
+        media.recorded = []
+        lesson = load_lesson(file, course, sub)
+        if lesson is not None:
+            renderer.render(lesson)
+            check_lesson(lesson, course, names, sub)
+            if cache is not None and not sub.errors:
+                cache.put(file, Entry(lesson, sub.items, media.recorded))
+        media.recorded = None
+        report.items.extend(sub.items)
+        return lesson
+
+    add_lessons(course, report, process)
+    by_file = {le.source.name: le.filename for le in course.lessons}
     for lesson in course.lessons:
-        renderer.render(lesson)
+        lesson.html = resolve_lesson_links(lesson.html, by_file)
     check_course(course, report, today)
     pages = render_pages(course, env)
-    return LoadedCourse(course, pages, media)
+    return LoadedCourse(course, pages, media, cache)
 
 
-def check(course_dirs: list[Path], brand: str | None = None, today: dt.date | None = None) -> tuple[list[LoadedCourse], Report]:
+def check(course_dirs: list[Path], brand: str | None = None, today: dt.date | None = None,
+          cache_dir: Path | None = None) -> tuple[list[LoadedCourse], Report]:
     report = Report()
-    loaded = [lc for d in course_dirs if (lc := load_and_render(d, brand, report, today)) is not None]
+    loaded = [lc for d in course_dirs if (lc := load_and_render(d, brand, report, today, cache_dir)) is not None]
     return loaded, report
 
 
@@ -105,7 +141,8 @@ def build(course_dirs: list[Path], options: BuildOptions,
     unknown = [f for f in options.formats if f not in FORMATS]
     if unknown:
         raise ConfigError(f"unknown format(s): {', '.join(unknown)} (choose from {', '.join(FORMATS)})")
-    loaded, report = check(course_dirs, options.brand, options.today)
+    loaded, report = check(course_dirs, options.brand, options.today,
+                           None if options.no_cache else options.out / ".cache")
     if failing(report, options.strict):
         raise CheckFailed(report.items)
     out = options.out
@@ -117,7 +154,8 @@ def build(course_dirs: list[Path], options: BuildOptions,
             course = lc.course
             stage = staging / course.slug
             settings = {**(course.brand.settings if course.brand else {}), **options.settings}
-            write_site(course, lc.pages, lc.media, stage / "site", project_root_of(course.root), settings)
+            write_site(course, lc.pages, lc.media, stage / "site", project_root_of(course.root), settings,
+                       previous=out / course.slug / "site")
             result = CourseResult(course, out / course.slug / "site")
             packages = _package(course, stage, options.formats, settings)
             result.packages = {fmt: out / course.slug / p.name for fmt, p in packages.items()}
@@ -126,6 +164,8 @@ def build(course_dirs: list[Path], options: BuildOptions,
                 progress(course.slug)
         for lc in loaded:
             _swap(staging / lc.course.slug, out / lc.course.slug)
+            if lc.cache is not None:
+                lc.cache.save()
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return results, report

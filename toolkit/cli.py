@@ -64,9 +64,10 @@ def _parse_date(value: str | None) -> dt.date | None:
 @click.option("--lrs-key", default=None, help="Write-only LRS key 'user:secret' embedded in SCORM and web packages.")
 @click.option("--actor-homepage", default=None, help="homePage of learners' xAPI account ids.")
 @click.option("--today", default=None, help="Date used for review checks (YYYY-MM-DD).")
+@click.option("--no-cache", is_flag=True, help="Render every lesson again instead of reusing unchanged ones.")
 def build(course_dirs: tuple[Path, ...], out: Path | None, formats: tuple[str, ...], brand: str | None,
           strict: bool, lrs_endpoint: str | None, lrs_key: str | None, actor_homepage: str | None,
-          today: str | None) -> None:
+          today: str | None, no_cache: bool) -> None:
     """Build course sites and packages (every course under courses/ by default)."""
     from toolkit.build import FORMATS, BuildOptions, build as run_build, discover_courses
 
@@ -76,7 +77,7 @@ def build(course_dirs: tuple[Path, ...], out: Path | None, formats: tuple[str, .
     settings = {k: v for k, v in {"lrs_endpoint": lrs_endpoint, "lrs_key": lrs_key,
                                   "lrs_homepage": actor_homepage}.items() if v}
     options = BuildOptions(out=out, formats=tuple(formats) or FORMATS, brand=brand, strict=strict,
-                           today=_parse_date(today), settings=settings)
+                           no_cache=no_cache, today=_parse_date(today), settings=settings)
     results, report = run_build(dirs, options)
     _print_diagnostics(report.items)
     for r in results:

@@ -155,6 +155,7 @@ class Course:
     paths: PathChoice | None = None
     facts: dict[str, Fact] = field(default_factory=dict)
     brand: Brand | None = None
+    lesson_files: list[tuple[Path, str]] = field(default_factory=list)  # (file, origin) in order
 
     @property
     def questions(self) -> list[Question]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
+import os
 from pathlib import Path
 from typing import Any
 
@@ -75,25 +75,61 @@ def render_pages(course: Course, env: jinja2.Environment) -> dict[str, str]:
     return pages
 
 
+class Writer:
+    """Writes files into a fresh output tree, reusing unchanged files.
+
+    When the previous build has a byte-identical file at the same place, it
+    is hard-linked instead of written again: on many file systems creating a
+    file costs far more than linking one, and most files of a rebuild are
+    unchanged.  The previous tree itself is never modified.
+    """
+
+    def __init__(self, dest: Path, previous: Path | None) -> None:
+        self.dest = dest
+        self.previous = previous if previous is not None and previous.is_dir() else None
+        self.written = 0
+        self.reused = 0
+
+    def write_bytes(self, rel: str, data: bytes) -> None:
+        target = self.dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if self.previous is not None:
+            old = self.previous / rel
+            try:
+                if old.stat().st_size == len(data) and old.read_bytes() == data:
+                    os.link(old, target)
+                    self.reused += 1
+                    return
+            except OSError:
+                pass
+        target.write_bytes(data)
+        self.written += 1
+
+    def write_text(self, rel: str, text: str) -> None:
+        self.write_bytes(rel, text.encode("utf-8"))
+
+    def copy(self, rel: str, source: Path) -> None:
+        self.write_bytes(rel, source.read_bytes())
+
+
 def write_site(course: Course, pages: dict[str, str], media: MediaMap, dest: Path,
-               project_root: Path | None, settings: dict[str, Any]) -> None:
+               project_root: Path | None, settings: dict[str, Any], previous: Path | None = None) -> Writer:
     dest.mkdir(parents=True, exist_ok=True)
-    assets = dest / "assets"
-    assets.mkdir(exist_ok=True)
-    for folder in reversed(asset_chain(course.brand, project_root)):  # most specific copied last
+    writer = Writer(dest, previous)
+    assets: dict[str, Path] = {}
+    for folder in reversed(asset_chain(course.brand, project_root)):  # most specific wins
         for file in sorted(folder.rglob("*")):
             if file.is_file():
-                target = assets / file.relative_to(folder)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(file, target)
+                assets[f"assets/{file.relative_to(folder).as_posix()}"] = file
     for file in runtime_files():
-        shutil.copyfile(file, assets / file.name)
-    (assets / "brand.css").write_text(brand_css(course), encoding="utf-8")
+        assets[f"assets/{file.name}"] = file
+    for rel, file in sorted(assets.items()):
+        writer.copy(rel, file)
+    writer.write_text("assets/brand.css", brand_css(course))
     data = json.dumps(course_data(course, settings), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    (assets / "course-data.js").write_text(f"window.TK_COURSE={data};\n", encoding="utf-8")
+    writer.write_text("assets/course-data.js", f"window.TK_COURSE={data};\n")
     for name, html in pages.items():
-        (dest / name).write_text(html, encoding="utf-8")
+        writer.write_text(name, html)
     for source, target in sorted(media.files.items(), key=lambda item: item[1]):
-        path = dest / target
-        path.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, path)
+        writer.copy(target, source)
+    return writer

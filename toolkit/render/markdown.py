@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -24,24 +25,40 @@ TEXT_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", 
 
 
 class MediaMap:
-    """Files a course uses, each mapped to its path inside the built site."""
+    """Files a course uses, each mapped to its path inside the built site.
+
+    The target depends only on the source path, so a lesson rendered in an
+    earlier build (and cached) points at the same file: the part below the
+    nearest ``media/`` folder, or ``media/<hash>-<name>`` for other files.
+    """
 
     def __init__(self) -> None:
         self.files: dict[Path, str] = {}
+        self.recorded: list[Path] | None = None
 
     def add(self, source: Path) -> str:
+        if self.recorded is not None:
+            self.recorded.append(source)
         if source in self.files:
             return self.files[source]
         parts = source.parts
-        rel = Path(*parts[len(parts) - 1 - parts[::-1].index("media") + 1:]) if "media" in parts else Path(source.name)
-        target = f"media/{rel.as_posix()}"
-        taken = set(self.files.values())
-        stem, n = target, 2
-        while target in taken:
-            target = f"{Path(stem).with_suffix('')}-{n}{Path(stem).suffix}"
-            n += 1
+        if "media" in parts:
+            index = len(parts) - 1 - parts[::-1].index("media")
+            target = "media/" + "/".join(parts[index + 1:])
+        else:
+            digest = hashlib.sha256(str(source).encode()).hexdigest()[:8]
+            target = f"media/{digest}-{source.name}"
         self.files[source] = target
         return target
+
+
+LESSON_LINK = "tk-lesson:"
+LESSON_LINK_RE = re.compile(r'href="tk-lesson:([^"#]*)(#[^"]*)?"')
+
+
+def resolve_lesson_links(html: str, by_file: dict[str, str]) -> str:
+    """Turn ``tk-lesson:<file>.md`` links into the target lesson's page."""
+    return LESSON_LINK_RE.sub(lambda m: f'href="{by_file.get(m.group(1), m.group(1))}{m.group(2) or ""}"', html)
 
 
 class LessonRenderer:
@@ -57,7 +74,6 @@ class LessonRenderer:
         )
         self.inline_md = markdown.Markdown(extensions=["attr_list"], output_format="html")
         self.blocks = env.get_template("blocks.html").module
-        self.by_file = {le.source.name: le for le in course.lessons}
 
     def markdown(self, text: str, lesson: Lesson) -> str:
         self.md.reset()
@@ -84,8 +100,8 @@ class LessonRenderer:
             if not url or SCHEME_RE.match(url):
                 return match.group(0)
             path, _, fragment = url.partition("#")
-            if path.endswith(".md") and Path(path).name in self.by_file:
-                new = self.by_file[Path(path).name].filename
+            if path.endswith(".md"):
+                new = LESSON_LINK + Path(path).name
             else:
                 found = resolve_media(path, lesson, self.course)
                 new = self.media.add(found) if found else path
@@ -111,7 +127,7 @@ class LessonRenderer:
             parts = [block.title]
             if block.transcript and (found := resolve_media(block.transcript, lesson, self.course)):
                 parts.append(found.read_text(encoding="utf-8"))
-        return "\n\n".join(visible_text(self.markdown(p, lesson)) for p in parts if p)
+        return "\n\n".join(plain_text(p) for p in parts if p)
 
     def render_block(self, kind: str, block: Any, lesson: Lesson) -> str:
         md = lambda text: self.markdown(text, lesson) if text else ""  # noqa: E731
@@ -129,6 +145,14 @@ class LessonRenderer:
             return str(self.blocks.video(block, self.t, self.media_url(block.src, lesson) if block.kind == "file" else block.src,
                                          self.media_url(block.captions, lesson), transcript, self.course.language))
         raise ValueError(kind)
+
+
+INLINE_MARKUP_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`>#|]+")
+
+
+def plain_text(markdown_text: str) -> str:
+    """Markdown source reduced to its words, cheaply (links keep their text)."""
+    return INLINE_MARKUP_RE.sub(lambda m: m.group(1) or " ", markdown_text).strip()
 
 
 def visible_text(html: str) -> str:

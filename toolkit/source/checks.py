@@ -39,8 +39,7 @@ def body_lines(lesson: Lesson) -> list[tuple[int, str]]:
     return out
 
 
-def check_lesson_links(lesson: Lesson, course: Course, report: Report) -> None:
-    lesson_files = {le.source.name: le for le in course.lessons}
+def check_lesson_links(lesson: Lesson, course: Course, lesson_names: set[str], report: Report) -> None:
     for number, line in body_lines(lesson):
         if re.match(r"^#(?!#)\s", line):
             report.error(lesson.source, number, "use '##' for headings: the lesson title is the page's only level-1 heading")
@@ -65,7 +64,7 @@ def check_lesson_links(lesson: Lesson, course: Course, report: Report) -> None:
             path_part = target.split("#", 1)[0]
             if path_part.endswith(".md"):
                 name = Path(path_part).name
-                if name not in lesson_files:
+                if name not in lesson_names:
                     report.error(lesson.source, number, f"link to a lesson that doesn't exist: {path_part}")
             elif resolve_media(path_part, lesson, course) is None:
                 report.error(lesson.source, number, f"link to a file that doesn't exist: {path_part}")
@@ -85,7 +84,6 @@ def check_course(course: Course, report: Report, today: dt.date | None = None) -
     seen_q: dict[str, Lesson] = {}
     seen_ex: dict[str, Lesson] = {}
     for lesson in course.lessons:
-        check_lesson_links(lesson, course, report)
         for q in lesson.questions:
             if q.id in seen_q:
                 report.error(lesson.source, q.line, f"duplicate question id '{q.id}' (also in {seen_q[q.id].source.name})")
@@ -94,15 +92,20 @@ def check_course(course: Course, report: Report, today: dt.date | None = None) -
             if ex.id in seen_ex:
                 report.error(lesson.source, ex.line, f"duplicate exercise id '{ex.id}' (also in {seen_ex[ex.id].source.name})")
             seen_ex[ex.id] = lesson
-        if not lesson.questions:
-            report.warning(lesson.source, 1, "lesson has no question: add a quiz so learners can check what they learnt")
-        score = lesson_lix(lesson)
-        if score is not None and score > LIX_LIMIT:
-            report.warning(lesson.source, 1, f"LIX {score:.0f} is over {LIX_LIMIT:.0f}: use shorter sentences and words")
         if lesson.origin != "course":
             report.info(lesson.source, 1, f"local lesson '{lesson.id}' from {lesson.origin}")
-        for line, note in lesson.author_notes:
-            report.info(lesson.source, line, f"author note: {note.splitlines()[0] if note else ''}")
+
+
+def check_lesson(lesson: Lesson, course: Course, lesson_names: set[str], report: Report) -> None:
+    """Checks of one rendered lesson on its own (cacheable with the lesson)."""
+    check_lesson_links(lesson, course, lesson_names, report)
+    if not lesson.questions:
+        report.warning(lesson.source, 1, "lesson has no question: add a quiz so learners can check what they learnt")
+    score = lesson_lix(lesson)
+    if score is not None and score > LIX_LIMIT:
+        report.warning(lesson.source, 1, f"LIX {score:.0f} is over {LIX_LIMIT:.0f}: use shorter sentences and words")
+    for line, note in lesson.author_notes:
+        report.info(lesson.source, line, f"author note: {note.splitlines()[0] if note else ''}")
 
 
 def lesson_lix(lesson: Lesson) -> float | None:

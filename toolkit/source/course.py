@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlparse
 
 from toolkit.errors import SourceError
-from toolkit.model import Brand, Course, PathChoice, PathOption, Source
+from toolkit.model import Brand, Course, Lesson, PathChoice, PathOption, Source
 from toolkit.source.facts import parse_facts
 from toolkit.source.fields import (check_keys, get_id, get_list, get_number, get_str,
                                    line_of)
@@ -111,7 +112,7 @@ def load_course(course_dir: Path, brand: Brand, report: Report) -> Course | None
         except SourceError as exc:
             report.absorb(exc)
     course.facts.update(brand.facts)
-    _gather_lessons(course, data, path, report)
+    course.lesson_files = _lesson_files(course, data, path, report)
     return course
 
 
@@ -142,7 +143,8 @@ def _paths(data: dict[str, Any], path: Path, report: Report) -> PathChoice | Non
     return PathChoice(question or "", options)
 
 
-def _gather_lessons(course: Course, data: dict[str, Any], path: Path, report: Report) -> None:
+def _lesson_files(course: Course, data: dict[str, Any], path: Path, report: Report) -> list[tuple[Path, str]]:
+    """The lesson files in course order, with where each came from."""
     lessons_dir = course.root / "lessons"
     files: list[Path] = []
     listed = get_list(data, "lessons", path, report, "course.yaml")
@@ -174,12 +176,20 @@ def _gather_lessons(course: Course, data: dict[str, Any], path: Path, report: Re
                     origins[local.name] = f"brand:{root.name} (adds)"
     if not files:
         report.error(path, 1, "the course has no lessons: add Markdown files under lessons/")
+    return [(f, origins.get(f.name, "course")) for f in files]
+
+
+LessonLoader = Callable[[Path, Course, Report], "Lesson | None"]
+
+
+def add_lessons(course: Course, report: Report, loader: LessonLoader = load_lesson) -> None:
+    """Load every lesson file with *loader*, in order, rejecting duplicate ids."""
     seen: dict[str, Path] = {}
-    for index, file in enumerate(files):
-        lesson = load_lesson(file, course, report)
+    for file, origin in course.lesson_files:
+        lesson = loader(file, course, report)
         if lesson is None:
             continue
-        lesson.origin = origins.get(file.name, "course")
+        lesson.origin = origin
         lesson.index = len(course.lessons)
         if lesson.id in seen:
             report.error(file, 1, f"duplicate lesson id '{lesson.id}' (also used by {seen[lesson.id].name})")

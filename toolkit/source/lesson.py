@@ -270,9 +270,12 @@ def resolve_media(ref: str, lesson: Lesson, course: Course) -> Path | None:
         roots = [r / "courses" / course.slug for r in course.brand.chain] + roots
     candidates = [lesson.source.parent / ref] + [r / ref for r in roots] + [r / "lessons" / ref for r in roots]
     for candidate in candidates:
-        resolved = candidate.resolve()
-        if resolved.is_file() and any(_inside(resolved, r.resolve()) for r in roots):
-            return resolved
+        try:
+            resolved = candidate.resolve()
+            if resolved.is_file() and any(_inside(resolved, r.resolve()) for r in roots):
+                return resolved
+        except (OSError, ValueError):  # a NUL byte or an over-long name is simply not found
+            return None
     return None
 
 

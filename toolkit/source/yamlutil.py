@@ -40,7 +40,10 @@ class LineList(list):  # type: ignore[type-arg]
             return self.line
 
 
-class _Loader(yaml.SafeLoader):
+_Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when present
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
     """SafeLoader whose mappings and sequences carry line marks.
 
     Timestamps stay strings unless they are plain dates, so that ids and
@@ -48,6 +51,8 @@ class _Loader(yaml.SafeLoader):
     """
 
     line_offset = 0
+
+    name = "<yaml>"
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # type: ignore[override]
         self.flatten_mapping(node)

@@ -1,0 +1,99 @@
+"""Incremental builds: rendered lessons are reused when nothing they depend on changed.
+
+A lesson's cache key is the hash of its own bytes plus a context digest of
+everything else that can change its output or its diagnostics: the toolkit
+version, the course's facts, the list of lesson files (for link checks), the
+template and media files, the brand and the working directory (diagnostics
+carry relative paths).  Entries are pickled the moment they are stored, so
+later changes to the in-memory lesson never leak into the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit import __version__
+from toolkit.errors import Diagnostic
+from toolkit.model import Course, Lesson
+
+CACHE_FORMAT = 1
+
+
+@dataclass
+class Entry:
+    lesson: Lesson
+    diagnostics: list[Diagnostic]
+    media: list[Path]
+
+
+def _tree_listing(root: Path) -> list[str]:
+    if not root.is_dir():
+        return []
+    out = []
+    for p in sorted(root.rglob("*")):
+        if p.is_file():
+            st = p.stat()
+            out.append(f"{p}:{st.st_size}:{st.st_mtime_ns}")
+    return out
+
+
+def context_digest(course: Course, template_dirs: list[Path]) -> str:
+    brand = course.brand
+    roots = [course.root / "media"] + ([r / "courses" / course.slug for r in brand.chain] if brand else [])
+    payload = {
+        "format": CACHE_FORMAT,
+        "version": __version__,
+        "cwd": os.getcwd(),
+        "course": str(course.root.resolve()),
+        "language": course.language,
+        "brand": [str(r) for r in brand.chain] if brand else [],
+        "facts": sorted((f.name, f.value) for f in course.facts.values()),
+        "lessons": [str(f) for f, _ in course.lesson_files],
+        "templates": [x for d in template_dirs for x in _tree_listing(d)],
+        "media": [x for r in roots for x in _tree_listing(r)],
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+class LessonCache:
+    def __init__(self, path: Path, context: str) -> None:
+        self.path = path
+        self.context = context
+        self.old: dict[str, bytes] = {}
+        self.new: dict[str, bytes] = {}
+        self.hits = 0
+        try:
+            data = pickle.loads(path.read_bytes())
+            if isinstance(data, dict) and data.get("context") == context:
+                self.old = data["entries"]
+        except (OSError, pickle.UnpicklingError, EOFError, KeyError, AttributeError, TypeError, ValueError):
+            self.old = {}
+
+    def key(self, file: Path) -> str:
+        return hashlib.sha256(str(file.resolve()).encode() + b"\0" + file.read_bytes()).hexdigest()
+
+    def get(self, file: Path) -> Entry | None:
+        blob = self.old.get(self.key(file))
+        if blob is None:
+            return None
+        try:
+            entry: Entry = pickle.loads(blob)
+        except Exception:  # noqa: BLE001 - a damaged entry is just a miss
+            return None
+        self.new[self.key(file)] = blob
+        self.hits += 1
+        return entry
+
+    def put(self, file: Path, entry: Entry) -> None:
+        self.new[self.key(file)] = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps({"context": self.context, "entries": self.new}, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(self.path)
