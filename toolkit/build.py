@@ -77,7 +77,8 @@ def discover_courses(paths: list[Path] | None, cwd: Path | None = None) -> list[
 
 
 def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
-                    today: dt.date | None = None, cache_dir: Path | None = None) -> LoadedCourse | None:
+                    today: dt.date | None = None, cache_dir: Path | None = None,
+                    progress: Callable[[str], None] | None = None) -> LoadedCourse | None:
     """Load, check and render one course in memory; nothing is written.
 
     With *cache_dir*, lessons whose inputs did not change are reused from the
@@ -98,6 +99,8 @@ def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
         cache = LessonCache(cache_dir / f"{brand.name}-{course.slug}.pickle", context)
 
     def process(file: Path, course: Course, report: Report) -> Lesson | None:
+        if progress is not None:
+            progress(file.name)
         entry = cache.get(file) if cache else None
         if entry is not None:
             report.items.extend(entry.diagnostics)
@@ -126,9 +129,12 @@ def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
 
 
 def check(course_dirs: list[Path], brand: str | None = None, today: dt.date | None = None,
-          cache_dir: Path | None = None) -> tuple[list[LoadedCourse], Report]:
+          cache_dir: Path | None = None, progress: Callable[[str], None] | None = None
+          ) -> tuple[list[LoadedCourse], Report]:
+    """Load, render and check courses in memory; *progress* is called per lesson."""
     report = Report()
-    loaded = [lc for d in course_dirs if (lc := load_and_render(d, brand, report, today, cache_dir)) is not None]
+    loaded = [lc for d in course_dirs
+              if (lc := load_and_render(d, brand, report, today, cache_dir, progress)) is not None]
     return loaded, report
 
 
@@ -142,7 +148,7 @@ def build(course_dirs: list[Path], options: BuildOptions,
     if unknown:
         raise ConfigError(f"unknown format(s): {', '.join(unknown)} (choose from {', '.join(FORMATS)})")
     loaded, report = check(course_dirs, options.brand, options.today,
-                           None if options.no_cache else options.out / ".cache")
+                           None if options.no_cache else options.out / ".cache", progress)
     if failing(report, options.strict):
         raise CheckFailed(report.items)
     out = options.out
@@ -160,8 +166,6 @@ def build(course_dirs: list[Path], options: BuildOptions,
             packages = _package(course, stage, options.formats, settings)
             result.packages = {fmt: out / course.slug / p.name for fmt, p in packages.items()}
             results.append(result)
-            if progress:
-                progress(course.slug)
         for lc in loaded:
             _swap(staging / lc.course.slug, out / lc.course.slug)
             if lc.cache is not None:

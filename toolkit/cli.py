@@ -78,7 +78,12 @@ def build(course_dirs: tuple[Path, ...], out: Path | None, formats: tuple[str, .
                                   "lrs_homepage": actor_homepage}.items() if v}
     options = BuildOptions(out=out, formats=tuple(formats) or FORMATS, brand=brand, strict=strict,
                            no_cache=no_cache, today=_parse_date(today), settings=settings)
-    results, report = run_build(dirs, options)
+    total = sum(len(list((d / "lessons").glob("*.md"))) for d in dirs)
+    if total >= 100 and sys.stderr.isatty():
+        with click.progressbar(length=total, label="Rendering lessons", file=sys.stderr) as bar:
+            results, report = run_build(dirs, options, progress=lambda _name: bar.update(1))
+    else:
+        results, report = run_build(dirs, options)
     _print_diagnostics(report.items)
     for r in results:
         c = r.course
