@@ -136,4 +136,29 @@ def new(slug: str, parent: Path, title: str | None, language: str) -> None:
     click.echo(f"Created {path}. Build it with: toolkit build {path}")
 
 
+@main.command()
+@click.argument("course_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--brand", default=None, help="Brand whose contact details go in the statement.")
+@click.option("--axe-results", type=click.Path(path_type=Path, file_okay=False), default=Path("artifacts/axe"),
+              show_default=True, help="Folder of axe-core results saved by the accessibility tests.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write the draft here instead of standard output.")
+def statement(course_dir: Path, brand: str | None, axe_results: Path, out: Path | None) -> None:
+    """Draft an accessibility statement (tilgængelighedserklæring) for a course."""
+    from toolkit.build import check as run_check
+    from toolkit.statement import load_axe_results, statement_draft
+
+    loaded, report = run_check([course_dir], brand)
+    if not loaded:
+        _print_diagnostics(report.items)
+        sys.exit(1)
+    course = loaded[0].course
+    text = statement_draft(course, report, load_axe_results(axe_results, course.slug))
+    if out is None:
+        click.echo(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {out}")
+
+
 main.add_command(lrs)
