@@ -36,6 +36,10 @@ class ToolkitGroup(click.Group):
         except ToolkitError as exc:
             click.secho(f"Error: {exc}", fg="red", err=True)
             sys.exit(1)
+        except OSError as exc:  # a disk full, a read-only folder, a missing permission
+            where = f": {exc.filename}" if exc.filename else ""
+            click.secho(f"Error: {exc.strerror or exc}{where}", fg="red", err=True)
+            sys.exit(1)
 
 
 @click.group(cls=ToolkitGroup)
