@@ -29,7 +29,7 @@ def built(tmp_path_factory) -> Path:
 
 
 def site_pages(out: Path) -> list[Path]:
-    pages = sorted(out.glob("*/site/*.html"))
+    pages = sorted(p for p in out.glob("*/site/*.html") if p.name != "launch.html")
     pages += sorted((out / "catalogue").glob("*.html")) if (out / "catalogue").is_dir() else []
     return pages
 
