@@ -185,6 +185,7 @@
     a.Initialize("");
     this.learner = a.GetValue("cmi.learner_id");
     this.entry = a.GetValue("cmi.entry");
+    if (this.entry !== "resume") return null; /* reading unset elements is error 403 in SCORM 2004 */
     var st = decode(a.GetValue("cmi.suspend_data") || "");
     if (st) st.l = a.GetValue("cmi.location") || st.l;
     return st;
