@@ -165,4 +165,25 @@ def statement(course_dir: Path, brand: str | None, axe_results: Path, out: Path 
         click.echo(f"Wrote {out}")
 
 
+@main.command()
+@click.argument("packages", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True, dir_okay=False))
+def validate(packages: tuple[Path, ...]) -> None:
+    """Inspect package zips: standard, schema validity, launch file, files, size."""
+    from toolkit.packaging.validate import inspect
+    from toolkit.packaging.xsd import find_schemas_dir
+
+    schemas = find_schemas_dir(Path.cwd())
+    failed = False
+    for path in packages:
+        r = inspect(path, schemas)
+        valid = {True: "valid", False: "INVALID", None: "not checked"}[r.schema_valid]
+        click.echo(f"{path}: {r.standard}, {r.entries} files, {r.size / 1024:.1f} KB zipped, "
+                   f"{r.uncompressed / 1024:.1f} KB unzipped, schema {valid}, launch {r.launch or '-'}")
+        for finding in r.findings:
+            click.echo(f"  {finding}", err=finding.level == "error")
+        failed = failed or not r.ok
+    if failed:
+        sys.exit(1)
+
+
 main.add_command(lrs)
