@@ -23,6 +23,10 @@ class _Quiet(SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
 
+    def do_POST(self) -> None:  # a cmi5 fetch URL is POSTed: answer with the file, like GET
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.do_GET()
+
 
 @pytest.fixture(scope="session")
 def packages(tmp_path_factory) -> Path:
@@ -37,6 +41,8 @@ def lms_server(packages, tmp_path_factory):
     require((SCORM_AGAIN / "scorm12.js").is_file(), "scorm-again is not installed (npm ci)")
     root = tmp_path_factory.mktemp("lms")
     shutil.copyfile(HERE / "lms.html", root / "lms.html")
+    # The one-time auth token a cmi5 LMS hands out at its fetch URL (credential launch:launch-pw).
+    (root / "cmi5-fetch").write_text('{"auth-token": "bGF1bmNoOmxhdW5jaC1wdw=="}', encoding="utf-8")
     shutil.copytree(SCORM_AGAIN, root / "scorm-again")
     for zpath in packages.glob("*/*.zip"):
         fmt = zpath.stem.rsplit("-", 1)[1]

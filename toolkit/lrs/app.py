@@ -317,8 +317,7 @@ class LRS:
             if (actor.get("account") or {}).get("homePage") != cred.homepage:
                 raise HTTPError(403, f"this credential may only write statements for accounts at {cred.homepage}")
         if cred.activity_prefixes:
-            _, activities, _ = index_keys(s)
-            for act, _related in activities:
+            for act in subject_activities(s):
                 if not any(act.startswith(p) for p in cred.activity_prefixes):
                     raise HTTPError(403, f"this credential may not write statements about {act}")
 
@@ -588,6 +587,22 @@ class LRS:
 
     async def about(self, x: XRequest) -> Response:
         return JSONResponse({"version": list(reversed(SUPPORTED)), "extensions": {}})
+
+
+def subject_activities(s: dict[str, Any]) -> list[str]:
+    """The activities a statement is about: its object and its parent and grouping
+    activities (category and other are tags, such as the cmi5 profile IRI)."""
+    found = []
+    for stmt in (s, s.get("object") if (s.get("object") or {}).get("objectType") == "SubStatement" else None):
+        if not stmt:
+            continue
+        obj = stmt.get("object") or {}
+        if obj.get("objectType", "Activity") == "Activity" and "id" in obj:
+            found.append(obj["id"])
+        ctx_acts = (stmt.get("context") or {}).get("contextActivities") or {}
+        for key in ("parent", "grouping"):
+            found += [a["id"] for a in ctx_acts.get(key, []) if isinstance(a, dict) and "id" in a]
+    return found
 
 
 def http_date(stored: str) -> str:
