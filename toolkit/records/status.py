@@ -269,10 +269,11 @@ def _scaled_score(statement: Statement) -> float | None:
     scaled = score.get("scaled")
     if isinstance(scaled, (int, float)) and not isinstance(scaled, bool):
         return float(scaled)
-    raw, top, low = score.get("raw"), score.get("max"), score.get("min", 0)
-    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (raw, top, low)) and top > low:
-        return (float(raw) - float(low)) / (float(top) - float(low))
-    return None
+    numbers = [score.get("raw"), score.get("max"), score.get("min", 0)]
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in numbers):
+        return None
+    raw, top, low = (float(v) for v in numbers)
+    return (raw - low) / (top - low) if top > low else None
 
 
 def remove_voided(statements: Iterable[Statement]) -> list[Statement]:
