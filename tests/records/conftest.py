@@ -77,10 +77,16 @@ def fixture_statements(run: str, course: str) -> list[dict]:
         st("eva", "initialized", minutes=0, registration=e),
         eva_passed,
     ]
+    # gro: a cmi5 launch, statements about the AU (<course>/au) -> passed in the course
+    g = S.reg()
+    out += [S.stmt(f"{run}-gro", "initialized", minutes=0, course=course + "/au", registration=g),
+            S.stmt(f"{run}-gro", "experienced", minutes=3, course=course + "/au", obj=lesson, registration=g),
+            S.stmt(f"{run}-gro", "passed", minutes=9, course=course + "/au", registration=g, scaled=0.8)]
     return out + [S.voiding(eva_passed["id"], minutes=30, learner=f"{run}-admin")]
 
 
-EXPECTED = {"anna": "passed", "bo": "completed", "cai": "passed", "dorte": "in_progress", "eva": "in_progress"}
+EXPECTED = {"anna": "passed", "bo": "completed", "cai": "passed", "dorte": "in_progress", "eva": "in_progress",
+            "gro": "passed"}
 
 
 @pytest.fixture(scope="module")

@@ -203,3 +203,40 @@ def test_parse_timestamp():
         2026, 3, 2, 8, 0, 0, 123456, tzinfo=dt.timezone.utc)
     assert parse_timestamp("2026-03-02T08:00:00Z") == BASE
     assert parse_timestamp("nonsense") is None
+
+
+def runtime_like(learner: str, verb: str, obj: str, minutes: float, registration: str, **result) -> dict:
+    """Shaped like toolkit.js sends them: lessons and questions carry only a parent."""
+    s = stmt(learner, verb, minutes=minutes, registration=registration, course=COURSE + "/au" if obj == "au" else COURSE)
+    if obj == "au":
+        s["context"]["contextActivities"] = {"category": [{"id": "https://w3id.org/xapi/cmi5/context/categories/cmi5"}]}
+    elif obj != "course":
+        s["object"] = {"objectType": "Activity", "id": f"{COURSE}/{obj}"}
+        s["context"]["contextActivities"] = {"parent": [{"id": COURSE + "/au"}]}
+    if result:
+        s["result"] = result
+    return s
+
+
+def test_cmi5_au_statements_count_as_the_course():
+    g = reg()
+    statements = [runtime_like("anna-7f3a", "initialized", "au", 0, g),
+                  runtime_like("anna-7f3a", "experienced", "lesson/cv", 2, g),
+                  runtime_like("anna-7f3a", "answered", "question/q1", 3, g),
+                  runtime_like("anna-7f3a", "passed", "au", 9, g, score={"scaled": 0.75}, duration="PT9M"),
+                  runtime_like("anna-7f3a", "terminated", "au", 10, g, duration="PT10M")]
+    (r,) = records_for_learner(ANNA, statements)
+    assert r.course_id == COURSE and r.course_title == COURSE_TITLE
+    assert r.status is Status.PASSED and r.score == pytest.approx(0.75)
+    assert r.time_spent == dt.timedelta(minutes=10)
+    (by_course,) = records_for_course(COURSE, statements)
+    assert by_course.status is Status.PASSED
+
+
+def test_page_session_without_terminated_uses_first_to_last():
+    g = reg()
+    statements = [runtime_like("anna-7f3a", "initialized", "course", 0, g),
+                  runtime_like("anna-7f3a", "experienced", "lesson/a", 4, g),
+                  runtime_like("anna-7f3a", "completed", "course", 12, g, completion=True, duration="PT12M")]
+    r = record(statements)
+    assert r.status is Status.COMPLETED and r.time_spent == dt.timedelta(minutes=12)

@@ -11,7 +11,8 @@ import yaml
 
 from toolkit.errors import ConfigError
 from toolkit.records.client import LRSClient
-from toolkit.records.status import CourseRecord, Learner, records_for_course, records_for_learner
+from toolkit.records.status import (CourseRecord, Learner, course_aliases, records_for_course,
+                                    records_for_learner)
 
 LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
 
@@ -101,6 +102,9 @@ def lookup_course(client: LRSClient, course_id: str, title: str | None = None,
     *since*/*until* filter on when the LRS stored the statements (the xAPI
     meaning of those parameters).
     """
-    statements = client.statements(activity=course_id, related_activities=True, since=since, until=until)
+    statements: dict[str, dict[str, Any]] = {}
+    for activity in course_aliases(course_id):  # the course, and its cmi5 AU
+        for s in client.statements(activity=activity, related_activities=True, since=since, until=until):
+            statements.setdefault(str(s.get("id")), s)
     team = [Learner(name) for name in learners or []]
-    return records_for_course(course_id, statements, title, team)
+    return records_for_course(course_id, statements.values(), title, team)

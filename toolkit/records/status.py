@@ -16,6 +16,9 @@ The rules, and why:
   A ``completed`` about a lesson does not complete the course.
 * The best attempt decides the reported status: passed > completed > failed >
   in progress.  Ties go to the higher score, then to the earlier result.
+* A cmi5 package sends its statements about the AU, whose id is the course
+  IRI + ``/au`` (``toolkit.packaging.cmi5.au_id``); such ids count as the
+  course itself (:func:`canonical_course_id`).
 * Time spent in an attempt is the sum of ``result.duration`` of its
   ``terminated`` statements about the course; when it has none, the time from
   its first to its last statement.  The record shows the sum over attempts.
@@ -41,6 +44,17 @@ COURSE_TYPES = {"http://adlnet.gov/expapi/activities/course",
                 "https://w3id.org/xapi/cmi5/activitytype/course"}
 
 Statement = Mapping[str, Any]
+AU_SUFFIX = "/au"  # toolkit's cmi5 AU id: <course IRI>/au
+
+
+def canonical_course_id(activity_id: str) -> str:
+    """The course IRI behind an activity id: a cmi5 AU id (``<course>/au``) maps to its course."""
+    return activity_id[: -len(AU_SUFFIX)] if activity_id.endswith(AU_SUFFIX) else activity_id
+
+
+def course_aliases(course_id: str) -> tuple[str, ...]:
+    """The activity ids that stand for the course in statements: itself and its cmi5 AU."""
+    return (course_id, course_id.rstrip("/") + AU_SUFFIX)
 
 
 class Status(str, Enum):
@@ -217,14 +231,18 @@ def course_of(statement: Statement, known: Iterable[str] = ()) -> str | None:
     activity (lessons and questions group under their course); the last
     ``parent``; the object itself.
     """
-    known_set = set(known)
+    found = _course_of(statement, set(known))
+    return canonical_course_id(found) if found is not None else None
+
+
+def _course_of(statement: Statement, known_set: set[str]) -> str | None:
     ca = _context_activities(statement)
     grouping = _activity_ids(ca.get("grouping"))
     parent = _activity_ids(ca.get("parent"))
     oid = object_id(statement)
     candidates = ([oid] if oid else []) + grouping + parent
     for c in candidates:
-        if c in known_set:
+        if c in known_set or canonical_course_id(c) in known_set:
             return c
     obj = statement.get("object")
     definition = obj.get("definition") if isinstance(obj, Mapping) else None
@@ -250,7 +268,7 @@ def course_title_in(statement: Statement, course_id: str) -> str | None:
         group = ca.get(key)
         activities.extend(group if isinstance(group, list) else [])
     for a in activities:
-        if isinstance(a, Mapping) and a.get("id") == course_id:
+        if isinstance(a, Mapping) and isinstance(a.get("id"), str) and canonical_course_id(a["id"]) == course_id:
             name = (a.get("definition") or {}).get("name") if isinstance(a.get("definition"), Mapping) else None
             if isinstance(name, Mapping) and name:
                 for lang in ("da", "da-DK", "en", "en-US"):
@@ -304,8 +322,12 @@ def attempt_from(registration: str | None, course_id: str, statements: list[Stat
     times = [t for s in statements if (t := _sort_key(s)[0]) != dt.datetime.max.replace(tzinfo=dt.timezone.utc)]
     if times:
         attempt.started, attempt.last_activity = min(times), max(times)
+    def about_course(s: Statement) -> bool:
+        oid = object_id(s)
+        return oid is not None and canonical_course_id(oid) == course_id
+
     for s in statements:
-        if object_id(s) != course_id:
+        if not about_course(s):
             continue
         verb = verb_id(s)
         when = _sort_key(s)[0]
@@ -321,7 +343,7 @@ def attempt_from(registration: str | None, course_id: str, statements: list[Stat
             if d is not None:
                 durations.append(d)
     if attempt.score is None:
-        scores = [sc for s in statements if object_id(s) == course_id and (sc := _scaled_score(s)) is not None]
+        scores = [sc for s in statements if about_course(s) and (sc := _scaled_score(s)) is not None]
         attempt.score = max(scores) if scores else None
     if durations:
         attempt.time_spent = sum(durations, dt.timedelta(0))
