@@ -11,6 +11,7 @@ import click
 from toolkit import __version__
 from toolkit.errors import CheckFailed, Diagnostic, ToolkitError
 from toolkit.lrs.cli import lrs
+from toolkit.records.cli import records
 
 
 def _print_diagnostics(items: list[Diagnostic], verbose: bool = False) -> None:
@@ -187,3 +188,4 @@ def validate(packages: tuple[Path, ...]) -> None:
 
 
 main.add_command(lrs)
+main.add_command(records)

@@ -1,0 +1,113 @@
+"""The web page's gatekeeping, in-process: no anonymous access, CSRF, cookie flags, headers."""
+
+from __future__ import annotations
+
+import re
+import socket
+
+import pytest
+from starlette.testclient import TestClient
+
+from toolkit.records.auth import Signer, Throttle, hash_password
+from toolkit.records.client import Connection, LRSClient
+from toolkit.records.web import LOGIN_COOKIE, SESSION_COOKIE, WebSettings, create_app
+
+PASSWORD = "korrekt-hest-batteri"
+HASH = hash_password(PASSWORD)
+
+
+def unused_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def client():
+    # an LRS address where nothing listens: lookups must fail politely
+    conn = Connection(f"http://127.0.0.1:{unused_port()}/xapi/", "reader", "pw")
+    settings = WebSettings(users={"mette": HASH}, client=lambda: LRSClient(conn), signer=Signer(),
+                           throttle=Throttle(limit=3, window=60))
+    with TestClient(create_app(settings), base_url="http://127.0.0.1", follow_redirects=False) as c:
+        yield c
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def login(c: TestClient, password: str = PASSWORD):
+    page = c.get("/login")
+    return c.post("/login", data={"username": "mette", "password": password, "csrf": csrf_of(page.text)})
+
+
+def test_anonymous_is_sent_to_login_or_refused(client):
+    r = client.get("/")
+    assert r.status_code == 303 and r.headers["location"].endswith("/login")
+    r = client.post("/", data={"learner": "anna", "csrf": "x"})
+    assert r.status_code == 401
+    assert "anna" not in r.text
+
+
+def test_forged_session_cookie_is_refused(client):
+    forged = Signer(b"attacker" * 4).sign("session", {"u": "mette", "c": "x"}, 3600)
+    client.cookies.set(SESSION_COOKIE, forged)
+    assert client.get("/").status_code == 303
+
+
+def test_login_form_needs_its_csrf_token(client):
+    client.get("/login")
+    r = client.post("/login", data={"username": "mette", "password": PASSWORD, "csrf": "wrong"})
+    assert r.status_code == 400
+    assert SESSION_COOKIE not in r.cookies
+
+
+def test_wrong_password_then_right_one(client):
+    r = login(client, "forkert")
+    assert r.status_code == 401 and "Forkert brugernavn eller adgangskode" in r.text
+    r = login(client)
+    assert r.status_code == 303
+    cookie = r.headers["set-cookie"]
+    session_header = [h for h in r.headers.get_list("set-cookie") if h.startswith(SESSION_COOKIE)][0]
+    assert "HttpOnly" in session_header and "SameSite=strict" in session_header.replace("Strict", "strict")
+    assert PASSWORD not in cookie
+    home = client.get("/")
+    assert home.status_code == 200 and "Borgerens id" in home.text
+
+
+def test_throttle_after_repeated_failures(client):
+    for _ in range(3):
+        assert login(client, "forkert").status_code == 401
+    r = login(client)  # right password, but blocked for now
+    assert r.status_code == 429 and "For mange" in r.text
+
+
+def test_lookup_needs_session_csrf_and_reports_unreachable_lrs(client):
+    login(client)
+    home = client.get("/")
+    r = client.post("/", data={"learner": "anna", "csrf": "not-the-token"})
+    assert r.status_code == 400
+    r = client.post("/", data={"learner": "anna", "csrf": csrf_of(home.text)})
+    assert r.status_code == 502
+    assert "Kursussystemet kunne ikke svare" in r.text
+    assert "127.0.0.1" not in r.text  # no internals shown to the caseworker
+
+
+def test_logout_needs_csrf_and_ends_session(client):
+    login(client)
+    token = csrf_of(client.get("/").text)
+    assert client.post("/logout", data={"csrf": "bad"}).status_code == 400
+    r = client.post("/logout", data={"csrf": token})
+    assert r.status_code == 303
+    assert client.get("/").status_code == 303
+
+
+def test_security_headers_and_no_external_requests(client):
+    r = client.get("/login")
+    csp = r.headers["content-security-policy"]
+    assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp
+    assert r.headers["cache-control"] == "no-store"
+    assert not re.search(r'(src|href)="(https?:)?//', r.text)
+    assert LOGIN_COOKIE in r.headers["set-cookie"]
+    css = client.get("/records.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
