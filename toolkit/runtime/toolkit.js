@@ -275,19 +275,22 @@
   Tracker.prototype.summary = function () { return summary(this.state); };
   Tracker.prototype.onChange = function (fn) { this.listeners.push(fn); };
   Tracker.prototype.changed = function (commit) {
-    var before = this.reported || {}, sum = this.summary();
+    var sum = this.summary();
     try { this.adapter.save(this.state, sum); if (commit) this.adapter.commit(); }
     catch (e) { if (win.console) console.warn("toolkit: LMS save failed", e); }
     var secs = (Date.now() - this.started) / 1000;
-    if (sum.completed && !before.completed) {
+    /* c and k are kept in the resume state, so a resumed attempt never sends completed/passed twice */
+    var again = false;
+    if (sum.completed && !this.state.c) {
+      this.state.c = 1; again = true;
       this.emit("completed", this.courseObject(), { completion: true, duration: isoDuration(secs) }, true, MOVEON_CAT);
     }
     if ((sum.passed || sum.failed) && !this.state.k) {
-      this.state.k = 1;
+      this.state.k = 1; again = true;
       this.emit(sum.passed ? "passed" : "failed", this.courseObject(),
         { success: sum.passed, score: { scaled: sum.scaled }, duration: isoDuration(secs) }, true, MOVEON_CAT);
-      try { this.adapter.save(this.state, sum); this.adapter.commit(); } catch (e) { /* reported above */ }
     }
+    if (again) { try { this.adapter.save(this.state, sum); this.adapter.commit(); } catch (e) { /* reported above */ } }
     this.reported = sum;
     this.listeners.forEach(function (fn) { fn(sum); });
   };

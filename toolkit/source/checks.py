@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from toolkit.model import Course, Lesson
+from toolkit.runtime.budget import budget_message
 from toolkit.source.lesson import FENCE_RE, resolve_media
 from toolkit.source.lix import lix
 from toolkit.source.report import Report
@@ -94,6 +95,8 @@ def check_course(course: Course, report: Report, today: dt.date | None = None) -
             seen_ex[ex.id] = lesson
         if lesson.origin != "course":
             report.info(lesson.source, 1, f"local lesson '{lesson.id}' from {lesson.origin}")
+    if (budget := budget_message(course)) is not None:
+        report.warning(yaml_path, 1, budget)
 
 
 def check_lesson(lesson: Lesson, course: Course, lesson_names: set[str], report: Report) -> None:
