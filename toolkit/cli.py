@@ -128,6 +128,16 @@ def check(course_dirs: tuple[Path, ...], brand: str | None, strict: bool, verbos
 
 
 @main.command()
+@click.argument("course_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
+def preview(course_dir: Path, port: int) -> None:
+    """Show one course in a mock LMS with its xAPI statements; rebuild on change."""
+    from toolkit.preview import serve
+
+    serve(course_dir, port, echo=click.echo)
+
+
+@main.command()
 @click.argument("slug")
 @click.option("--dir", "parent", type=click.Path(path_type=Path, file_okay=False), default=Path("courses"),
               help="Folder to create the course in.")
