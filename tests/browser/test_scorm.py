@@ -63,7 +63,8 @@ def test_scorm12_completion_score_interactions(browser, lms_server):
     assert core["lesson_location"] == "video"
     state = json.loads(cmi["suspend_data"])
     assert state["s"] == ["velkommen", "cv", "video"]
-    assert state["a"] == {"velkommen-q1": "a", "cv-dele": "a,b", "video-q1": "a"}
+    assert state["v"] == 2  # answers carry the first-try flag in front: "1" = right first time
+    assert state["a"] == {"velkommen-q1": "1a", "cv-dele": "1a,b", "video-q1": "1a"}
     assert len(state and cmi["suspend_data"]) <= 4096
     interactions = cmi["interactions"]
     assert [interactions[str(i)]["id"] for i in range(3)] == ["velkommen-q1", "cv-dele", "video-q1"]
@@ -154,5 +155,27 @@ def test_scorm2004_resume(browser, lms_server):
     form = frame.locator("form.tk-quiz", has_text="Hvor lang tid har du til dit CV?")
     assert form.get_by_label("Et år", exact=True).is_checked()
     assert "Ikke helt." in form.locator(".tk-feedback").inner_text()
+    assert page.evaluate("LMS.errors") == [] and errors == []
+    ctx.close()
+
+
+def test_scorm12_resumes_state_written_by_an_older_package(browser, lms_server):
+    """Suspend data of the v1 format, with a lesson the republished course no longer has."""
+    old = {"v": 1, "s": ["velkommen", "fjernet-lektion"], "a": {"velkommen-q1": "b", "fjernet-q1": "a"},
+           "f": {"velkommen-q1": 0, "fjernet-q1": 1}, "x": {}, "p": "", "l": "cv", "c": 0, "k": 0,
+           "reg": "3f0e1c2a-8b7d-4c1e-9a5b-2d4f6e8a0b1c"}
+    prior = {"cmi": {"core": {"entry": "resume", "lesson_location": "cv", "lesson_status": "incomplete"},
+                     "suspend_data": json.dumps(old)}}
+    ctx, page, frame, errors = launch(browser, lms_server, "12", prior=prior)
+    frame.locator("h1", has_text="Dit CV").wait_for()
+    go(frame, "Forrige")
+    form = frame.locator("form.tk-quiz", has_text="Hvor lang tid har du til dit CV?")
+    assert form.get_by_label("Et år", exact=True).is_checked()
+    assert "Ikke helt." in form.locator(".tk-feedback").inner_text()
+    # The first (wrong) answer still counts: correcting it now does not change the score.
+    answer(frame, "Hvor lang tid har du til dit CV?", ["14 dage"])
+    state = json.loads(page.evaluate("LMS.cmi()")["suspend_data"])
+    assert state["v"] == 2 and state["a"]["velkommen-q1"] == "0a"
+    assert state["reg"] == old["reg"]
     assert page.evaluate("LMS.errors") == [] and errors == []
     ctx.close()

@@ -20,9 +20,9 @@ def budget_warnings(report):
 
 
 def test_largest_realistic_course_fits(tmp_path):
-    # 12 lessons of 4 questions with 4 choices: three times the largest course we ship
-    # (ret-og-pligt: 4 lessons, 4 questions). About 80 auto-id questions no longer fit.
-    course_dir = write_course(tmp_path / "courses", "stort", lessons=12, questions=4, choices=4)
+    # 20 lessons of 4 questions with 4 choices, long Danish lesson names: five times the
+    # largest course we ship (ret-og-pligt: 4 lessons, 4 questions).
+    course_dir = write_course(tmp_path / "courses", "stort", lessons=20, questions=4, choices=4)
     (loaded,), report = check([course_dir])
     size = worst_case_length(loaded.course)
     assert 2000 < size <= SCORM12_SUSPEND_LIMIT
@@ -34,9 +34,9 @@ def test_worst_case_counts_every_id(tmp_path):
     (loaded,), _ = check([course_dir])
     state = worst_case_state(loaded.course)
     assert state["s"] == [le.id for le in loaded.course.lessons]
-    assert state["a"]["velkommen-til-forloebet-q3"] == "a,b,c,d"  # two correct: checkboxes
-    assert state["a"]["velkommen-til-forloebet-q1"] == "a"  # one correct: a single radio
-    assert len(state["f"]) == 6
+    assert state["a"]["velkommen-til-forloebet-q3"] == "0a,b,c,d"  # two correct: checkboxes
+    assert state["a"]["velkommen-til-forloebet-q1"] == "0a"  # one correct: a single radio
+    assert len(state["a"]) == 6 and "f" not in state
     assert worst_case_length(loaded.course) == len(json.dumps(state, ensure_ascii=False, separators=(",", ":")))
 
 

@@ -4,15 +4,15 @@ SCORM 1.2 gives ``cmi.suspend_data`` 4,096 characters.  The runtime
 (``toolkit.js``, functions ``emptyState``/``encode``) stores the resume state
 as compact JSON keyed by stable lesson and question ids::
 
-    {"v":1,"s":[lesson ids seen],"a":{qid:"choice,ids"},"f":{qid:0|1},
-     "x":{exercise answers},"p":"path id","l":"last lesson id","c":0,"k":0,
-     "reg":"registration uuid"}
+    {"v":2,"s":[lesson ids seen],"a":{qid:"1a,b"},"x":{exercise answers},
+     "p":"path id","l":"last lesson id","c":0,"k":0,"reg":"registration uuid"}
 
-Exercise text (``x``) is dropped by the encoder whenever the whole state does
-not fit, so the worst case that must always fit is the state with ``x``
-empty, every lesson seen, every question answered with every choice ticked (the longest
-choice id where only one can be chosen),
-the longest path id and the longest lesson id as the location.
+where each answer is the first-try flag (``1`` right, ``0`` wrong) followed by
+the choice ids now ticked.  Exercise text (``x``) is dropped by the encoder
+whenever the whole state does not fit, so the worst case that must always fit
+is the state with ``x`` empty, every lesson seen, every question answered with
+every choice ticked (the longest choice id where only one can be chosen), the
+longest path id and the longest lesson id as the location.
 """
 
 from __future__ import annotations
@@ -32,11 +32,10 @@ def worst_case_state(course: Course) -> dict[str, Any]:
     questions = [q for le in lessons for q in le.questions]
     path_ids = [o.id for o in course.paths.options] if course.paths else []
     return {
-        "v": 1,
+        "v": 2,
         "s": [le.id for le in lessons],
-        "a": {q.id: ",".join(c.id for c in q.choices) if q.multiple
-              else max((c.id for c in q.choices), key=len, default="") for q in questions},
-        "f": {q.id: 0 for q in questions},
+        "a": {q.id: "0" + (",".join(c.id for c in q.choices) if q.multiple
+                           else max((c.id for c in q.choices), key=len, default="")) for q in questions},
         "x": {},
         "p": max(path_ids, key=len, default=""),
         "l": max((le.id for le in lessons), key=len, default=""),

@@ -53,15 +53,27 @@
       failed: completed && allAnswered && scaled < C.passMark
     };
   }
-  /* suspend data: the state without exercise text first; exercise text only while it fits */
+  /* suspend data (v2): the state with each question's first-try flag packed in front of its
+     answer ("1a,b" = first try right, now a and b), so a question id is stored once; exercise
+     text is dropped when the whole does not fit.  v1 (separate "f") is still read. */
   function encode(state, limit) {
-    var full = JSON.stringify(state);
+    var packed = JSON.parse(JSON.stringify(state)), a = {};
+    for (var q in state.a) a[q] = (state.f[q] ? "1" : "0") + state.a[q];
+    packed.v = 2; packed.a = a; delete packed.f;
+    var full = JSON.stringify(packed);
     if (!limit || full.length <= limit) return full;
-    var lean = JSON.parse(full); lean.x = {};
-    return JSON.stringify(lean);
+    packed.x = {};
+    return JSON.stringify(packed);
   }
   function decode(text) {
-    try { var s = JSON.parse(text); if (s && s.v === 1) { var e = emptyState(); for (var k in e) if (!(k in s)) s[k] = e[k]; return s; } }
+    try {
+      var s = JSON.parse(text);
+      if (s && s.v === 2) {
+        s.f = {}; for (var q in s.a) { s.f[q] = s.a[q].charAt(0) === "1" ? 1 : 0; s.a[q] = s.a[q].slice(1); }
+        s.v = 1;
+      }
+      if (s && s.v === 1) { var e = emptyState(); for (var k in e) if (!(k in s)) s[k] = e[k]; return s; }
+    }
     catch (e) { /* not ours */ }
     return null;
   }
