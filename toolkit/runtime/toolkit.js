@@ -147,11 +147,16 @@
     if (!found && win.opener) found = up(win.opener);
     return found;
   }
+  /* durations in whole centiseconds first, so 59.999 s never prints as "60.00" */
+  function cs(sec) { return Math.max(0, Math.round(sec * 100)); }
   function hhmmss(sec) {
-    var h = Math.floor(sec / 3600), m = Math.floor(sec % 3600 / 60), s = sec % 60;
-    return pad(h, 4) + ":" + pad(m, 2) + ":" + pad(s.toFixed(2), 5);
+    var c = Math.min(cs(sec), 999999999), h = Math.floor(c / 360000), m = Math.floor(c % 360000 / 6000), s = c % 6000;
+    return pad(h, 4) + ":" + pad(m, 2) + ":" + pad(Math.floor(s / 100), 2) + "." + pad(s % 100, 2);
   }
-  function isoDuration(sec) { return "PT" + Math.floor(sec / 3600) + "H" + Math.floor(sec % 3600 / 60) + "M" + (sec % 60).toFixed(2) + "S"; }
+  function isoDuration(sec) {
+    var c = cs(sec), s = c % 6000;
+    return "PT" + Math.floor(c / 360000) + "H" + Math.floor(c % 360000 / 6000) + "M" + Math.floor(s / 100) + "." + pad(s % 100, 2) + "S";
+  }
 
   function Scorm12(api) { this.api = api; this.name = "scorm12"; this.limit = 4096; }
   Scorm12.prototype.start = function () {
