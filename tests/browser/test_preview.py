@@ -108,3 +108,42 @@ def test_preview_keeps_last_good_build_when_an_edit_breaks_it(preview):
     assert now["build"] == 1 and any("01-start.md" in d and "no correct answer" in d for d in now["diagnostics"])
     with urllib.request.urlopen(f"{base}/site/start.html") as r:
         assert r.status == 200
+
+
+def lrs_statements(base: str) -> list[dict]:
+    req = urllib.request.Request(f"{base}/lrs/xapi/statements?limit=500", headers={
+        "Authorization": "Basic cHJldmlldzpwcmV2aWV3LW9ubHk=", "X-Experience-API-Version": "1.0.3"})
+    with urllib.request.urlopen(req) as r:
+        return json.load(r)["statements"]
+
+
+@pytest.mark.browser
+def test_statements_left_at_page_hide_arrive_by_beacon(browser, preview):
+    """Every PUT fails (as if the LRS were unreachable by fetch); closing the course sends
+    the queue with sendBeacon and the alternate request syntax, each statement once."""
+    base, _course, _state = preview
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    ctx.route("**/lrs/xapi/statements?statementId=*",
+              lambda route: route.abort() if route.request.method == "PUT" else route.continue_())
+    page.goto(f"{base}/")
+    frame = page.frame_locator("#sco").frame_locator("#tk-frame")
+    frame.locator("h1", has_text="Lille kursus").wait_for()
+    go(frame, "Start kurset")
+    answer(frame, "Må du holde pause?", ["Ja"])
+    frame.locator("h1", has_text="Start").wait_for()
+    assert lrs_statements(base) == []  # nothing got through by fetch
+    queued = page.evaluate("JSON.parse(document.getElementById('sco').contentWindow.localStorage.getItem('tk-queue'))")
+    ids = {item["s"]["id"] for item in queued}
+    page.close(run_before_unload=True)
+    for _ in range(100):
+        got = lrs_statements(base)
+        if {"terminated"} <= {s["verb"]["id"].rsplit("/", 1)[1] for s in got}:
+            break
+        time.sleep(0.1)
+    verbs = sorted(s["verb"]["id"].rsplit("/", 1)[1] for s in got)
+    assert verbs == ["answered", "experienced", "initialized", "terminated"]
+    assert ids < {s["id"] for s in got} and len(got) == len({s["id"] for s in got})
+    # Every PUT was aborted, so they came as POST ?method=PUT beacons (Playwright does not
+    # report requests a closing page sends, so the route is the proof, not a request log).
+    ctx.close()
