@@ -147,3 +147,25 @@ def test_statements_left_at_page_hide_arrive_by_beacon(browser, preview):
     # Every PUT was aborted, so they came as POST ?method=PUT beacons (Playwright does not
     # report requests a closing page sends, so the route is the proof, not a request log).
     ctx.close()
+
+
+@pytest.mark.browser
+def test_site_opened_directly_is_standalone_and_says_so_once(browser, preview):
+    base, _course, _state = preview
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    page.goto(f"{base}/site/index.html")
+    notice = page.locator("[data-tk-status] .tk-notice")
+    notice.wait_for()
+    assert notice.inner_text() == "Dit forløb bliver kun gemt i denne browser."
+    page.get_by_role("link", name="Start kurset").click()
+    answer(page, "Må du holde pause?", ["Nej"])
+    page.get_by_role("link", name="Næste", exact=True).click()
+    page.locator("h1", has_text="Mødet").wait_for()
+    page.goto(f"{base}/site/index.html")
+    page.locator("[data-tk-status]", has_text="2 af 3 lektioner set").wait_for()
+    assert page.locator("[data-tk-status] .tk-notice").count() == 0  # said once, not on every page
+    page.goto(f"{base}/site/start.html")
+    form = page.locator("form.tk-quiz", has_text="Må du holde pause?")
+    assert form.get_by_label("Nej", exact=True).is_checked()
+    ctx.close()

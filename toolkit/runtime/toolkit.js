@@ -424,6 +424,9 @@
     paths(tracker);
     pager(tracker, lessonId);
     var status = doc.querySelector("[data-tk-status]");
+    /* said once per browser, and kept for the whole of that page view */
+    var notice = standalone && !!status && !load("tk-told");
+    if (notice) store("tk-told", 1);
     function show(sum) {
       doc.querySelectorAll(".tk-lesson-list li[data-lesson]").forEach(function (li) {
         li.classList.toggle("tk-done", tracker.state.s.indexOf(li.getAttribute("data-lesson")) >= 0);
@@ -432,7 +435,7 @@
       var text = (S.completed_lessons || "{done} / {total}").replace("{done}", sum.seen).replace("{total}", sum.total);
       var html = "<p>" + text + "</p>";
       if (sum.completed) html = "<p class=\"tk-complete\">" + S.complete + "</p>" + html;
-      if (standalone && !load("tk-told")) { html += "<p class=\"tk-notice\">" + S.standalone + "</p>"; store("tk-told", 1); }
+      if (notice) html += "<p class=\"tk-notice\">" + S.standalone + "</p>";
       if (status.innerHTML !== html) status.innerHTML = html;
       var startLink = doc.querySelector("[data-tk-start]");
       var next = applicable(tracker.state).filter(function (l) { return tracker.state.s.indexOf(l.id) < 0; })[0];
@@ -532,7 +535,8 @@
     if (frame) { shell(frame); return; }
     var h = host();
     if (h) { page(h.tracker, false); return; }
-    start(function (tracker) { page(tracker, tracker.adapter.name === "web" && !tracker.sender); });
+    /* no LMS: progress lives in this browser (statements may still go to an embedded LRS) */
+    start(function (tracker) { page(tracker, tracker.adapter.name === "web"); });
   }
   if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", boot); else boot();
 })();
