@@ -187,5 +187,18 @@ def validate(packages: tuple[Path, ...]) -> None:
         sys.exit(1)
 
 
+@main.command()
+@click.argument("course_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--brand", default=None, help="Brand to apply.")
+def preview(course_dir: Path, host: str, port: int, brand: str | None) -> None:
+    """Preview a course in a mock LMS, with live statements; rebuilds on change."""
+    from toolkit.preview import serve
+
+    click.echo(f"Preview on http://{host}:{port}/ (Ctrl+C to stop)")
+    serve(course_dir, host, port, brand)
+
+
 main.add_command(lrs)
 main.add_command(records)
