@@ -128,16 +128,6 @@ def check(course_dirs: tuple[Path, ...], brand: str | None, strict: bool, verbos
 
 
 @main.command()
-@click.argument("course_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
-@click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
-def preview(course_dir: Path, port: int) -> None:
-    """Show one course in a mock LMS with its xAPI statements; rebuild on change."""
-    from toolkit.preview import serve
-
-    serve(course_dir, port, echo=click.echo)
-
-
-@main.command()
 @click.argument("slug")
 @click.option("--dir", "parent", type=click.Path(path_type=Path, file_okay=False), default=Path("courses"),
               help="Folder to create the course in.")
@@ -195,6 +185,19 @@ def validate(packages: tuple[Path, ...]) -> None:
         failed = failed or not r.ok
     if failed:
         sys.exit(1)
+
+
+@main.command()
+@click.argument("course_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--brand", default=None, help="Brand to apply.")
+def preview(course_dir: Path, host: str, port: int, brand: str | None) -> None:
+    """Preview a course in a mock LMS, with live statements; rebuilds on change."""
+    from toolkit.preview import serve
+
+    click.echo(f"Preview on http://{host}:{port}/ (Ctrl+C to stop)")
+    serve(course_dir, host, port, brand)
 
 
 main.add_command(lrs)

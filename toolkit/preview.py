@@ -1,136 +1,153 @@
-"""``toolkit preview``: one course in a mock LMS, with its statements live.
+"""``toolkit preview``: a course in a small mock LMS, with its statements live.
 
-The preview server (Starlette on uvicorn) serves, on one origin:
-
-* ``/`` — a small mock LMS page: a SCORM 1.2 ``API`` that keeps the cmi data
-  in the browser and logs every call, framing the course's ``launch.html``,
-  plus a live list of the xAPI statements the runtime sent;
-* ``/site/`` — the course's built site (rebuilt when a source file changes);
-* ``/lrs/xapi/`` — the toolkit's real LRS on a throwaway SQLite file, with one
-  credential whose key is embedded in the preview build (as in a SCORM
-  package with an embedded LRS);
-* ``/preview/status`` — build number and the last build's diagnostics.
+The page frames the built package under a mock SCORM 1.2 API that logs
+every call, points the runtime at an LRS running in the same process (an
+in-memory store) and shows the statements it receives.  Sources are watched
+and the course is rebuilt on change; a failed rebuild shows its errors and
+keeps the last good build.  This mock LMS is for authors; the tests prove
+packages against scorm-again and the real LRS.
 """
 
 from __future__ import annotations
 
+import json
+import secrets
 import tempfile
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from toolkit.build import BuildOptions, build, discover_courses
+from toolkit.build import BuildOptions, build
 from toolkit.errors import CheckFailed, ToolkitError
 from toolkit.lrs.app import create_app
 from toolkit.lrs.auth import add_credential
 from toolkit.lrs.storage import open_storage
 
-PREVIEW_KEY = "preview"
-PREVIEW_SECRET = "preview-only"
-PAGE = Path(__file__).resolve().parent / "runtime" / "preview" / "lms.html"
+PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Preview: {title}</title>
+<style>
+body{{margin:0;font:15px/1.4 system-ui,sans-serif;display:grid;grid-template-columns:minmax(320px,1fr) 420px;height:100vh}}
+iframe{{border:0;width:100%;height:100vh}} aside{{overflow:auto;border-left:1px solid #888;padding:0 .75rem;background:#f6f6f6}}
+pre{{white-space:pre-wrap;font-size:12px}} .err{{color:#a00;font-weight:bold}}
+@media (max-width:800px){{body{{grid-template-columns:1fr}}aside{{border:0}}}}
+</style></head><body>
+<iframe id="sco" title="{title}" src="course/launch.html"></iframe>
+<aside><h1>Preview (mock LMS)</h1>
+<p><a href="course/index.html" target="_blank">Open the site without an LMS</a> · <button id="reset">New attempt</button></p>
+<div id="build" role="status"></div>
+<h2>Statements</h2><ol id="statements"></ol>
+<h2>SCORM calls</h2><pre id="calls"></pre></aside>
+<script>
+var data = JSON.parse(sessionStorage.getItem("preview-cmi") || "{{}}"), calls = document.getElementById("calls");
+function log(t) {{ calls.textContent = t + "\\n" + calls.textContent.slice(0, 20000); }}
+window.API = {{
+  LMSInitialize: function () {{ log("LMSInitialize"); data["cmi.core.entry"] = data["cmi.suspend_data"] ? "resume" : "ab-initio";
+    data["cmi.core.student_id"] = "preview-learner"; return "true"; }},
+  LMSFinish: function () {{ log("LMSFinish"); sessionStorage.setItem("preview-cmi", JSON.stringify(data)); return "true"; }},
+  LMSGetValue: function (k) {{ var v = data[k] || (k === "cmi.interactions._count" ? "0" : ""); log("LMSGetValue " + k + " = " + v); return v; }},
+  LMSSetValue: function (k, v) {{ log("LMSSetValue " + k + " = " + v); data[k] = String(v);
+    var m = /^cmi\\.interactions\\.(\\d+)\\.id$/.exec(k); if (m) data["cmi.interactions._count"] = String(+m[1] + 1); return "true"; }},
+  LMSCommit: function () {{ log("LMSCommit"); sessionStorage.setItem("preview-cmi", JSON.stringify(data)); return "true"; }},
+  LMSGetLastError: function () {{ return "0"; }}, LMSGetErrorString: function () {{ return ""; }}, LMSGetDiagnostic: function () {{ return ""; }}
+}};
+document.getElementById("reset").onclick = function () {{ sessionStorage.removeItem("preview-cmi"); localStorage.clear(); location.reload(); }};
+var version = null;
+function poll() {{
+  fetch("preview/state").then(function (r) {{ return r.json(); }}).then(function (s) {{
+    if (version !== null && s.version !== version) document.getElementById("sco").src = "course/launch.html";
+    version = s.version;
+    document.getElementById("build").innerHTML = s.errors.length
+      ? "<p class='err'>Rebuild failed; showing the last good build:</p><pre>" + s.errors.join("\\n").replace(/</g, "&lt;") + "</pre>"
+      : "<p>Build " + s.version + " OK</p>";
+    document.getElementById("statements").innerHTML = s.statements.map(function (st) {{
+      return "<li>" + st.verb.id.split("/").pop() + " " + st.object.id.replace(/</g, "&lt;") +
+        (st.result ? " <code>" + JSON.stringify(st.result).replace(/</g, "&lt;") + "</code>" : "") + "</li>";
+    }}).join("");
+  }}).catch(function () {{}});
+}}
+setInterval(poll, 1500); poll();
+</script></body></html>"""
 
 
-@dataclass
-class PreviewState:
-    course_dir: Path
-    work: Path
-    base_url: str
-    build_number: int = 0
-    diagnostics: list[str] = field(default_factory=list)
-    site: Path | None = None
-    failure: ToolkitError | None = None
-    lock: threading.Lock = field(default_factory=threading.Lock)
+class Preview:
+    def __init__(self, course_dir: Path, brand: str | None = None, base_url: str = "") -> None:
+        self.course_dir = course_dir
+        self.brand = brand
+        self.work = Path(tempfile.mkdtemp(prefix="toolkit-preview-"))
+        self.storage = open_storage(":memory:")
+        self.secret = secrets.token_urlsafe(16)
+        add_credential(self.storage, "preview", ["statements/write"], password=self.secret)
+        self.base_url = base_url
+        self.version = 0
+        self.errors: list[str] = []
+        self.lock = threading.Lock()
+        self.site: Path | None = None
+        self.title = course_dir.name
 
     def rebuild(self) -> bool:
-        """Build the course's site; on failure keep the previous one and record why."""
-        settings = {"lrs_endpoint": f"{self.base_url}/lrs/xapi/", "lrs_key": f"{PREVIEW_KEY}:{PREVIEW_SECRET}",
-                    "lrs_homepage": f"{self.base_url}/"}
-        options = BuildOptions(out=self.work / "build", formats=("web",), settings=settings)
+        """Build into a fresh folder; on failure keep serving the last good build."""
         with self.lock:
+            out = self.work / f"build-{self.version + 1}"
+            options = BuildOptions(out=out, formats=(), brand=self.brand, no_cache=True,
+                                   settings={"lrs_endpoint": f"{self.base_url}/xapi/", "lrs_key": f"preview:{self.secret}",
+                                             "lrs_homepage": "https://preview.invalid"})
             try:
-                results, report = build(discover_courses([self.course_dir]), options)
+                results, _ = build([self.course_dir], options)
             except CheckFailed as exc:
-                self.failure = exc
-                self.diagnostics = [str(d) for d in exc.diagnostics if d.severity != "info"]
+                self.errors = [str(d) for d in exc.diagnostics if d.severity == "error"]
                 return False
             except ToolkitError as exc:
-                self.failure = exc
-                self.diagnostics = [str(exc)]
+                self.errors = [str(exc)]
                 return False
-            self.failure = None
+            self.errors = []
+            self.version += 1
             self.site = results[0].site
-            self.diagnostics = [str(d) for d in report.items if d.severity != "info"]
-            self.build_number += 1
+            self.title = results[0].course.title
             return True
 
+    def app(self) -> Starlette:
+        lrs_app = create_app("", storage=self.storage, rate=0)
 
-def create_preview_app(course_dir: Path, work: Path, base_url: str) -> tuple[Starlette, PreviewState]:
-    """The preview app for *course_dir*; *work* holds the build and the LRS database."""
-    state = PreviewState(course_dir, work, base_url.rstrip("/"))
-    if not state.rebuild():
-        assert state.failure is not None
-        raise state.failure  # the CLI prints it as path:line diagnostics
-    storage = open_storage(str(work / "preview-lrs.sqlite3"))
-    if not any(c["key"] == PREVIEW_KEY for c in storage.credentials()):
-        add_credential(storage, PREVIEW_KEY, ["all"], password=PREVIEW_SECRET)
-    lrs = create_app("", storage=storage, rate=0)
-    assert state.site is not None
-    site_dir = state.site
+        async def page(request: Request) -> HTMLResponse:
+            return HTMLResponse(PAGE.format(title=self.title))
 
-    async def index(_: Request) -> Response:
-        return HTMLResponse(PAGE.read_text(encoding="utf-8"))
+        async def state(request: Request) -> JSONResponse:
+            rows = self.storage.query({}, 50, None, False)
+            return JSONResponse({"version": self.version, "errors": self.errors, "statements": [s for _, s in rows]})
 
-    async def status(_: Request) -> Response:
-        return JSONResponse({"build": state.build_number, "diagnostics": state.diagnostics,
-                             "auth": f"{PREVIEW_KEY}:{PREVIEW_SECRET}"})
+        async def course(scope: Any, receive: Any, send: Any) -> None:
+            if self.site is None:
+                await HTMLResponse("The course did not build:<pre>" + "\n".join(self.errors) + "</pre>", 500)(scope, receive, send)
+                return
+            await StaticFiles(directory=str(self.site), html=True)(scope, receive, send)
 
-    async def site_root(_: Request) -> Response:
-        return RedirectResponse("/site/launch.html")
+        return Starlette(routes=[Route("/", page), Route("/preview/state", state), Mount("/course", app=course),
+                                 Mount("/", app=lrs_app)])
 
-    app = Starlette(routes=[
-        Route("/", index),
-        Route("/preview/status", status),
-        Route("/site", site_root),
-        Mount("/site", app=StaticFiles(directory=str(site_dir), html=True, check_dir=False)),
-        Mount("/lrs", app=lrs),
-    ])
-    return app, state
+    def watch(self, stop: threading.Event) -> None:
+        from watchfiles import watch
+
+        roots = [self.course_dir] + [p for p in (self.course_dir.parent.parent / "brands",
+                                                 self.course_dir.parent.parent / "templates") if p.is_dir()]
+        for _changes in watch(*roots, stop_event=stop):
+            self.rebuild()
 
 
-def watch(state: PreviewState, stop: threading.Event, echo: Any = print) -> None:
-    """Rebuild whenever a file of the course changes (runs until *stop* is set)."""
-    from watchfiles import watch as watch_files
-
-    for _changes in watch_files(state.course_dir, stop_event=stop, debounce=300):
-        ok = state.rebuild()
-        echo(f"rebuilt (build {state.build_number})" if ok else "build failed; showing the previous build:")
-        for line in state.diagnostics:
-            echo(f"  {line}")
-
-
-def serve(course_dir: Path, port: int, host: str = "127.0.0.1", echo: Any = print) -> None:
+def serve(course_dir: Path, host: str, port: int, brand: str | None) -> None:
     import uvicorn
 
-    dirs = discover_courses([course_dir])
-    if len(dirs) != 1:
-        raise ToolkitError(f"{course_dir}: preview shows one course; name one course folder")
-    with tempfile.TemporaryDirectory(prefix="toolkit-preview-") as tmp:
-        base = f"http://{host}:{port}"
-        app, state = create_preview_app(dirs[0], Path(tmp), base)
-        for line in state.diagnostics:
-            echo(f"  {line}")
-        stop = threading.Event()
-        watcher = threading.Thread(target=watch, args=(state, stop, echo), daemon=True)
-        watcher.start()
-        echo(f"Preview of {dirs[0].name}: {base}/  (Ctrl+C stops)")
-        try:
-            uvicorn.run(app, host=host, port=port, log_level="warning")
-        finally:
-            stop.set()
+    preview = Preview(course_dir, brand, base_url=f"http://{host}:{port}")
+    preview.rebuild()
+    stop = threading.Event()
+    threading.Thread(target=preview.watch, args=(stop,), daemon=True).start()
+    try:
+        uvicorn.run(preview.app(), host=host, port=port, log_level="warning")
+    finally:
+        stop.set()

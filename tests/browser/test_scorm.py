@@ -179,3 +179,30 @@ def test_scorm12_resumes_state_written_by_an_older_package(browser, lms_server):
     assert state["reg"] == old["reg"]
     assert page.evaluate("LMS.errors") == [] and errors == []
     ctx.close()
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_axe_inside_the_scorm_launch(browser, lms_server, width):
+    """axe-core on every lesson as the LMS shows it: framed, inside the launch shell."""
+    from ..a11y.conftest import AXE
+    from ..conftest import require
+
+    require(AXE.is_file(), "axe-core is not installed (npm ci)")
+    ctx, page, frame, errors = launch(browser, lms_server, "12", viewport={"width": width, "height": 800})
+    frame.locator("h1", has_text="Prøvekursus").wait_for()
+    lesson_frame = page.frame_locator("#sco").frame_locator("#tk-frame")
+    serious = []
+    for name in ["Start kurset", "Næste", "Næste"]:
+        go(lesson_frame, name)
+        lesson_frame.locator("html.tk-js article.tk-lesson").wait_for()
+        target = next(f for f in page.frames if f.url.endswith(".html") and "launch.html" not in f.url and "lms.html" not in f.url
+                      and f.url.split("/")[-1] not in ("index.html",))
+        target.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+        result = target.evaluate("() => axe.run(document, {runOnly: {type: 'tag', values: "
+                                 "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})")
+        for v in result["violations"]:
+            print(f"{width}px {target.url.split('/')[-1]}: {v['impact']} {v['id']}: {v['help']}")
+            if v["impact"] in ("serious", "critical"):
+                serious.append(f"{target.url}: {v['id']}")
+    ctx.close()
+    assert serious == [] and errors == []

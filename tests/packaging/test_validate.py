@@ -101,3 +101,33 @@ def test_not_a_zip(runner, tmp_path):
     junk.write_bytes(b"not a zip")
     result = runner.invoke(main, ["validate", str(junk)])
     assert result.exit_code == 1 and "not a readable zip file" in result.output
+
+
+def test_semantic_values_the_xsd_lets_through(packages, tmp_path):
+    bad = rewrite(packages / "ok-minimal-scorm12.zip", tmp_path / "ms.zip", lambda e: {
+        **e, "imsmanifest.xml": e["imsmanifest.xml"].replace(b"<adlcp:masteryscore>75<", b"<adlcp:masteryscore>abc<")})
+    r = inspect(bad, find_schemas_dir(Path.cwd()))
+    assert r.schema_valid is True  # the official XSD accepts it...
+    assert any("masteryscore must be a number from 0 to 100, not 'abc'" in f.message for f in r.findings)  # ...we do not
+
+
+def test_entry_larger_than_its_header(packages, tmp_path):
+    src = packages / "ok-minimal-web.zip"
+    data = bytearray(src.read_bytes())
+    with zipfile.ZipFile(src) as zf:
+        info = zf.getinfo("index.html")
+    # Shrink the declared size in the central directory: the entry now inflates beyond it.
+    name = b"index.html"
+    pos = data.find(b"PK\x01\x02")
+    while pos != -1:
+        length = int.from_bytes(data[pos + 28:pos + 30], "little")
+        if data[pos + 46:pos + 46 + length] == name:
+            data[pos + 24:pos + 28] = (info.file_size // 2).to_bytes(4, "little")
+            break
+        pos = data.find(b"PK\x01\x02", pos + 4)
+    else:
+        raise AssertionError("index.html not found in the central directory")
+    bad = tmp_path / "lie.zip"
+    bad.write_bytes(bytes(data))
+    r = inspect(bad)
+    assert any("damaged or larger than its header says" in f.message for f in r.findings)

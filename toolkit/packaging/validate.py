@@ -109,6 +109,15 @@ def inspect(path: Path, schemas: Path | None = None) -> Inspection:
             result.error(f"uncompressed size {result.uncompressed} bytes is over the {MAX_TOTAL} byte limit")
         if not result.ok:
             return result
+        for info in infos:  # inflate every entry, bounded: a lying size header or a bad CRC is an error
+            if info.is_dir():
+                continue
+            try:
+                read_bounded(zf, info, min(info.file_size, MAX_TOTAL))
+            except (ValueError, zipfile.BadZipFile, OSError, EOFError) as exc:
+                result.error(f"entry '{info.filename}' is damaged or larger than its header says: {exc}")
+        if not result.ok:
+            return result
         manifest = next((m for m in MANIFESTS if m in names), None)
         if manifest is None:
             result.standard = "web" if "index.html" in names else "unknown"
@@ -125,6 +134,38 @@ def inspect(path: Path, schemas: Path | None = None) -> Inspection:
             return result
         _inspect_manifest(result, manifest, root, names, schemas)
     return result
+
+
+def semantic_problems(kind: str | None, root: etree._Element) -> list[str]:
+    """Value checks the XSDs are too lax for (they accept masteryscore="abc")."""
+    problems = []
+    if kind == "scorm12":
+        for score in root.iter("{*}masteryscore"):
+            text = (score.text or "").strip()
+            try:
+                ok = 0 <= float(text) <= 100
+            except ValueError:
+                ok = False
+            if not ok:
+                problems.append(f"masteryscore must be a number from 0 to 100, not {text!r}")
+    elif kind == "scorm2004":
+        for measure in root.iter("{*}minNormalizedMeasure"):
+            try:
+                ok = -1 <= float((measure.text or "").strip()) <= 1
+            except ValueError:
+                ok = False
+            if not ok:
+                problems.append(f"minNormalizedMeasure must be between -1 and 1, not {measure.text!r}")
+    elif kind == "cmi5":
+        for au in root.iter("{*}au"):
+            if au.get("masteryScore") is not None:
+                try:
+                    ok = 0 <= float(au.get("masteryScore", "")) <= 1
+                except ValueError:
+                    ok = False
+                if not ok:
+                    problems.append(f"masteryScore must be between 0 and 1, not {au.get('masteryScore')!r}")
+    return problems
 
 
 def _inspect_manifest(result: Inspection, manifest: str, root: etree._Element, names: set[str],
@@ -156,6 +197,7 @@ def _inspect_manifest(result: Inspection, manifest: str, root: etree._Element, n
             result.error(f"tincan.xml: {problem}")
         launch = root.findtext(".//{*}launch")
         result.launch = launch.strip().split("?")[0] if launch else None
+    result.findings += [Finding("error", f"{manifest}: {m}") for m in semantic_problems(kind, root)]
     if kind is not None:
         if schemas is None:
             result.warning("official XSDs not found: schema validity not checked (set TOOLKIT_SCHEMAS_DIR)")

@@ -65,3 +65,8 @@ def budget_message(course: Course, limit: int = SCORM12_SUSPEND_LIMIT) -> str | 
     return (f"the resume state can reach {size} characters, more than SCORM 1.2's {limit} for "
             f"cmi.suspend_data ({len(course.lessons)} lessons, {questions} questions): use shorter "
             f"lesson, question and choice ids, or split the course")
+
+
+# Names the first version of this module used (tests/test_budget_suspend.py).
+SCORM12_LIMIT = SCORM12_SUSPEND_LIMIT
+worst_case_size = worst_case_length
