@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from toolkit.catalogue import Catalogue, catalogue_path, load_catalogue, write_catalogue
 from toolkit.errors import CheckFailed, ConfigError, Diagnostic
 from toolkit.cache import Entry, LessonCache, context_digest
 from toolkit.model import Course, Lesson
@@ -149,6 +150,7 @@ def build(course_dirs: list[Path], options: BuildOptions,
         raise ConfigError(f"unknown format(s): {', '.join(unknown)} (choose from {', '.join(FORMATS)})")
     loaded, report = check(course_dirs, options.brand, options.today,
                            None if options.no_cache else options.out / ".cache", progress)
+    catalogue = plan_catalogue(course_dirs, loaded, report)
     if failing(report, options.strict):
         raise CheckFailed(report.items)
     out = options.out
@@ -166,13 +168,30 @@ def build(course_dirs: list[Path], options: BuildOptions,
             packages = _package(course, stage, options.formats, settings)
             result.packages = {fmt: out / course.slug / p.name for fmt, p in packages.items()}
             results.append(result)
+        if catalogue is not None:
+            write_catalogue(catalogue, [lc.course for lc in loaded], project_root_of(course_dirs[0]), staging / "catalogue")
         for lc in loaded:
             _swap(staging / lc.course.slug, out / lc.course.slug)
+        if catalogue is not None:
+            _swap(staging / "catalogue", out / "catalogue")
             if lc.cache is not None:
                 lc.cache.save()
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return results, report
+
+
+def plan_catalogue(course_dirs: list[Path], loaded: list[LoadedCourse], report: Report) -> Catalogue | None:
+    """The catalogue, when the build covers every course of a project that has
+    ``courses/catalogue.yaml``; problems in it are reported like any source."""
+    if not course_dirs or not loaded:
+        return None
+    courses_dir = course_dirs[0].resolve().parent
+    path = catalogue_path(courses_dir)
+    every = {c.resolve() for c in courses_dir.iterdir() if (c / "course.yaml").is_file()}
+    if not path.is_file() or {d.resolve() for d in course_dirs} != every:
+        return None
+    return load_catalogue(path, {lc.course.slug for lc in loaded}, report)
 
 
 def _package(course: Course, stage: Path, formats: tuple[str, ...], settings: dict[str, Any]) -> dict[str, Path]:
