@@ -63,3 +63,14 @@ def test_each_brand_adds_or_replaces_one_lesson(tmp_path):
     cafe = (eksempelby / "ret-og-pligt" / "site" / "jobcafe.html").read_text(encoding="utf-8")
     assert "Jobcaféen i Eksempelby" in cafe and "11 22 33 44" in cafe
     assert not (tmp_path / "default" / "ret-og-pligt" / "site" / "jobcafe.html").exists()
+
+
+def test_check_lists_each_brands_local_lesson(runner):
+    course = str(ROOT / "courses" / "ret-og-pligt")
+    for brand, line in (("eksempelby", "07a-jobcafe.md (brand:eksempelby (adds))"),
+                        ("solvig", "07-kontakt.md (brand:solvig (replaces lessons/07-kontakt.md))")):
+        result = runner.invoke(main, ["check", course, "--brand", brand, "-v", "--strict"])
+        assert result.exit_code == 0, result.output
+        assert line in result.output
+    plain = runner.invoke(main, ["check", course, "-v"])
+    assert "local:" not in plain.output
