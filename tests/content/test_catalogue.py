@@ -87,3 +87,14 @@ def test_screening_recommends_and_my_list_survives_a_reload(built, browser):
     assert page.locator("#tk-mine-empty").is_hidden()
     assert all(r.startswith("file://") for r in requests), requests
     page.close()
+
+
+def test_check_reports_a_bad_catalogue_too(tmp_path, runner):
+    from toolkit.cli import main
+
+    project = tmp_path / "p"
+    shutil.copytree(ROOT / "courses" / "cv", project / "courses" / "cv")
+    (project / "courses" / "catalogue.yaml").write_text("title: Kurser\nquestions: []\n", encoding="utf-8")
+    result = runner.invoke(main, ["check", str(project / "courses"), "--today", "2026-12-01"])
+    assert result.exit_code == 1
+    assert "catalogue.yaml:2: 'questions' must be a list" in result.output
