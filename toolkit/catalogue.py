@@ -22,7 +22,7 @@ from toolkit.source.fields import ID_RE, check_keys, line_of
 from toolkit.source.report import Report
 from toolkit.source.yamlutil import load_yaml_file
 
-CATALOGUE_KEYS = {"title", "intro", "questions"}
+CATALOGUE_KEYS = {"title", "intro", "order", "questions"}
 QUESTION_KEYS = {"id", "question", "options"}
 OPTION_KEYS = {"id", "label", "recommends"}
 
@@ -47,6 +47,12 @@ class Catalogue:
     title: str
     intro: str
     questions: list[Question] = field(default_factory=list)
+    order: list[str] = field(default_factory=list)
+
+    def sort(self, courses: list[Course]) -> list[Course]:
+        """Courses in the catalogue's ``order``; any not named follow by slug."""
+        rank = {slug: i for i, slug in enumerate(self.order)}
+        return sorted(courses, key=lambda c: (rank.get(c.slug, len(rank)), c.slug))
 
 
 def catalogue_path(courses_dir: Path) -> Path:
@@ -65,6 +71,14 @@ def load_catalogue(path: Path, slugs: set[str], report: Report) -> Catalogue | N
         return None
     check_keys(data, CATALOGUE_KEYS, path, report, "catalogue.yaml")
     cat = Catalogue(path, _text(data, "title", path, report, 1), _text(data, "intro", path, report, 1, required=False))
+    order = data.get("order") or []
+    if not isinstance(order, list):
+        report.error(path, line_of(data, "order", 1), "'order' must be a list of course slugs")
+        order = []
+    for i, slug in enumerate(order):
+        if str(slug) not in slugs:
+            report.error(path, line_of(order, i, line_of(data, "order", 1)), f"unknown course '{slug}' in order")
+    cat.order = [str(s) for s in order if str(s) in slugs]
     raw = data.get("questions")
     if not isinstance(raw, list) or not raw:
         report.error(path, line_of(data, "questions", 1), "'questions' must be a list of 1–5 screening questions")
@@ -137,7 +151,8 @@ def catalogue_data(cat: Catalogue, courses: list[Course]) -> dict[str, Any]:
 
 
 def write_catalogue(cat: Catalogue, courses: list[Course], project: Path, dest: Path) -> Path:
-    """Write ``dest/index.html`` plus ``catalogue.js`` and ``catalogue.css``."""
+    """Write ``dest/index.html`` plus ``assets/catalogue.js`` and ``assets/toolkit.css``."""
+    courses = cat.sort(courses)
     env = make_environment(None, project)
     data = json.dumps(catalogue_data(cat, courses), ensure_ascii=False).replace("</", "<\\/")
     html = env.get_template("catalogue.html").render(catalogue=cat, courses=courses, data=data)

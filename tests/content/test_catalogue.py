@@ -31,6 +31,9 @@ def test_build_of_every_course_writes_the_catalogue(built):
     assert html.count("<fieldset>") == html.count("<legend>") == 4
     assert "http://" not in html and "https://" not in html  # no external request
     assert (built / "catalogue" / "assets" / "catalogue.js").is_file()
+    positions = [html.index(f'id="course-{s}"') for s in ("ret-og-pligt", "cv", "ansoegning", "psykisk-belastning")]
+    assert positions == sorted(positions)  # the catalogue's order, not the slugs'
+
 
 
 def test_building_one_course_writes_no_catalogue(tmp_path):
@@ -75,15 +78,15 @@ def test_screening_recommends_and_my_list_survives_a_reload(built, browser):
     page.get_by_role("button", name="Vis mine kurser").click()
     result = page.locator("#tk-result-list")
     links = result.get_by_role("link").all_inner_texts()
-    assert links == ["Søg job med succes", "Dine rettigheder og pligter som ledig"], links
+    assert links == ["Dine rettigheder og pligter som ledig", "Søg job med succes"], links
     assert page.evaluate("document.activeElement.id") == "tk-result-h"
     assert "psykisk" not in result.inner_html()
     result.get_by_role("button").first.click()
     mine = page.locator("#tk-mine")
-    assert mine.get_by_role("link").all_inner_texts() == ["Søg job med succes"]
+    assert mine.get_by_role("link").all_inner_texts() == ["Dine rettigheder og pligter som ledig"]
     assert "tilføjet" in page.locator("#tk-status").inner_text()
     page.reload()
-    assert page.locator("#tk-mine").get_by_role("link").all_inner_texts() == ["Søg job med succes"]
+    assert page.locator("#tk-mine").get_by_role("link").all_inner_texts() == ["Dine rettigheder og pligter som ledig"]
     assert page.locator("#tk-mine-empty").is_hidden()
     assert all(r.startswith("file://") for r in requests), requests
     page.close()
