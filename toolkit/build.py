@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit.catalogue import Catalogue, catalogue_path, load_catalogue, write_catalogue
 from toolkit.errors import CheckFailed, ConfigError, Diagnostic
 from toolkit.cache import Entry, LessonCache, context_digest
+from toolkit.catalogue import Catalogue, load_catalogue, write_catalogue
 from toolkit.model import Course, Lesson
 from toolkit.render.env import make_environment, template_chain
 from toolkit.render.markdown import LessonRenderer, MediaMap, resolve_lesson_links
@@ -150,7 +150,7 @@ def build(course_dirs: list[Path], options: BuildOptions,
         raise ConfigError(f"unknown format(s): {', '.join(unknown)} (choose from {', '.join(FORMATS)})")
     loaded, report = check(course_dirs, options.brand, options.today,
                            None if options.no_cache else options.out / ".cache", progress)
-    catalogue = plan_catalogue(course_dirs, loaded, report)
+    catalogue = _catalogue_for(loaded, report)
     if failing(report, options.strict):
         raise CheckFailed(report.items)
     out = options.out
@@ -169,11 +169,13 @@ def build(course_dirs: list[Path], options: BuildOptions,
             result.packages = {fmt: out / course.slug / p.name for fmt, p in packages.items()}
             results.append(result)
         if catalogue is not None:
-            write_catalogue(catalogue, [lc.course for lc in loaded], project_root_of(course_dirs[0]), staging / "catalogue")
+            first = loaded[0].course
+            project = project_root_of(first.root)
+            write_catalogue(catalogue, [lc.course for lc in loaded], first.brand, make_environment(first.brand, project),
+                            staging / "catalogue", project, out / "catalogue")
+            _swap(staging / "catalogue", out / "catalogue")
         for lc in loaded:
             _swap(staging / lc.course.slug, out / lc.course.slug)
-        if catalogue is not None:
-            _swap(staging / "catalogue", out / "catalogue")
             if lc.cache is not None:
                 lc.cache.save()
     finally:
@@ -181,17 +183,17 @@ def build(course_dirs: list[Path], options: BuildOptions,
     return results, report
 
 
-def plan_catalogue(course_dirs: list[Path], loaded: list[LoadedCourse], report: Report) -> Catalogue | None:
-    """The catalogue, when the build covers every course of a project that has
-    ``courses/catalogue.yaml``; problems in it are reported like any source."""
-    if not course_dirs or not loaded:
+def _catalogue_for(loaded: list[LoadedCourse], report: Report) -> Catalogue | None:
+    """The catalogue, when the build covers every course of the project's ``courses/``."""
+    if not loaded:
         return None
-    courses_dir = course_dirs[0].resolve().parent
-    path = catalogue_path(courses_dir)
-    every = {c.resolve() for c in courses_dir.iterdir() if (c / "course.yaml").is_file()}
-    if not path.is_file() or {d.resolve() for d in course_dirs} != every:
+    courses_dir = project_root_of(loaded[0].course.root) / "courses"
+    path = courses_dir / "catalogue.yaml"
+    all_slugs = {p.parent.name for p in courses_dir.glob("*/course.yaml")}
+    built = {lc.course.slug for lc in loaded}
+    if not path.is_file() or not all_slugs or not all_slugs <= built:
         return None
-    return load_catalogue(path, {lc.course.slug for lc in loaded}, report)
+    return load_catalogue(path, built, report)
 
 
 def _package(course: Course, stage: Path, formats: tuple[str, ...], settings: dict[str, Any]) -> dict[str, Path]:

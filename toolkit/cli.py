@@ -104,12 +104,12 @@ def build(course_dirs: tuple[Path, ...], out: Path | None, formats: tuple[str, .
 @click.option("--today", default=None, help="Date used for review checks (YYYY-MM-DD).")
 def check(course_dirs: tuple[Path, ...], brand: str | None, strict: bool, verbose: bool, today: str | None) -> None:
     """Run every source check without writing anything."""
-    from toolkit.build import check as run_check, discover_courses, failing, plan_catalogue
+    from toolkit.build import _catalogue_for, check as run_check, discover_courses, failing
     from toolkit.source.checks import lesson_lix
 
     dirs = discover_courses(list(course_dirs))
     loaded, report = run_check(dirs, brand, _parse_date(today))
-    plan_catalogue(dirs, loaded, report)  # courses/catalogue.yaml, when every course is checked
+    _catalogue_for(loaded, report)  # courses/catalogue.yaml, when every course is checked
     _print_diagnostics(report.items, verbose)
     for lc in loaded:
         c = lc.course
@@ -186,6 +186,19 @@ def validate(packages: tuple[Path, ...]) -> None:
         failed = failed or not r.ok
     if failed:
         sys.exit(1)
+
+
+@main.command()
+@click.argument("course_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--brand", default=None, help="Brand to apply.")
+def preview(course_dir: Path, host: str, port: int, brand: str | None) -> None:
+    """Preview a course in a mock LMS, with live statements; rebuilds on change."""
+    from toolkit.preview import serve
+
+    click.echo(f"Preview on http://{host}:{port}/ (Ctrl+C to stop)")
+    serve(course_dir, host, port, brand)
 
 
 main.add_command(lrs)

@@ -1,107 +1,65 @@
-/* The catalogue's screening and "Min liste".  No requests; the list lives in
-   localStorage only (and the page still works when storage is blocked). */
+/* The catalogue's screening and "my list": everything stays in this browser. */
 (function () {
   "use strict";
-  var KEY = "tk-catalogue-list";
   var data = JSON.parse(document.getElementById("tk-catalogue-data").textContent);
-  var titles = {};
-  data.courses.forEach(function (c) { titles[c.slug] = c.title; });
+  var KEY = "tk-my-list";
+  function mine() { try { return JSON.parse(localStorage.getItem(KEY) || "[]"); } catch (e) { return []; } }
+  function save(list) { try { localStorage.setItem(KEY, JSON.stringify(list)); } catch (e) { /* private mode */ } }
+  function card(slug) { return document.querySelector(".tk-card[data-course='" + slug + "']"); }
+  function title(slug) { return card(slug).querySelector("h3 a"); }
 
-  function load() {
-    try { var v = JSON.parse(localStorage.getItem(KEY) || "[]"); return Array.isArray(v) ? v.filter(function (s) { return titles[s]; }) : []; }
-    catch (e) { return []; }
-  }
-  var mine = load();
-  function save() { try { localStorage.setItem(KEY, JSON.stringify(mine)); } catch (e) { /* storage blocked: keep in memory */ } }
-
-  function link(slug) {
-    var a = document.createElement("a");
-    a.href = "../" + slug + "/site/index.html";
-    a.textContent = titles[slug];
-    return a;
-  }
-
-  function say(text) { document.getElementById("tk-status").textContent = text; }
-
-  function renderMine() {
-    var ul = document.getElementById("tk-mine");
-    ul.textContent = "";
-    mine.forEach(function (slug) {
-      var li = document.createElement("li");
-      li.appendChild(link(slug));
-      li.appendChild(document.createTextNode(" "));
-      var b = document.createElement("button");
-      b.type = "button";
-      b.className = "tk-button";
-      b.textContent = "Fjern";
-      b.setAttribute("aria-label", "Fjern " + titles[slug] + " fra min liste");
-      b.addEventListener("click", function () { toggle(slug); document.getElementById("mine-h").focus(); });
-      li.appendChild(b);
-      ul.appendChild(li);
+  function renderList() {
+    var list = mine(), ul = document.getElementById("tk-mylist");
+    ul.innerHTML = "";
+    list.forEach(function (slug) {
+      if (!card(slug)) return;
+      var li = document.createElement("li"), a = title(slug).cloneNode(true);
+      li.appendChild(a); ul.appendChild(li);
     });
-    document.getElementById("tk-mine-empty").hidden = mine.length > 0;
-    document.querySelectorAll(".tk-cat-add").forEach(function (b) {
-      var on = mine.indexOf(b.dataset.slug) >= 0;
+    document.getElementById("tk-mylist-empty").hidden = list.length > 0;
+    document.querySelectorAll("[data-add]").forEach(function (b) {
+      var on = list.indexOf(b.getAttribute("data-add")) >= 0;
       b.setAttribute("aria-pressed", on ? "true" : "false");
-      b.textContent = on ? "På min liste ✓" : "Tilføj til min liste";
+      b.textContent = on ? "Fjern fra min liste" : "Tilføj til min liste";
     });
   }
-
   function toggle(slug) {
-    var i = mine.indexOf(slug);
-    if (i >= 0) { mine.splice(i, 1); say(titles[slug] + " er fjernet fra din liste."); }
-    else { mine.push(slug); say(titles[slug] + " er tilføjet til din liste."); }
-    save();
-    renderMine();
+    var list = mine(), i = list.indexOf(slug);
+    if (i >= 0) list.splice(i, 1); else list.push(slug);
+    save(list); renderList();
   }
-
-  function recommend(form) {
+  document.querySelectorAll("[data-add]").forEach(function (b) {
+    b.hidden = false;
+    b.addEventListener("click", function () { toggle(b.getAttribute("data-add")); });
+  });
+  var form = document.getElementById("tk-screening"), out = document.getElementById("tk-recommended");
+  form.addEventListener("submit", function (ev) {
+    ev.preventDefault();
     var picked = [];
     data.questions.forEach(function (q) {
-      var checked = form.querySelector('input[name="' + q.id + '"]:checked');
-      if (!checked) return;
-      q.options.forEach(function (o) {
-        if (o.id === checked.value) o.recommends.forEach(function (s) { if (picked.indexOf(s) < 0) picked.push(s); });
+      var checked = form.querySelector("input[name='" + q.id + "']:checked");
+      if (checked) (q.answers[checked.value] || []).forEach(function (s) { if (picked.indexOf(s) < 0) picked.push(s); });
+    });
+    picked.sort(function (a, b) { return data.courses.indexOf(a) - data.courses.indexOf(b); });
+    var html = "<h3 tabindex=\"-1\" id=\"tk-rec-h\">Forslag til dig</h3>";
+    if (!picked.length) html += "<p>Svar på spørgsmålene, så får du forslag. Du kan også vælge frit herunder.</p>";
+    else {
+      html += "<ul class=\"tk-lesson-list\">";
+      picked.forEach(function (slug) {
+        html += "<li><a href=\"" + title(slug).getAttribute("href") + "\">" + title(slug).textContent +
+          "</a> <button type=\"button\" class=\"tk-button tk-small\" data-rec=\"" + slug + "\">Tilføj til min liste</button></li>";
+      });
+      html += "</ul>";
+    }
+    out.innerHTML = html;
+    out.querySelectorAll("[data-rec]").forEach(function (b) {
+      b.addEventListener("click", function () {
+        var list = mine(), slug = b.getAttribute("data-rec");
+        if (list.indexOf(slug) < 0) { list.push(slug); save(list); renderList(); }
+        b.disabled = true; b.textContent = "Tilføjet";
       });
     });
-    // keep the catalogue's order
-    return data.courses.map(function (c) { return c.slug; }).filter(function (s) { return picked.indexOf(s) >= 0; });
-  }
-
-  document.getElementById("tk-screen").addEventListener("submit", function (ev) {
-    ev.preventDefault();
-    var slugs = recommend(ev.target);
-    var ul = document.getElementById("tk-result-list");
-    var h = document.getElementById("tk-result-h");
-    ul.textContent = "";
-    if (!slugs.length) {
-      var none = document.createElement("li");
-      none.textContent = "Svar på spørgsmålene, så kan vi foreslå kurser. Du kan også vælge selv på listen herunder.";
-      ul.appendChild(none);
-    }
-    slugs.forEach(function (slug) {
-      var li = document.createElement("li");
-      li.appendChild(link(slug));
-      li.appendChild(document.createTextNode(" "));
-      var b = document.createElement("button");
-      b.type = "button";
-      b.className = "tk-button";
-      b.textContent = "Tilføj til min liste";
-      b.setAttribute("aria-label", "Tilføj " + titles[slug] + " til min liste");
-      b.addEventListener("click", function () { if (mine.indexOf(slug) < 0) toggle(slug); });
-      li.appendChild(b);
-      ul.appendChild(li);
-    });
-    document.querySelectorAll(".tk-cat-course").forEach(function (el) {
-      el.querySelector(".tk-cat-rec").hidden = slugs.indexOf(el.dataset.slug) < 0;
-    });
-    h.hidden = false;
-    h.focus();
+    document.getElementById("tk-rec-h").focus();
   });
-
-  document.querySelectorAll(".tk-cat-add").forEach(function (b) {
-    b.addEventListener("click", function () { toggle(b.dataset.slug); });
-  });
-  document.getElementById("mine-h").setAttribute("tabindex", "-1");
-  renderMine();
+  renderList();
 })();

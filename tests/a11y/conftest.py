@@ -15,10 +15,10 @@ AXE = Path(os.environ.get("TOOLKIT_AXE_JS", ROOT / "node_modules" / "axe-core" /
 
 
 def course_dirs() -> list[Path]:
-    dirs = [FIXTURES / "ok-minimal"]
+    dirs = []
     if (ROOT / "courses").is_dir() and any((ROOT / "courses").glob("*/course.yaml")):
-        dirs += discover_courses(None, ROOT)
-    return dirs
+        dirs += discover_courses(None, ROOT)  # first, so the catalogue is built too
+    return dirs + [FIXTURES / "ok-minimal"]
 
 
 @pytest.fixture(scope="session")

@@ -35,7 +35,7 @@ CREATE INDEX IF NOT EXISTS statements_stored ON statements (stored, seq);
 CREATE INDEX IF NOT EXISTS statements_verb ON statements (verb, seq);
 CREATE INDEX IF NOT EXISTS statements_registration ON statements (registration, seq);
 CREATE INDEX IF NOT EXISTS statements_voids ON statements (voids);
-CREATE INDEX IF NOT EXISTS statements_refs ON statements (refs);
+CREATE INDEX IF NOT EXISTS statements_refs ON statements (refs) WHERE refs IS NOT NULL;
 CREATE TABLE IF NOT EXISTS statement_agents (
   seq BIGINT NOT NULL, agent TEXT NOT NULL, related INTEGER NOT NULL
 );
@@ -143,6 +143,19 @@ class Storage:
                         self.execute(cur, statement)
                 self.execute(cur, "INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
 
+    def analyze(self) -> None:
+        """Refresh the planner's statistics (PostgreSQL's autovacuum does this in the background)."""
+        with self.lock:
+            if self.dialect is POSTGRES:
+                self.conn.commit()
+                self.conn.autocommit = True
+                try:
+                    self.conn.execute("ANALYZE")
+                finally:
+                    self.conn.autocommit = False
+            else:
+                self.conn.execute("ANALYZE")
+
     def close(self) -> None:
         with self.lock:
             self.conn.close()
@@ -174,14 +187,10 @@ class Storage:
                 reg = (s.get("context") or {}).get("registration")
                 obj = s.get("object") or {}
                 refs = obj.get("id") if obj.get("objectType") == "StatementRef" else None
-                self.execute(cur, "INSERT INTO statements (id, stored, verb, registration, voids, refs, body) "
-                                  "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                             (s["id"], row["stored"], s["verb"]["id"], reg, row["voids"], refs,
-                              json.dumps(s, separators=(",", ":"))))
-                if self.dialect is SQLITE:
-                    seq = cur.lastrowid
-                else:
-                    seq = self.execute(cur, "SELECT seq FROM statements WHERE id = ?", (s["id"],)).fetchone()[0]
+                seq = self.execute(cur, "INSERT INTO statements (id, stored, verb, registration, voids, refs, body) "
+                                        "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq",
+                                   (s["id"], row["stored"], s["verb"]["id"], reg, row["voids"], refs,
+                                    json.dumps(s, separators=(",", ":")))).fetchone()[0]
                 cur.executemany(self.sql("INSERT INTO statement_agents (seq, agent, related) VALUES (?, ?, ?)"),
                                 [(seq, a, r) for a, r in row["agents"]])
                 cur.executemany(self.sql("INSERT INTO statement_activities (seq, activity, related) VALUES (?, ?, ?)"),
@@ -211,48 +220,80 @@ class Storage:
         rows = self.fetchall("SELECT body FROM statements WHERE id = ? AND voided = ?", (sid, 1 if voided else 0))
         return json.loads(rows[0][0]) if rows else None
 
-    def _match(self, f: dict[str, Any], alias: str) -> tuple[list[str], list[Any]]:
-        where: list[str] = []
+    def _match(self, f: dict[str, Any]) -> tuple[str, list[str], list[Any], str] | None:
+        """(FROM clause, conditions, params) selecting statements ``x`` that match the
+        filters, voided or not, driven from the most selective index (agent, then activity)."""
+        conds: list[str] = []
         params: list[Any] = []
+        join = "CROSS JOIN" if self.dialect is SQLITE else "JOIN"  # SQLite: the index table is the outer loop
         if f.get("agent"):
-            where.append(f"{alias}.seq IN (SELECT seq FROM statement_agents WHERE agent = ?"
-                         + ("" if f.get("related_agents") else " AND related = 0") + ")")
+            source, drive = f"statement_agents ag {join} statements x ON x.seq = ag.seq", "ag"
+            conds.append("ag.agent = ?" + ("" if f.get("related_agents") else " AND ag.related = 0"))
             params.append(f["agent"])
-        if f.get("verb"):
-            where.append(f"{alias}.verb = ?")
-            params.append(f["verb"])
+        elif f.get("activity"):
+            source, drive = f"statement_activities ac {join} statements x ON x.seq = ac.seq", "ac"
+        elif f.get("verb") or f.get("registration"):
+            source, drive = "statements x", "x"
+        else:
+            return None
         if f.get("activity"):
-            where.append(f"{alias}.seq IN (SELECT seq FROM statement_activities WHERE activity = ?"
-                         + ("" if f.get("related_activities") else " AND related = 0") + ")")
+            if f.get("agent"):
+                conds.append("x.seq IN (SELECT seq FROM statement_activities WHERE activity = ?"
+                             + ("" if f.get("related_activities") else " AND related = 0") + ")")
+            else:
+                conds.append("ac.activity = ?" + ("" if f.get("related_activities") else " AND ac.related = 0"))
             params.append(f["activity"])
+        if f.get("verb"):
+            conds.append("x.verb = ?")
+            params.append(f["verb"])
         if f.get("registration"):
-            where.append(f"{alias}.registration = ?")
+            conds.append("x.registration = ?")
             params.append(f["registration"])
-        return where, params
+        return source, conds, params, drive
 
     def query(self, f: dict[str, Any], limit: int, after: int | None, ascending: bool) -> list[tuple[int, dict[str, Any]]]:
         """Unvoided statements matching the filters, plus those that target a matching
-        statement through a StatementRef (xAPI 1.0.3, Communication 2.1.3)."""
-        where = ["s.voided = 0"]
-        params: list[Any] = []
-        match, match_params = self._match(f, "s")
-        if match:
-            inner, inner_params = self._match(f, "t")
-            where.append(f"(({' AND '.join(match)}) OR s.refs IN (SELECT t.id FROM statements t WHERE {' AND '.join(inner)}))")
-            params += match_params + inner_params
+        statement through a StatementRef (xAPI 1.0.3, Communication 2.1.3), newest first
+        unless *ascending*.  Two indexed queries, merged here."""
+        window: list[str] = []
+        wparams: list[Any] = []
         if f.get("since"):
-            where.append("s.stored > ?")
-            params.append(f["since"])
+            window.append("{a}.stored > ?")
+            wparams.append(f["since"])
         if f.get("until"):
-            where.append("s.stored <= ?")
-            params.append(f["until"])
+            window.append("{a}.stored <= ?")
+            wparams.append(f["until"])
         if after is not None:
-            where.append("s.seq > ?" if ascending else "s.seq < ?")
-            params.append(after)
+            window.append("{a}.seq > ?" if ascending else "{a}.seq < ?")
+            wparams.append(after)
         order = "ASC" if ascending else "DESC"
-        sql = (f"SELECT s.seq, s.body FROM statements s WHERE {' AND '.join(where)} "
-               f"ORDER BY s.seq {order} LIMIT {int(limit)}")
-        return [(seq, json.loads(body)) for seq, body in self.fetchall(sql, tuple(params))]
+        tail = f" ORDER BY {{a}}.seq {order} LIMIT {int(limit)}"
+        match = self._match(f)
+        if match is None:
+            where = " AND ".join(["s.voided = 0"] + [w.format(a="s") for w in window])
+            sql = f"SELECT s.seq, s.body FROM statements s WHERE {where}" + tail.format(a="s")
+            return [(seq, json.loads(body)) for seq, body in self.fetchall(sql, tuple(wparams))]
+        source, conds, mparams, drive = match
+        direct = (f"SELECT DISTINCT {drive}.seq, x.body FROM {source} WHERE "
+                  + " AND ".join(conds + ["x.voided = 0"] + [w.format(a="x") for w in window]) + tail.format(a=drive))
+        rows = dict(self.fetchall(direct, tuple(mparams + wparams)))
+        # Statements that target another (voiding ones, mostly) are few: take them from the partial
+        # refs index, then keep those whose target matches the filters.
+        refs = ("SELECT r.seq, r.refs FROM statements r WHERE r.refs IS NOT NULL AND r.voided = 0"
+                + "".join(" AND " + w.format(a="r") for w in window))
+        targeting = self.fetchall(refs, tuple(wparams))
+        for start in range(0, len(targeting), 500):
+            chunk = targeting[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            hit = {row[0] for row in self.fetchall(
+                f"SELECT x.id FROM {source} WHERE {' AND '.join(conds)} AND x.id IN ({marks})",
+                tuple(mparams) + tuple(r[1] for r in chunk))}
+            wanted = [seq for seq, target in chunk if target in hit]
+            if wanted:
+                rows.update(self.fetchall(f"SELECT seq, body FROM statements WHERE seq IN ({','.join('?' * len(wanted))})",
+                                          tuple(wanted)))
+        ordered = sorted(rows.items(), reverse=not ascending)[:limit]
+        return [(seq, json.loads(body)) for seq, body in ordered]
 
     def attachment_data(self, sha2s: list[str]) -> dict[str, tuple[str, bytes]]:
         out = {}

@@ -1,0 +1,42 @@
+"""toolkit preview: mock LMS page, statements received, rebuild on change."""
+
+from __future__ import annotations
+
+import uuid
+
+from starlette.testclient import TestClient
+
+from toolkit.preview import Preview
+
+
+def test_preview_serves_builds_and_shows_statements(fixture_copy):
+    course = fixture_copy("ok-minimal")
+    preview = Preview(course, base_url="http://testserver")
+    assert preview.rebuild()
+    client = TestClient(preview.app())
+    page = client.get("/")
+    assert page.status_code == 200 and "LMSInitialize" in page.text and "course/launch.html" in page.text
+    assert client.get("/course/launch.html").status_code == 200
+    data = client.get("/course/assets/course-data.js").text
+    assert "http://testserver/xapi/" in data and "preview:" in data
+    sid = str(uuid.uuid4())
+    statement = {"id": sid, "actor": {"account": {"homePage": "https://preview.invalid", "name": "preview-learner"}},
+                 "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+                 "object": {"id": "https://kurser.example.dk/test/ok-minimal/lessons/cv"}}
+    r = client.put(f"/xapi/statements?statementId={sid}", json=statement, auth=("preview", preview.secret),
+                   headers={"X-Experience-API-Version": "1.0.3"})
+    assert r.status_code == 204
+    state = client.get("/preview/state").json()
+    assert [s["id"] for s in state["statements"]] == [sid] and state["version"] == 1
+
+    lesson = course / "lessons" / "01-velkommen.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace("Her lærer du det vigtigste.", "Her lærer du nyt."),
+                      encoding="utf-8")
+    assert preview.rebuild()
+    assert "Her lærer du nyt." in client.get("/course/velkommen.html").text
+
+    lesson.write_text("---\ntitel: brudt\n---\n", encoding="utf-8")
+    assert not preview.rebuild()
+    state = client.get("/preview/state").json()
+    assert state["version"] == 2 and any("01-velkommen.md:2" in e for e in state["errors"])
+    assert "Her lærer du nyt." in client.get("/course/velkommen.html").text  # last good build still served
