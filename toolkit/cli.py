@@ -104,11 +104,12 @@ def build(course_dirs: tuple[Path, ...], out: Path | None, formats: tuple[str, .
 @click.option("--today", default=None, help="Date used for review checks (YYYY-MM-DD).")
 def check(course_dirs: tuple[Path, ...], brand: str | None, strict: bool, verbose: bool, today: str | None) -> None:
     """Run every source check without writing anything."""
-    from toolkit.build import check as run_check, discover_courses, failing
+    from toolkit.build import _catalogue_for, check as run_check, discover_courses, failing
     from toolkit.source.checks import lesson_lix
 
     dirs = discover_courses(list(course_dirs))
     loaded, report = run_check(dirs, brand, _parse_date(today))
+    _catalogue_for(loaded, report)  # courses/catalogue.yaml, when every course is checked
     _print_diagnostics(report.items, verbose)
     for lc in loaded:
         c = lc.course

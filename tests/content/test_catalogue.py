@@ -66,3 +66,18 @@ def test_screening_recommends_and_my_list_survives_reload(catalogue, browser):
     assert page.locator(".tk-card[data-course='cv'] button").get_attribute("aria-pressed") == "true"
     ctx.close()
     assert errors == []
+
+
+def test_check_reports_a_bad_catalogue_too(tmp_path):
+    from click.testing import CliRunner
+
+    from toolkit.cli import main
+
+    project = tmp_path / "p"
+    shutil.copytree(ROOT / "courses", project / "courses")
+    shutil.copytree(ROOT / "brands", project / "brands")
+    cat = project / "courses" / "catalogue.yaml"
+    cat.write_text(cat.read_text(encoding="utf-8").replace("recommend: [cv]", "recommend: [cv-kursus]"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(project / "courses")])
+    assert result.exit_code == 1
+    assert "catalogue.yaml:" in result.output and "'cv-kursus'" in result.output
