@@ -16,7 +16,7 @@ if [ -z "${TOOLKIT_TEST_PG_URL:-}" ]; then
       chown postgres "$PGTMP"
       RUNAS=(runuser -u postgres --)
     fi
-    PGPORT=${TOOLKIT_TEST_PG_PORT:-54329}
+    PGPORT=${TOOLKIT_TEST_PG_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
     "${RUNAS[@]}" "$PGBIN/initdb" -D "$PGTMP/data" -U toolkit --auth=trust -E UTF8 >/dev/null
     "${RUNAS[@]}" "$PGBIN/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/log" -w \
       -o "-p $PGPORT -k $PGTMP -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null

@@ -112,3 +112,12 @@ def test_new_scaffolds_a_course_that_checks_and_builds_clean(runner, tmp_path):
 def test_new_rejects_bad_slug(runner, tmp_path):
     result = runner.invoke(main, ["new", "Mit Kursus", "--dir", str(tmp_path)])
     assert result.exit_code == 1 and "not a valid course slug" in result.output
+
+
+def test_unwritable_output_is_a_clean_error(runner, tmp_path):
+    blocker = tmp_path / "out"
+    blocker.write_text("a file where the output folder should be", encoding="utf-8")
+    result = runner.invoke(main, ["build", str(FIXTURES / "ok-minimal"), "--out", str(blocker / "sub"), "--format", "web"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ")
+    assert "Traceback" not in result.output

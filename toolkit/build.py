@@ -18,6 +18,7 @@ from typing import Any
 
 from toolkit.errors import CheckFailed, ConfigError, Diagnostic
 from toolkit.cache import Entry, LessonCache, context_digest
+from toolkit.catalogue import Catalogue, load_catalogue, write_catalogue
 from toolkit.model import Course, Lesson
 from toolkit.render.env import make_environment, template_chain
 from toolkit.render.markdown import LessonRenderer, MediaMap, resolve_lesson_links
@@ -77,7 +78,8 @@ def discover_courses(paths: list[Path] | None, cwd: Path | None = None) -> list[
 
 
 def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
-                    today: dt.date | None = None, cache_dir: Path | None = None) -> LoadedCourse | None:
+                    today: dt.date | None = None, cache_dir: Path | None = None,
+                    progress: Callable[[str], None] | None = None) -> LoadedCourse | None:
     """Load, check and render one course in memory; nothing is written.
 
     With *cache_dir*, lessons whose inputs did not change are reused from the
@@ -98,6 +100,8 @@ def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
         cache = LessonCache(cache_dir / f"{brand.name}-{course.slug}.pickle", context)
 
     def process(file: Path, course: Course, report: Report) -> Lesson | None:
+        if progress is not None:
+            progress(file.name)
         entry = cache.get(file) if cache else None
         if entry is not None:
             report.items.extend(entry.diagnostics)
@@ -126,9 +130,12 @@ def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
 
 
 def check(course_dirs: list[Path], brand: str | None = None, today: dt.date | None = None,
-          cache_dir: Path | None = None) -> tuple[list[LoadedCourse], Report]:
+          cache_dir: Path | None = None, progress: Callable[[str], None] | None = None
+          ) -> tuple[list[LoadedCourse], Report]:
+    """Load, render and check courses in memory; *progress* is called per lesson."""
     report = Report()
-    loaded = [lc for d in course_dirs if (lc := load_and_render(d, brand, report, today, cache_dir)) is not None]
+    loaded = [lc for d in course_dirs
+              if (lc := load_and_render(d, brand, report, today, cache_dir, progress)) is not None]
     return loaded, report
 
 
@@ -142,7 +149,8 @@ def build(course_dirs: list[Path], options: BuildOptions,
     if unknown:
         raise ConfigError(f"unknown format(s): {', '.join(unknown)} (choose from {', '.join(FORMATS)})")
     loaded, report = check(course_dirs, options.brand, options.today,
-                           None if options.no_cache else options.out / ".cache")
+                           None if options.no_cache else options.out / ".cache", progress)
+    catalogue = _catalogue_for(loaded, report)
     if failing(report, options.strict):
         raise CheckFailed(report.items)
     out = options.out
@@ -160,8 +168,12 @@ def build(course_dirs: list[Path], options: BuildOptions,
             packages = _package(course, stage, options.formats, settings)
             result.packages = {fmt: out / course.slug / p.name for fmt, p in packages.items()}
             results.append(result)
-            if progress:
-                progress(course.slug)
+        if catalogue is not None:
+            first = loaded[0].course
+            project = project_root_of(first.root)
+            write_catalogue(catalogue, [lc.course for lc in loaded], first.brand, make_environment(first.brand, project),
+                            staging / "catalogue", project, out / "catalogue")
+            _swap(staging / "catalogue", out / "catalogue")
         for lc in loaded:
             _swap(staging / lc.course.slug, out / lc.course.slug)
             if lc.cache is not None:
@@ -169,6 +181,19 @@ def build(course_dirs: list[Path], options: BuildOptions,
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return results, report
+
+
+def _catalogue_for(loaded: list[LoadedCourse], report: Report) -> Catalogue | None:
+    """The catalogue, when the build covers every course of the project's ``courses/``."""
+    if not loaded:
+        return None
+    courses_dir = project_root_of(loaded[0].course.root) / "courses"
+    path = courses_dir / "catalogue.yaml"
+    all_slugs = {p.parent.name for p in courses_dir.glob("*/course.yaml")}
+    built = {lc.course.slug for lc in loaded}
+    if not path.is_file() or not all_slugs or not all_slugs <= built:
+        return None
+    return load_catalogue(path, built, report)
 
 
 def _package(course: Course, stage: Path, formats: tuple[str, ...], settings: dict[str, Any]) -> dict[str, Path]:

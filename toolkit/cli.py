@@ -37,6 +37,10 @@ class ToolkitGroup(click.Group):
         except ToolkitError as exc:
             click.secho(f"Error: {exc}", fg="red", err=True)
             sys.exit(1)
+        except OSError as exc:  # a disk full, a read-only folder, a missing permission
+            where = f": {exc.filename}" if exc.filename else ""
+            click.secho(f"Error: {exc.strerror or exc}{where}", fg="red", err=True)
+            sys.exit(1)
 
 
 @click.group(cls=ToolkitGroup)
@@ -79,7 +83,12 @@ def build(course_dirs: tuple[Path, ...], out: Path | None, formats: tuple[str, .
                                   "lrs_homepage": actor_homepage}.items() if v}
     options = BuildOptions(out=out, formats=tuple(formats) or FORMATS, brand=brand, strict=strict,
                            no_cache=no_cache, today=_parse_date(today), settings=settings)
-    results, report = run_build(dirs, options)
+    total = sum(len(list((d / "lessons").glob("*.md"))) for d in dirs)
+    if total >= 100 and sys.stderr.isatty():
+        with click.progressbar(length=total, label="Rendering lessons", file=sys.stderr) as bar:
+            results, report = run_build(dirs, options, progress=lambda _name: bar.update(1))
+    else:
+        results, report = run_build(dirs, options)
     _print_diagnostics(report.items)
     for r in results:
         c = r.course
@@ -130,6 +139,52 @@ def new(slug: str, parent: Path, title: str | None, language: str) -> None:
 
     path = scaffold(slug, parent, title=title, language=language)
     click.echo(f"Created {path}. Build it with: toolkit build {path}")
+
+
+@main.command()
+@click.argument("course_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--brand", default=None, help="Brand whose contact details go in the statement.")
+@click.option("--axe-results", type=click.Path(path_type=Path, file_okay=False), default=Path("artifacts/axe"),
+              show_default=True, help="Folder of axe-core results saved by the accessibility tests.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write the draft here instead of standard output.")
+def statement(course_dir: Path, brand: str | None, axe_results: Path, out: Path | None) -> None:
+    """Draft an accessibility statement (tilgængelighedserklæring) for a course."""
+    from toolkit.build import check as run_check
+    from toolkit.statement import load_axe_results, statement_draft
+
+    loaded, report = run_check([course_dir], brand)
+    if not loaded:
+        _print_diagnostics(report.items)
+        sys.exit(1)
+    course = loaded[0].course
+    text = statement_draft(course, report, load_axe_results(axe_results, course.slug))
+    if out is None:
+        click.echo(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {out}")
+
+
+@main.command()
+@click.argument("packages", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True, dir_okay=False))
+def validate(packages: tuple[Path, ...]) -> None:
+    """Inspect package zips: standard, schema validity, launch file, files, size."""
+    from toolkit.packaging.validate import inspect
+    from toolkit.packaging.xsd import find_schemas_dir
+
+    schemas = find_schemas_dir(Path.cwd())
+    failed = False
+    for path in packages:
+        r = inspect(path, schemas)
+        valid = {True: "valid", False: "INVALID", None: "not checked"}[r.schema_valid]
+        click.echo(f"{path}: {r.standard}, {r.entries} files, {r.size / 1024:.1f} KB zipped, "
+                   f"{r.uncompressed / 1024:.1f} KB unzipped, schema {valid}, launch {r.launch or '-'}")
+        for finding in r.findings:
+            click.echo(f"  {finding}", err=finding.level == "error")
+        failed = failed or not r.ok
+    if failed:
+        sys.exit(1)
 
 
 main.add_command(lrs)

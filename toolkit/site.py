@@ -65,7 +65,8 @@ def render_pages(course: Course, env: jinja2.Environment) -> dict[str, str]:
     """Every HTML page of the site, by file name."""
     env.filters.setdefault("longdate", longdate)
     ctx = page_context(course)
-    pages = {"index.html": env.get_template("overview.html").render(ctx, sources=all_sources(course))}
+    pages = {"index.html": env.get_template("overview.html").render(ctx, sources=all_sources(course)),
+             "launch.html": env.get_template("launch.html").render(ctx)}
     lesson_tpl = env.get_template("lesson.html")
     lessons = course.lessons
     for i, lesson in enumerate(lessons):

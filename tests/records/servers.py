@@ -104,7 +104,7 @@ def built_in_lrs(workdir: Path) -> Iterator[LRS]:
             raise RuntimeError(f"toolkit lrs credentials add failed:\n{done.stdout}\n{done.stderr}")
     port = free_port()
     endpoint = f"http://127.0.0.1:{port}/xapi/"
-    with running(["lrs", "serve", "--db", db, "--host", "127.0.0.1", "--port", str(port)],
+    with running(["lrs", "serve", "--db", db, "--host", "127.0.0.1", "--port", str(port), "--cors-origin", "*"],
                  endpoint + "about", workdir / "lrs.log", child_env()):
         yield LRS(endpoint, reader, writer)
 

@@ -1,10 +1,93 @@
-"""`toolkit lrs ...` commands."""
+"""`toolkit lrs ...` commands: serve, and manage credentials."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import click
+
+DEFAULT_DB_HELP = "Database URL: a SQLite file path (default: $TOOLKIT_DATA_DIR/lrs.sqlite3 or ./data/lrs.sqlite3) or postgresql://..."
+
+
+def default_db() -> str:
+    data = Path(os.environ.get("TOOLKIT_DATA_DIR", "data"))
+    return str(data / "lrs.sqlite3")
 
 
 @click.group(name="lrs")
 def lrs() -> None:
     """Run and administer the built-in Learning Record Store."""
+
+
+@lrs.command()
+@click.option("--db", default=None, help=DEFAULT_DB_HELP)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--cors-origin", "cors", multiple=True, help="Allowed browser origin (repeatable; '*' or 'null' allowed).")
+@click.option("--rate", default=50.0, show_default=True, help="Write requests per second per credential (0: no limit).")
+def serve(db: str | None, host: str, port: int, cors: tuple[str, ...], rate: float) -> None:
+    """Serve xAPI 1.0.3 at http://HOST:PORT/xapi/."""
+    import uvicorn
+
+    from toolkit.lrs.app import create_app
+
+    url = db or default_db()
+    app = create_app(url, cors_origins=cors, rate=rate, base_url=f"http://{host}:{port}/")
+    click.echo(f"LRS on http://{host}:{port}/xapi/ ({'PostgreSQL' if url.startswith('postgres') else 'SQLite ' + url})")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@lrs.group()
+def credentials() -> None:
+    """Add, list and revoke LRS credentials (stored hashed)."""
+
+
+@credentials.command("add")
+@click.argument("name")
+@click.option("--scope", "scopes", multiple=True, required=True,
+              help="all, statements/write, statements/read or state (repeatable).")
+@click.option("--password", default=None, help="The secret; without it, one is generated and printed once.")
+@click.option("--activity-prefix", "prefixes", multiple=True, help="Only statements about activity ids with this prefix.")
+@click.option("--homepage", default=None, help="Only statements whose actor account has this homePage.")
+@click.option("--db", default=None, help=DEFAULT_DB_HELP)
+def add(name: str, scopes: tuple[str, ...], password: str | None, prefixes: tuple[str, ...], homepage: str | None,
+        db: str | None) -> None:
+    """Create a credential NAME (its Basic-auth user name)."""
+    from toolkit.lrs.auth import add_credential
+    from toolkit.lrs.storage import open_storage
+
+    storage = open_storage(db or default_db())
+    key, secret = add_credential(storage, name, list(scopes), password, list(prefixes), homepage)
+    click.echo(f"Added credential '{key}' with scope {', '.join(scopes)}.")
+    if password is None:
+        click.echo(f"Secret (shown once): {secret}")
+
+
+@credentials.command("list")
+@click.option("--db", default=None, help=DEFAULT_DB_HELP)
+def list_(db: str | None) -> None:
+    """List credentials (never their secrets)."""
+    from toolkit.lrs.storage import open_storage
+
+    for c in open_storage(db or default_db()).credentials():
+        limits = []
+        if c["activity_prefixes"]:
+            limits.append("activities " + ", ".join(c["activity_prefixes"]))
+        if c["homepage"]:
+            limits.append(f"homePage {c['homepage']}")
+        state = "revoked" if c["revoked"] else "active"
+        click.echo(f"{c['key']}\t{','.join(c['scopes'])}\t{state}\t{'; '.join(limits) or '-'}")
+
+
+@credentials.command()
+@click.argument("name")
+@click.option("--db", default=None, help=DEFAULT_DB_HELP)
+def revoke(name: str, db: str | None) -> None:
+    """Revoke a credential at once."""
+    from toolkit.errors import ConfigError
+    from toolkit.lrs.storage import open_storage
+
+    if open_storage(db or default_db()).revoke(name) == 0:
+        raise ConfigError(f"no credential named '{name}'")
+    click.echo(f"Revoked '{name}'.")

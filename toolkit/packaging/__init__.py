@@ -6,12 +6,21 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.model import Course
+from toolkit.packaging.base import Packager, PackageContext, read_site
+from toolkit.packaging.cmi5 import Cmi5
+from toolkit.packaging.scorm12 import Scorm12
+from toolkit.packaging.scorm2004 import Scorm2004
+from toolkit.packaging.web import Web
+from toolkit.packaging.xapi import Xapi
+from toolkit.packaging.xsd import find_schemas_dir
+
+PACKAGERS: dict[str, type[Packager]] = {p.name: p for p in (Scorm12, Scorm2004, Xapi, Cmi5, Web)}
 
 
 def build_packages(course: Course, site_dir: Path, dest: Path, formats: tuple[str, ...],
                    settings: dict[str, Any]) -> dict[str, Path]:
-    """Write ``dest/<slug>-<format>.zip`` for each format; return them by format.
-
-    Not yet implemented: the site is the only output until packaging lands.
-    """
-    return {}
+    """Write ``dest/<slug>-<format>.zip`` for each format; return them by format."""
+    if not formats:
+        return {}
+    ctx = PackageContext(course, site_dir, settings, find_schemas_dir(course.root, Path.cwd()), read_site(site_dir))
+    return {fmt: PACKAGERS[fmt]().package(ctx, dest) for fmt in formats}

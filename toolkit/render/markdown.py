@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from toolkit.source.lesson import MARKER, resolve_media
 EXTENSIONS: list[Any] = ["tables", "admonition", "attr_list", "sane_lists", "fenced_code", "def_list", "md_in_html"]
 MARKER_RE = re.compile(r"(?:<p>)?" + re.escape(MARKER).replace(r"\{\}", r"(\d+)") + r"(?:</p>)?")
 URL_ATTR_RE = re.compile(r'(?P<attr>\b(?:href|src|poster))="(?P<url>[^"]*)"')
+MARKDOWN_SYNTAX_RE = re.compile(r"[*_`\[\]<>&!\\#{}|~]|^\s*([-+]|\d+[.)])\s|\s{2,}$|https?://", re.MULTILINE)
 SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^#|^//")
 TEXT_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd", "legend",
                "label", "figcaption", "summary", "caption", "blockquote"}
@@ -79,9 +81,18 @@ class LessonRenderer:
         self.md.reset()
         return self.rewrite_urls(self.md.convert(text), lesson)
 
+    def block_markdown(self, text: str | None, lesson: Lesson) -> str:
+        if not text:
+            return ""
+        if "\n" not in text.strip() and not MARKDOWN_SYNTAX_RE.search(text):
+            return f"<p>{html_escape(text.strip(), quote=False)}</p>"
+        return self.markdown(text, lesson)
+
     def inline(self, text: str | None, lesson: Lesson) -> str:
         if not text:
             return ""
+        if not MARKDOWN_SYNTAX_RE.search(text):  # plain words: no need for the Markdown engine
+            return html_escape(text, quote=False)
         self.inline_md.reset()
         out = self.inline_md.convert(text)
         if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
@@ -130,7 +141,7 @@ class LessonRenderer:
         return "\n\n".join(plain_text(p) for p in parts if p)
 
     def render_block(self, kind: str, block: Any, lesson: Lesson) -> str:
-        md = lambda text: self.markdown(text, lesson) if text else ""  # noqa: E731
+        md = lambda text: self.block_markdown(text, lesson)  # noqa: E731
         inline = lambda text: self.inline(text, lesson)  # noqa: E731
         if kind == "quiz":
             return str(self.blocks.quiz(block, self.t, md, inline))

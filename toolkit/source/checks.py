@@ -79,6 +79,12 @@ def check_course(course: Course, report: Report, today: dt.date | None = None) -
                        f"review_by {course.review_by.isoformat()} has passed: check every fact against current rules and set new review dates")
     if course.reviewed is not None and course.review_by is not None and course.review_by < course.reviewed:
         report.error(yaml_path, _key_line(yaml_path, "review_by"), "review_by is before reviewed")
+    from toolkit.runtime.budget import SCORM12_LIMIT, worst_case_size
+
+    size = worst_case_size(course)
+    if size > SCORM12_LIMIT:
+        report.warning(yaml_path, 1, f"the worst-case resume state is {size} characters: over SCORM 1.2's "
+                       f"{SCORM12_LIMIT} for suspend_data; use shorter lesson and question ids or split the course")
     if not course.sources:
         report.warning(yaml_path, 1, "no 'sources' listed: name the references, with dates, for the facts taught")
     seen_q: dict[str, Lesson] = {}

@@ -1,0 +1,67 @@
+"""Complete a course with the keyboard alone (Tab, Enter, Space), with the
+focus always visible and moved sensibly after navigation and answering."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+FOCUS_JS = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const s = getComputedStyle(e);
+  const visible = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';
+  return {tag: e.tagName, text: (e.innerText || e.value || '').trim().slice(0, 60), id: e.id, visible: visible,
+          cls: e.className};
+}"""
+
+
+def tab_to(page, match, limit=80):
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        info = page.evaluate(FOCUS_JS)
+        assert info is None or info["visible"], f"focus not visible on {info}"
+        if info and match(info):
+            return info
+    raise AssertionError("never reached the element by Tab")
+
+
+def answer_by_keyboard(page, choices_to_press_space: int):
+    info = tab_to(page, lambda i: i["tag"] == "INPUT")
+    for _ in range(choices_to_press_space - 1):
+        page.keyboard.press("Tab")  # checkboxes: one stop each
+    page.keyboard.press("Space")
+    tab_to(page, lambda i: i["text"] == "Tjek svar")
+    page.keyboard.press("Enter")
+    after = page.evaluate(FOCUS_JS)
+    assert after and "tk-feedback" in after["cls"], f"focus should move to the feedback, not {after}"
+    return info
+
+
+def test_complete_a_course_with_the_keyboard(built, browser):
+    site = built / "ok-minimal" / "site"
+    ctx = browser.new_context(viewport={"width": 375, "height": 800})
+    page = ctx.new_page()
+    page.goto((site / "index.html").as_uri())
+    first = tab_to(page, lambda i: i["tag"] == "A")
+    assert first["text"] == "Gå til indhold"  # the skip link comes first
+    tab_to(page, lambda i: i["text"] == "Start kurset")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/velkommen.html")
+    answer_by_keyboard(page, 1)  # Space on the focused radio: "14 dage"
+    assert "Rigtigt!" in page.locator(".tk-feedback").inner_text()
+    tab_to(page, lambda i: i["text"] == "Næste")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/cv.html")
+    answer_by_keyboard(page, 1)  # checkbox "Dine job" only: not enough
+    assert "Ikke helt." in page.locator(".tk-feedback").inner_text()
+    tab_to(page, lambda i: i["text"] == "Næste")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/video.html")
+    answer_by_keyboard(page, 1)
+    tab_to(page, lambda i: i["text"] == "Næste")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/index.html")
+    assert "Kurset er gennemført" in page.locator("[data-tk-status]").inner_text()
+    ctx.close()

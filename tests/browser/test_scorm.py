@@ -1,0 +1,158 @@
+"""The built SCORM packages in a real LMS runtime (scorm-again) in Chromium.
+
+A learner clicks through every lesson and answers the questions; the test
+then reads what the LMS recorded.  Any call scorm-again rejects fails the test.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def launch(browser, lms_server, version: str, prior: dict | None = None, **context):
+    ctx = browser.new_context(**context)
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{lms_server}/lms.html")
+    fmt = "scorm2004" if version == "2004" else "scorm12"
+    page.evaluate("([v, url, prior]) => LMS.start(v, url, prior)", [version, f"{fmt}/launch.html", prior])
+    frame = page.frame_locator("#sco").frame_locator("#tk-frame")
+    return ctx, page, frame, errors
+
+
+def answer(frame, question: str, choices: list[str], tap: bool = False):
+    form = frame.locator("form.tk-quiz", has_text=question)
+    for choice in choices:
+        target = form.get_by_label(choice, exact=True)
+        target.tap() if tap else target.check()
+    button = form.get_by_role("button", name="Tjek svar")
+    button.tap() if tap else button.click()
+    return form.locator(".tk-feedback")
+
+
+def go(frame, name: str, tap: bool = False):
+    link = frame.get_by_role("link", name=name, exact=True).first
+    link.tap() if tap else link.click()
+
+
+def complete_course(frame, right: bool = True, tap: bool = False):
+    frame.locator("h1", has_text="Prøvekursus").wait_for()
+    go(frame, "Start kurset", tap)
+    feedback = answer(frame, "Hvor lang tid har du til dit CV?", ["14 dage" if right else "Et år"], tap)
+    assert ("Rigtigt!" if right else "Ikke helt.") in feedback.inner_text()
+    go(frame, "Næste", tap)
+    assert "Rigtigt!" in answer(frame, "Hvad skal med i et CV?", ["Dine job", "Din uddannelse"], tap).inner_text()
+    go(frame, "Næste", tap)
+    assert "Rigtigt!" in answer(frame, "Kan du læse teksten til videoen?", ["Ja"], tap).inner_text()
+    go(frame, "Næste", tap)
+    frame.locator(".tk-complete", has_text="Kurset er gennemført").wait_for()
+
+
+def test_scorm12_completion_score_interactions(browser, lms_server):
+    ctx, page, frame, errors = launch(browser, lms_server, "12")
+    complete_course(frame)
+    cmi = page.evaluate("LMS.cmi()")
+    core = cmi["core"]
+    assert core["lesson_status"] == "passed"
+    assert core["score"]["raw"] == "100"
+    assert core["lesson_location"] == "video"
+    state = json.loads(cmi["suspend_data"])
+    assert state["s"] == ["velkommen", "cv", "video"]
+    assert state["a"] == {"velkommen-q1": "a", "cv-dele": "a,b", "video-q1": "a"}
+    assert len(state and cmi["suspend_data"]) <= 4096
+    interactions = cmi["interactions"]
+    assert [interactions[str(i)]["id"] for i in range(3)] == ["velkommen-q1", "cv-dele", "video-q1"]
+    assert [interactions[str(i)]["result"] for i in range(3)] == ["correct"] * 3
+    page.evaluate("LMS.close()")
+    calls = page.evaluate("LMS.calls")
+    assert calls["LMSInitialize"] == 1 and calls["LMSFinish"] == 1
+    assert page.evaluate("LMS.errors") == [] and errors == []
+    ctx.close()
+
+
+def test_scorm12_failed_when_first_answer_wrong(browser, lms_server):
+    ctx, page, frame, errors = launch(browser, lms_server, "12")
+    complete_course(frame, right=False)
+    core = page.evaluate("LMS.cmi()")["core"]
+    assert core["lesson_status"] == "failed"  # 2 of 3 = 67 < pass mark 75
+    assert core["score"]["raw"] == "67"
+    assert page.evaluate("LMS.errors") == [] and errors == []
+    ctx.close()
+
+
+def test_scorm12_resume_at_last_lesson_with_answers(browser, lms_server):
+    ctx, page, frame, errors = launch(browser, lms_server, "12")
+    frame.locator("h1", has_text="Prøvekursus").wait_for()
+    go(frame, "Start kurset")
+    answer(frame, "Hvor lang tid har du til dit CV?", ["14 dage"])
+    go(frame, "Næste")
+    frame.locator("h1", has_text="Dit CV").wait_for()
+    page.evaluate("LMS.close()")
+    prior = page.evaluate("LMS.cmi()")
+    assert prior["core"]["exit"] == "suspend"
+    assert page.evaluate("LMS.errors") == []
+    ctx.close()
+
+    prior["core"]["entry"] = "resume"
+    ctx, page, frame, errors = launch(browser, lms_server, "12", prior={"cmi": prior})
+    frame.locator("h1", has_text="Dit CV").wait_for()
+    go(frame, "Forrige")
+    form = frame.locator("form.tk-quiz", has_text="Hvor lang tid har du til dit CV?")
+    assert form.get_by_label("14 dage", exact=True).is_checked()
+    assert "Rigtigt!" in form.locator(".tk-feedback").inner_text()
+    assert page.evaluate("LMS.errors") == [] and errors == []
+    ctx.close()
+
+
+def test_scorm2004_completion_success_score(browser, lms_server):
+    ctx, page, frame, errors = launch(browser, lms_server, "2004")
+    complete_course(frame)
+    cmi = page.evaluate("LMS.cmi()")
+    assert cmi["completion_status"] == "completed"
+    assert cmi["success_status"] == "passed"
+    assert float(cmi["score"]["scaled"]) == 1.0
+    assert cmi["location"] == "video"
+    assert len(cmi["interactions"]) == 3
+    assert cmi["interactions"]["1"]["learner_response"] == "a[,]b"
+    page.evaluate("LMS.close()")
+    calls = page.evaluate("LMS.calls")
+    assert calls["Initialize"] == 1 and calls["Terminate"] == 1
+    assert page.evaluate("LMS.errors") == [] and errors == []
+    ctx.close()
+
+
+def test_touch_on_a_phone_viewport(browser, lms_server):
+    ctx, page, frame, errors = launch(browser, lms_server, "12", viewport={"width": 375, "height": 740},
+                                      has_touch=True, is_mobile=True)
+    complete_course(frame, tap=True)
+    assert page.evaluate("LMS.cmi()")["core"]["lesson_status"] == "passed"
+    assert page.evaluate("LMS.errors") == [] and errors == []
+    ctx.close()
+
+
+def test_scorm2004_resume(browser, lms_server):
+    ctx, page, frame, errors = launch(browser, lms_server, "2004")
+    frame.locator("h1", has_text="Prøvekursus").wait_for()
+    go(frame, "Start kurset")
+    answer(frame, "Hvor lang tid har du til dit CV?", ["Et år"])
+    go(frame, "Næste")
+    frame.locator("h1", has_text="Dit CV").wait_for()
+    page.evaluate("LMS.close()")
+    prior = page.evaluate("LMS.cmi()")
+    assert prior["exit"] == "suspend" and prior["completion_status"] == "incomplete"
+    ctx.close()
+
+    prior["entry"] = "resume"
+    ctx, page, frame, errors = launch(browser, lms_server, "2004", prior={"cmi": prior})
+    frame.locator("h1", has_text="Dit CV").wait_for()
+    go(frame, "Forrige")
+    form = frame.locator("form.tk-quiz", has_text="Hvor lang tid har du til dit CV?")
+    assert form.get_by_label("Et år", exact=True).is_checked()
+    assert "Ikke helt." in form.locator(".tk-feedback").inner_text()
+    assert page.evaluate("LMS.errors") == [] and errors == []
+    ctx.close()

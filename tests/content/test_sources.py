@@ -1,0 +1,58 @@
+"""Rules for the shipped course sources: no hard-coded phone numbers, none
+of the abolished rules, and every course clean under --strict, with and
+without each brand."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from toolkit.build import check, discover_courses
+from toolkit.source.brand import available_brands
+
+from ..conftest import ROOT
+
+COURSES = discover_courses(None, ROOT)
+LESSONS = sorted(ROOT.glob("courses/*/lessons/*.md")) + sorted(ROOT.glob("brands/*/courses/*/lessons/*.md"))
+PHONE_RE = re.compile(r"(?<![\d.,-])(?:\+45\s?)?(?:\d{2}\s?){3}\d{2}(?![\d.,-])|(?<![\d.,-])\d{2}\s\d{3}\s\d{3}(?![\d.,-])|\b1813\b|\b11[02]\b")
+FORBIDDEN = ["225 timer", "225-timers", "hver 7. dag", "hver syvende dag"]
+
+
+def test_the_four_courses_ship():
+    assert [c.name for c in COURSES] == ["ansoegning", "cv", "psykisk-belastning", "ret-og-pligt"]
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_hard_coded_phone_numbers(lesson: Path):
+    for n, line in enumerate(lesson.read_text(encoding="utf-8").splitlines(), 1):
+        assert not PHONE_RE.search(line), f"{lesson}:{n}: phone numbers belong in facts: {line.strip()}"
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_abolished_rules(lesson: Path):
+    text = lesson.read_text(encoding="utf-8").lower()
+    for phrase in FORBIDDEN:
+        assert phrase not in text, f"{lesson} teaches an abolished rule: {phrase!r}"
+
+
+def test_phone_pattern_catches_the_usual_forms():
+    for sample in ["Ring 70 201 201", "tlf. 70 23 27 50", "+45 12345678", "ring 112", "ring 1813"]:
+        assert PHONE_RE.search(sample), sample
+    for sample in ["2 uger", "1. juli 2025", "37 timer", "kl. 9-15", "{{ helpline.sind.phone }}"]:
+        assert not PHONE_RE.search(sample), sample
+
+
+@pytest.mark.parametrize("brand", [None] + available_brands(ROOT / "brands"))
+def test_courses_clean_under_strict(brand):
+    loaded, report = check(COURSES, brand)
+    assert len(loaded) == 4
+    problems = [str(d) for d in report.errors + report.warnings]
+    assert problems == []
+    for lc in loaded:
+        course = lc.course
+        assert course.sources and course.duration_minutes and course.reviewed and course.review_by
+        assert all(le.questions for le in course.lessons)
+        assert all(q.explanation for q in course.questions)
+        assert any(le.exercises for le in course.lessons), f"{course.slug} has no exercise"

@@ -1,0 +1,147 @@
+"""Every format: valid manifests (official XSDs), listed files present,
+reproducible bytes, one pass mark everywhere, no credentials in xAPI/cmi5."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from toolkit.build import FORMATS, BuildOptions, build
+from toolkit.packaging import xsd
+
+from ..conftest import FIXTURES, require
+
+NS = {"cp12": "http://www.imsproject.org/xsd/imscp_rootv1p1p2", "adlcp12": "http://www.adlnet.org/xsd/adlcp_rootv1p2",
+      "cp": "http://www.imsglobal.org/xsd/imscp_v1p1", "imsss": "http://www.imsglobal.org/xsd/imsss",
+      "cmi5": "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd", "tc": "http://projecttincan.com/tincan.xsd",
+      "lom": "http://ltsc.ieee.org/xsd/LOM"}
+
+
+@pytest.fixture(scope="module")
+def schemas() -> Path:
+    found = xsd.find_schemas_dir(Path.cwd())
+    require(found is not None, "the official XSDs (../shared/schemas) are not present")
+    return found
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("pkg")
+    build([FIXTURES / "pkg-passmark-65"], BuildOptions(out=out, no_cache=True,
+                                                       settings={"lrs_endpoint": "https://lrs.example.dk/xapi/",
+                                                                 "lrs_key": "pkgkey:s3cret"}))
+    return out / "pkg-passmark-65"
+
+
+def read(zpath: Path, name: str) -> bytes:
+    with zipfile.ZipFile(zpath) as zf:
+        return zf.read(name)
+
+
+def course_data(zpath: Path) -> dict:
+    text = read(zpath, "assets/course-data.js").decode()
+    return json.loads(re.match(r"window\.TK_COURSE=(.*);\s*$", text, re.S).group(1))
+
+
+def test_every_format_is_written(built):
+    assert sorted(p.name for p in built.glob("*.zip")) == sorted(f"pkg-passmark-65-{f}.zip" for f in FORMATS)
+
+
+@pytest.mark.parametrize("fmt, manifest, kind", [("scorm12", "imsmanifest.xml", "scorm12"),
+                                                 ("scorm2004", "imsmanifest.xml", "scorm2004"),
+                                                 ("cmi5", "cmi5.xml", "cmi5")])
+def test_manifest_valid_against_official_xsd(built, schemas, fmt, manifest, kind):
+    root = etree.fromstring(read(built / f"pkg-passmark-65-{fmt}.zip", manifest))
+    assert xsd.validate(root, kind, schemas) == []
+
+
+@pytest.mark.parametrize("fmt", ["scorm12", "scorm2004"])
+def test_every_listed_file_exists_and_every_file_is_listed(built, fmt):
+    zpath = built / f"pkg-passmark-65-{fmt}.zip"
+    root = etree.fromstring(read(zpath, "imsmanifest.xml"))
+    listed = {f.get("href") for f in root.iter("{*}file")}
+    with zipfile.ZipFile(zpath) as zf:
+        names = set(zf.namelist())
+    assert listed <= names
+    assert names - listed <= {"imsmanifest.xml", "metadata.xml"}
+    launch = [r.get("href") for r in root.iter("{*}resource")][0]
+    assert launch == "launch.html" and launch in names
+
+
+def test_one_pass_mark_everywhere(built):
+    s12 = etree.fromstring(read(built / "pkg-passmark-65-scorm12.zip", "imsmanifest.xml"))
+    s04 = etree.fromstring(read(built / "pkg-passmark-65-scorm2004.zip", "imsmanifest.xml"))
+    c5 = etree.fromstring(read(built / "pkg-passmark-65-cmi5.zip", "cmi5.xml"))
+    mastery = int(s12.findtext(".//adlcp12:masteryscore", namespaces=NS))
+    measure = float(s04.findtext(".//imsss:minNormalizedMeasure", namespaces=NS))
+    satisfied = s04.find(".//imsss:primaryObjective", NS).get("satisfiedByMeasure")
+    cmi5_score = float(c5.find("cmi5:au", NS).get("masteryScore"))
+    runtime = {course_data(z)["passMark"] for z in built.glob("*.zip")}
+    assert (mastery, measure, cmi5_score, runtime) == (65, 0.65, 0.65, {0.65})
+    assert satisfied == "true"
+    assert c5.find("cmi5:au", NS).get("moveOn") == "CompletedAndPassed"
+
+
+def test_metadata_reaches_the_manifests(built):
+    s04 = etree.fromstring(read(built / "pkg-passmark-65-scorm2004.zip", "imsmanifest.xml"))
+    assert s04.findtext(".//cp:metadata/cp:schemaversion", namespaces=NS) == "2004 4th Edition"
+    assert s04.findtext(".//lom:general/lom:title/lom:string", namespaces=NS) == "Prøvekursus"
+    assert s04.findtext(".//lom:general/lom:language", namespaces=NS) == "da"
+    assert s04.findtext(".//lom:lifeCycle/lom:version/lom:string", namespaces=NS) == "1.0.0"
+    s12 = etree.fromstring(read(built / "pkg-passmark-65-scorm12.zip", "imsmanifest.xml"))
+    assert s12.findtext(".//cp12:organization/cp12:title", namespaces=NS) == "Prøvekursus"
+    lom12 = read(built / "pkg-passmark-65-scorm12.zip", "metadata.xml").decode()
+    assert "Et lille kursus til test af værktøjet." in lom12 and ">1.0.0<" in lom12
+    tc = etree.fromstring(read(built / "pkg-passmark-65-xapi.zip", "tincan.xml"))
+    activity = tc.find(".//tc:activity", NS)
+    assert activity.get("id") == "https://kurser.example.dk/test/pkg-passmark-65"
+    assert activity.findtext("tc:launch", namespaces=NS) == "launch.html"
+
+
+def test_lrs_key_only_in_scorm_and_web(built):
+    for fmt in ("scorm12", "scorm2004", "web"):
+        assert course_data(built / f"pkg-passmark-65-{fmt}.zip")["lrs"]["key"] == "pkgkey:s3cret"
+    for fmt in ("xapi", "cmi5"):
+        zpath = built / f"pkg-passmark-65-{fmt}.zip"
+        assert course_data(zpath)["lrs"] == {}
+        with zipfile.ZipFile(zpath) as zf:
+            assert not any(b"s3cret" in zf.read(n) for n in zf.namelist())
+
+
+def test_builds_are_byte_identical(tmp_path):
+    digests = []
+    for run in ("a", "b"):
+        out = tmp_path / run
+        build([FIXTURES / "pkg-passmark-65"], BuildOptions(out=out, no_cache=True))
+        digests.append({p.name: p.read_bytes() for p in sorted((out / "pkg-passmark-65").glob("*.zip"))})
+    assert digests[0] == digests[1]
+    with zipfile.ZipFile(tmp_path / "a" / "pkg-passmark-65" / "pkg-passmark-65-scorm12.zip") as zf:
+        infos = zf.infolist()
+    assert infos[0].filename == "imsmanifest.xml"
+    assert [i.filename for i in infos[1:]] == sorted(i.filename for i in infos[1:])
+    assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+    assert {i.external_attr >> 16 for i in infos} == {0o100644}
+
+
+def test_invalid_manifest_fails_the_build(fixture_copy, tmp_path, monkeypatch):
+    from toolkit.errors import PackageError
+    from toolkit.packaging import scorm2004
+
+    course = fixture_copy("ok-minimal")
+    original = scorm2004.Scorm2004.manifest
+
+    def broken(self, ctx, files):
+        root = original(self, ctx, files)
+        root.find(".//{http://www.imsglobal.org/xsd/imsss}minNormalizedMeasure").text = "abc"
+        return root
+
+    monkeypatch.setattr(scorm2004.Scorm2004, "manifest", broken)
+    out = tmp_path / "out"
+    with pytest.raises(PackageError, match="minNormalizedMeasure"):
+        build([course], BuildOptions(out=out, formats=("scorm2004",), no_cache=True))
+    assert not (out / "ok-minimal").exists()

@@ -1,0 +1,103 @@
+"""toolkit validate: our packages pass; tampered, incomplete and hostile zips are caught."""
+
+from __future__ import annotations
+
+import shutil
+import stat
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from toolkit.build import BuildOptions, build
+from toolkit.cli import main
+from toolkit.packaging.validate import inspect
+from toolkit.packaging.xsd import find_schemas_dir
+
+from ..conftest import FIXTURES
+
+
+@pytest.fixture(scope="module")
+def packages(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("val")
+    build([FIXTURES / "ok-minimal"], BuildOptions(out=out, no_cache=True))
+    return out / "ok-minimal"
+
+
+def rewrite(src: Path, dest: Path, change) -> Path:
+    """Copy a zip entry by entry, letting *change* edit or add entries."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
+        entries = {i.filename: zin.read(i) for i in zin.infolist()}
+        for name, data in change(entries).items():
+            zout.writestr(name, data)
+    return dest
+
+
+def test_our_packages_are_valid(runner, packages):
+    result = runner.invoke(main, ["validate", *map(str, sorted(packages.glob("*.zip")))])
+    assert result.exit_code == 0, result.output
+    assert "SCORM 1.2" in result.output and "SCORM 2004 4th Edition" in result.output
+    assert result.output.count("schema valid") == 3
+
+
+def test_tampered_manifest(packages, tmp_path):
+    bad = rewrite(packages / "ok-minimal-scorm12.zip", tmp_path / "t.zip", lambda e: {
+        **e, "imsmanifest.xml": e["imsmanifest.xml"].replace(b"<organizations", b"<organisations").replace(b"</organizations>", b"</organisations>")})
+    r = inspect(bad, find_schemas_dir(Path.cwd()))
+    assert not r.ok and r.schema_valid is False
+
+
+def test_missing_launch_file(runner, packages, tmp_path):
+    bad = rewrite(packages / "ok-minimal-scorm2004.zip", tmp_path / "m.zip",
+                  lambda e: {k: v for k, v in e.items() if k != "launch.html"})
+    result = runner.invoke(main, ["validate", str(bad)])
+    assert result.exit_code == 1
+    assert "launch file is missing from the zip: launch.html" in result.output
+    assert "listed in the manifest but missing from the zip: launch.html" in result.output
+
+
+def test_unlisted_file_is_reported(packages, tmp_path):
+    extra = rewrite(packages / "ok-minimal-scorm12.zip", tmp_path / "u.zip", lambda e: {**e, "extra/secret.txt": b"x"})
+    r = inspect(extra, find_schemas_dir(Path.cwd()))
+    assert any("not listed in the manifest: extra/secret.txt" in f.message for f in r.findings)
+
+
+@pytest.mark.parametrize("name", ["../evil.html", "/etc/evil", "a/../../evil", "C:/evil", "a\\..\\evil"])
+def test_zip_slip_entries(packages, tmp_path, name):
+    bad = rewrite(packages / "ok-minimal-web.zip", tmp_path / "s.zip", lambda e: {**e, name: b"x"})
+    r = inspect(bad)
+    assert not r.ok
+    assert any("unsafe entry" in f.message for f in r.findings)
+
+
+def test_zip_bomb_entry(packages, tmp_path):
+    bad = rewrite(packages / "ok-minimal-web.zip", tmp_path / "b.zip", lambda e: {**e, "bomb.txt": b"\0" * (50 * 1024 * 1024)})
+    r = inspect(bad)
+    assert not r.ok
+    assert any("compression ratio" in f.message for f in r.findings)
+
+
+def test_oversized_total(packages, tmp_path, monkeypatch):
+    from toolkit.packaging import validate
+
+    monkeypatch.setattr(validate, "MAX_TOTAL", 10_000)
+    r = inspect(packages / "ok-minimal-web.zip")
+    assert any("over the 10000 byte limit" in f.message for f in r.findings)
+
+
+def test_symlink_entry(packages, tmp_path):
+    bad = tmp_path / "l.zip"
+    shutil.copyfile(packages / "ok-minimal-web.zip", bad)
+    with zipfile.ZipFile(bad, "a") as zf:
+        info = zipfile.ZipInfo("assets/link")
+        info.external_attr = (stat.S_IFLNK | 0o777) << 16
+        zf.writestr(info, "/etc/passwd")
+    r = inspect(bad)
+    assert any("symbolic link entry 'assets/link' refused" in f.message for f in r.findings)
+
+
+def test_not_a_zip(runner, tmp_path):
+    junk = tmp_path / "junk.zip"
+    junk.write_bytes(b"not a zip")
+    result = runner.invoke(main, ["validate", str(junk)])
+    assert result.exit_code == 1 and "not a readable zip file" in result.output

@@ -1,0 +1,91 @@
+"""Validating manifests offline against the official XSDs in ``../shared/schemas``.
+
+IMS CP allows extension elements with ``processContents="strict"``, so every
+namespace a manifest uses must be in the same compiled schema.  A small
+wrapper schema imports each one from its local file.  Network access is never
+used: the one remote import (``xml.xsd`` in SCORM 2004's IMS CP) is redirected
+to the local copy.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+from lxml import etree
+
+from toolkit.errors import PackageError
+
+SCHEMA_SETS: dict[str, tuple[str, dict[str, str]]] = {
+    "scorm12": ("scorm12", {
+        "http://www.imsproject.org/xsd/imscp_rootv1p1p2": "imscp_rootv1p1p2.xsd",
+        "http://www.adlnet.org/xsd/adlcp_rootv1p2": "adlcp_rootv1p2.xsd",
+    }),
+    "scorm2004": ("scorm2004-4th", {
+        "http://www.imsglobal.org/xsd/imscp_v1p1": "imscp_v1p1.xsd",
+        "http://www.adlnet.org/xsd/adlcp_v1p3": "adlcp_v1p3.xsd",
+        "http://www.adlnet.org/xsd/adlseq_v1p3": "adlseq_v1p3.xsd",
+        "http://www.adlnet.org/xsd/adlnav_v1p3": "adlnav_v1p3.xsd",
+        "http://www.imsglobal.org/xsd/imsss": "imsss_v1p0.xsd",
+        "http://ltsc.ieee.org/xsd/LOM": "lom.xsd",
+    }),
+    "cmi5": ("cmi5", {
+        "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd": "CourseStructure.xsd",
+    }),
+}
+IGNORED_LOG_TYPES = {"NS_ERR_XML_NAMESPACE"}  # libxml2 >= 2.14 on ims_xml.xsd; not fatal
+
+
+def find_schemas_dir(*starts: Path) -> Path | None:
+    """``$TOOLKIT_SCHEMAS_DIR``, else a ``shared/schemas`` beside a parent folder."""
+    env = os.environ.get("TOOLKIT_SCHEMAS_DIR")
+    if env:
+        return Path(env) if Path(env).is_dir() else None
+    here = Path(__file__).resolve()
+    for start in [*starts, here]:
+        for parent in [start.resolve(), *start.resolve().parents]:
+            candidate = parent / "shared" / "schemas"
+            if (candidate / "scorm12").is_dir():
+                return candidate
+    return None
+
+
+class _LocalXml(etree.Resolver):
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+
+    def resolve(self, url, pubid, context):  # type: ignore[no-untyped-def]
+        if url and url.startswith("http://www.w3.org/2001/xml.xsd"):
+            return self.resolve_filename(str(self.folder / "xml.xsd"), context)
+        return None
+
+
+@functools.lru_cache(maxsize=None)
+def compiled_schema(kind: str, schemas_dir: str) -> etree.XMLSchema:
+    folder_name, imports = SCHEMA_SETS[kind]
+    folder = Path(schemas_dir) / folder_name
+    xs = "http://www.w3.org/2001/XMLSchema"
+    wrapper = etree.Element(f"{{{xs}}}schema", nsmap={"xs": xs})
+    for namespace, filename in imports.items():
+        path = folder / filename
+        if not path.is_file():
+            raise PackageError(f"schema file missing: {path}")
+        etree.SubElement(wrapper, f"{{{xs}}}import", namespace=namespace, schemaLocation=path.as_uri())
+    parser = etree.XMLParser(no_network=True, resolve_entities=False)
+    parser.resolvers.add(_LocalXml(folder))
+    doc = etree.fromstring(etree.tostring(wrapper), parser, base_url=(folder / "wrapper.xsd").as_uri())
+    try:
+        return etree.XMLSchema(etree.ElementTree(doc))
+    except etree.XMLSchemaParseError as exc:
+        raise PackageError(f"cannot compile the {kind} schemas in {folder}: {exc}") from None
+
+
+def validate(tree: etree._ElementTree | etree._Element, kind: str, schemas_dir: Path) -> list[str]:
+    """XSD errors of a manifest as ``line N: message`` strings (empty when valid)."""
+    schema = compiled_schema(kind, str(schemas_dir))
+    document = tree if isinstance(tree, etree._ElementTree) else etree.ElementTree(tree)
+    if schema.validate(document):
+        return []
+    return [f"line {e.line}: {e.message}" for e in schema.error_log if e.type_name not in IGNORED_LOG_TYPES]
