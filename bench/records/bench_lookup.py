@@ -52,7 +52,7 @@ def learner_statements(i: int, count: int, rng: random.Random) -> list[dict]:
     courses = rng.sample(COURSES, rng.randint(1, 3))
     while len(out) < count:
         course = rng.choice(courses)
-        reg = str(uuid.UUID(int=rng.getrandbits(128)))
+        reg = str(uuid.UUID(int=rng.getrandbits(128), version=4))
         plan = ["initialized"] + ["experienced", "answered"] * rng.randint(2, 6)
         plan += [rng.choice(["passed", "failed", "completed"]), "terminated"] if rng.random() < 0.7 else []
         for verb in plan:
@@ -61,7 +61,7 @@ def learner_statements(i: int, count: int, rng: random.Random) -> list[dict]:
             when += dt.timedelta(seconds=rng.randint(20, 600))
             obj = course if verb in ("initialized", "passed", "failed", "completed", "terminated") \
                 else f"{course}/lektion/{rng.randint(1, 8)}"
-            s = {"id": str(uuid.UUID(int=rng.getrandbits(128))), "actor": actor,
+            s = {"id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "actor": actor,
                  "verb": {"id": ADL + verb}, "object": {"objectType": "Activity", "id": obj},
                  "timestamp": when.isoformat().replace("+00:00", "Z"), "context": {"registration": reg}}
             if obj != course:
@@ -135,7 +135,8 @@ def main() -> None:
     t0 = time.perf_counter()
     if args.load == "storage":
         load_storage(db, generate(args.statements, args.learners, args.seed))
-    with running(["lrs", "serve", "--db", db, "--host", "127.0.0.1", "--port", str(port)], endpoint + "about",
+    with running(["lrs", "serve", "--db", db, "--host", "127.0.0.1", "--port", str(port), "--rate", "0"],
+                 endpoint + "about",
                  work / "lrs.log", child_env()):
         if args.load == "http":
             load_http(lrs, generate(args.statements, args.learners, args.seed))

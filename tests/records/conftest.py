@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import urllib.request
 import uuid
 from dataclasses import dataclass
 
@@ -86,7 +88,8 @@ def fixture_statements(run: str, course: str) -> list[dict]:
 
 
 EXPECTED = {"anna": "passed", "bo": "completed", "cai": "passed", "dorte": "in_progress", "eva": "in_progress",
-            "gro": "passed"}
+            "gro": "passed",
+            "hans": "completed"}
 
 
 @pytest.fixture(scope="module")
@@ -101,4 +104,14 @@ def posted(lrs) -> Posted:
     for batch in (body, [voiding]):  # the voided statement must be stored before its voiding statement
         response = writer.save_statements([Statement.from_json(json.dumps(s)) for s in batch])
         assert response.success, (response.response.status, response.data)
+    # hans: upper-case UUIDs, valid xAPI that tincan's own parser refuses; sent as raw JSON
+    g = S.reg()
+    raw = [S.stmt(f"{run}-hans", "initialized", minutes=0, course=course, registration=g),
+           S.stmt(f"{run}-hans", "completed", minutes=7, course=course, registration=g.upper())]
+    raw[1]["id"] = raw[1]["id"].upper()
+    token = base64.b64encode(f"{lrs.writer[0]}:{lrs.writer[1]}".encode()).decode()
+    request = urllib.request.Request(lrs.endpoint + "statements", data=json.dumps(raw).encode(), method="POST",
+                                     headers={"Content-Type": "application/json", "Authorization": f"Basic {token}",
+                                              "X-Experience-API-Version": "1.0.3"})
+    urllib.request.urlopen(request, timeout=30).close()
     return Posted(lrs, run, course)

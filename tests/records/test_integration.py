@@ -46,6 +46,11 @@ def test_learner_in_two_courses_with_attempts_and_time(posted):
     assert cai["result_at"] == "2026-03-03T09:20:00+01:00"
 
 
+def test_upper_case_uuids_are_read_and_one_registration(posted):
+    (r,) = json.loads(run(posted, "learner", posted.learner("hans"), "--format", "json").stdout)["records"]
+    assert r["status"] == "completed" and r["attempts"] == 1
+
+
 def test_learner_without_statements(posted):
     result = run(posted, "learner", posted.learner("frank"))
     assert result.exit_code == 0

@@ -97,8 +97,11 @@ def test_logout_needs_csrf_and_ends_session(client):
     login(client)
     token = csrf_of(client.get("/").text)
     assert client.post("/logout", data={"csrf": "bad"}).status_code == 400
+    stolen = client.cookies.get(SESSION_COOKIE)
     r = client.post("/logout", data={"csrf": token})
     assert r.status_code == 303
+    assert client.get("/").status_code == 303
+    client.cookies.set(SESSION_COOKIE, stolen)  # a copied cookie is dead after logout too
     assert client.get("/").status_code == 303
 
 

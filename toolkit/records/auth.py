@@ -148,6 +148,9 @@ class Throttle:
         return len(recent) >= self.limit
 
     def fail(self, key: str) -> None:
+        if len(self.failures) > 10_000:  # bounded memory under a flood of made-up names
+            now = time.monotonic()
+            self.failures = {k: v for k, v in self.failures.items() if v and now - v[-1] < self.window}
         self.failures.setdefault(key, []).append(time.monotonic())
 
     def clear(self, key: str) -> None:

@@ -14,6 +14,7 @@ environment (``TOOLKIT_LRS_ENDPOINT``, ``TOOLKIT_LRS_USERNAME``,
 from __future__ import annotations
 
 import base64
+import functools
 import http.client
 import datetime as dt
 import json
@@ -126,18 +127,52 @@ def _iso(value: dt.datetime) -> str:
     return value.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
 
 
+@functools.lru_cache(maxsize=None)
+def _reader_class() -> type:
+    """``tincan.RemoteLRS`` that hands back statement pages unparsed.
+
+    tincan's own ``query_statements`` parses every statement into its object
+    model, and that parser is stricter than xAPI: it rejects, for example,
+    upper-case UUIDs, which a conformant LRS accepts and stores.  One such
+    statement would make a whole lookup fail, so the pages are read as JSON
+    here; the request itself (query parameters, agent JSON, auth, version
+    header, ``more`` URLs) is still tincan's.
+    """
+    from tincan import RemoteLRS
+    from tincan.http_request import HTTPRequest
+
+    class ReadingLRS(RemoteLRS):  # type: ignore[misc]
+        def query_statements(self, query: dict[str, Any]) -> Any:
+            params: dict[str, Any] = {}
+            for key, value in query.items():
+                if value is None:
+                    continue
+                if key == "agent":
+                    params[key] = value.to_json(self.version)
+                elif key in ("verb", "activity"):
+                    params[key] = value.id
+                else:
+                    params[key] = value
+            request = HTTPRequest(method="GET", resource="statements")
+            request.query_params = params
+            return self._send_request(request)
+
+        def more_statements(self, more_url: str) -> Any:
+            return self._send_request(HTTPRequest(method="GET", resource=self.get_endpoint_server_root() + more_url))
+
+    return ReadingLRS
+
+
 class LRSClient:
-    """A read-only statement reader over ``tincan.RemoteLRS``."""
+    """A read-only statement reader over ``tincan.RemoteLRS`` (see :func:`_reader_class`)."""
 
     def __init__(self, connection: Connection, page_size: int = PAGE_SIZE) -> None:
-        from tincan import RemoteLRS
-
         self.connection = connection
         self.page_size = page_size
         # tincan builds the Basic header from ASCII only; build it as UTF-8 so
         # passwords with æ, ø, å work.
         token = base64.b64encode(f"{connection.username}:{connection.password}".encode()).decode("ascii")
-        self._lrs = RemoteLRS(endpoint=connection.endpoint, auth=f"Basic {token}", version="1.0.3")
+        self._lrs = _reader_class()(endpoint=connection.endpoint, auth=f"Basic {token}", version="1.0.3")
 
     def statements(self, *, agent: tuple[str, str] | None = None, activity: str | None = None,
                    related_activities: bool = False, verb: str | None = None, registration: str | None = None,
@@ -187,8 +222,8 @@ class LRSClient:
         except (OSError, http.client.HTTPException) as exc:
             reason = getattr(exc, "strerror", None) or exc.__class__.__name__
             raise LRSError(f"cannot reach the LRS at {self.connection.endpoint}: {reason}") from None
-        except Exception as exc:  # tincan failing to parse a statement it did receive
-            raise LRSError(f"the LRS at {self.connection.endpoint} sent an answer that could not be read "
+        except Exception as exc:  # anything else tincan raises while sending
+            raise LRSError(f"the query to the LRS at {self.connection.endpoint} failed "
                            f"({exc.__class__.__name__})") from None
 
     def _body(self, response: Any) -> dict[str, Any]:

@@ -52,6 +52,7 @@ class WebSettings:
     secure_cookies: bool = False  # set behind HTTPS; plain http on loopback needs it off
     base_path: str = ""
     throttle: Throttle = field(default_factory=Throttle)
+    ended: set[str] = field(default_factory=set)  # sessions logged out before they expired
 
 
 def create_app(settings: WebSettings) -> Starlette:
@@ -64,7 +65,7 @@ def create_app(settings: WebSettings) -> Starlette:
 
     def session_of(request: Request) -> dict[str, Any] | None:
         data = settings.signer.unsign("session", request.cookies.get(SESSION_COOKIE))
-        if data and data.get("u") in settings.users:
+        if data and data.get("u") in settings.users and data.get("c") not in settings.ended:
             return data
         return None
 
@@ -121,6 +122,8 @@ def create_app(settings: WebSettings) -> Starlette:
         form = await request.form()
         if session and not same_token(form.get("csrf"), session.get("c")):
             return PlainTextResponse("Ugyldig formular.", status_code=400, headers=SECURITY_HEADERS)
+        if session:
+            settings.ended.add(str(session.get("c")))
         resp = to_login()
         resp.delete_cookie(SESSION_COOKIE, path=base or "/")
         return resp
