@@ -49,6 +49,22 @@ def test_check_verbose_shows_author_notes(runner):
     assert "author note: Skift videoen ud" in result.output
 
 
+def test_check_stats_lists_words_and_lix_per_lesson(runner):
+    from toolkit.source.lix import lix
+
+    result = runner.invoke(main, ["check", str(FIXTURES / "ok-minimal"), "--stats"])
+    assert result.exit_code == 0, result.output
+    rows = [ln.strip() for ln in result.output.splitlines() if ln.startswith("  ") and "words, LIX" in ln]
+    assert [r.split(":")[0] for r in rows] == ["01-velkommen.md", "02-cv.md", "03-video.md", "all lessons"], rows
+    # The figures are the checker's own: recount one lesson's visible words.
+    from toolkit.build import check as run_check
+    loaded, _ = run_check([FIXTURES / "ok-minimal"])
+    first = loaded[0].course.lessons[0]
+    expected = lix(first.text.split("\n\n"))
+    assert rows[0] == f"01-velkommen.md: {expected.words} words, LIX {expected.score:.1f}"
+    assert expected.words > 0
+
+
 def test_build_writes_site(runner, tmp_path):
     out = tmp_path / "out"
     result = runner.invoke(main, ["build", str(FIXTURES / "ok-minimal"), "--out", str(out), "--format", "web"])

@@ -102,10 +102,13 @@ def build(course_dirs: tuple[Path, ...], out: Path | None, formats: tuple[str, .
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--verbose", "-v", is_flag=True, help="Also show author notes and local lessons.")
 @click.option("--today", default=None, help="Date used for review checks (YYYY-MM-DD).")
-def check(course_dirs: tuple[Path, ...], brand: str | None, strict: bool, verbose: bool, today: str | None) -> None:
+@click.option("--stats", is_flag=True, help="Also list each lesson's word count and LIX.")
+def check(course_dirs: tuple[Path, ...], brand: str | None, strict: bool, verbose: bool, today: str | None,
+          stats: bool) -> None:
     """Run every source check without writing anything."""
     from toolkit.build import _catalogue_for, check as run_check, discover_courses, failing
     from toolkit.source.checks import lesson_lix
+    from toolkit.source.lix import lix
 
     dirs = discover_courses(list(course_dirs))
     loaded, report = run_check(dirs, brand, _parse_date(today))
@@ -120,6 +123,12 @@ def check(course_dirs: tuple[Path, ...], brand: str | None, strict: bool, verbos
         click.echo(f"{c.slug}: {len(c.lessons)} lessons, {len(c.questions)} questions{worst}{note}")
         for le in local:
             click.echo(f"  local: {le.source} ({le.origin})")
+        if stats:
+            for le in c.lessons:
+                measured = lix(le.text.split("\n\n"))
+                click.echo(f"  {le.source.name}: {measured.words} words, LIX {measured.score:.1f}")
+            total = lix("\n\n".join(le.text for le in c.lessons).split("\n\n"))
+            click.echo(f"  all lessons: {total.words} words, LIX {total.score:.1f}")
     bad = failing(report, strict)
     if bad:
         errors = len(report.errors)
