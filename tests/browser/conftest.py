@@ -35,21 +35,27 @@ def packages(tmp_path_factory) -> Path:
     return out
 
 
-@pytest.fixture(scope="session")
-def lms_server(packages, tmp_path_factory):
-    """Serves the LMS page, scorm-again and each package unzipped under /<format>/."""
+def serve_lms(root: Path, packages: dict[str, Path]):
+    """Serves the LMS page, scorm-again and each package zip unzipped under /<name>/."""
     require((SCORM_AGAIN / "scorm12.js").is_file(), "scorm-again is not installed (npm ci)")
-    root = tmp_path_factory.mktemp("lms")
     shutil.copyfile(HERE / "lms.html", root / "lms.html")
     # The one-time auth token a cmi5 LMS hands out at its fetch URL (credential launch:launch-pw).
     (root / "cmi5-fetch").write_text('{"auth-token": "bGF1bmNoOmxhdW5jaC1wdw=="}', encoding="utf-8")
     shutil.copytree(SCORM_AGAIN, root / "scorm-again")
-    for zpath in packages.glob("*/*.zip"):
-        fmt = zpath.stem.rsplit("-", 1)[1]
+    for name, zpath in packages.items():
         with zipfile.ZipFile(zpath) as zf:
-            zf.extractall(root / fmt)
+            zf.extractall(root / name)
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def lms_server(packages, tmp_path_factory):
+    """The fixture course's packages under /<format>/."""
+    zips = {zpath.stem.rsplit("-", 1)[1]: zpath for zpath in packages.glob("*/*.zip")}
+    yield from serve_lms(tmp_path_factory.mktemp("lms"), zips)
