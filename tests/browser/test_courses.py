@@ -7,7 +7,9 @@ question right (the answers come from the course sources, not from the test);
 the test then reads what the LMS and the LRS recorded.  Any call that
 scorm-again rejects, any page error and any invalid statement fails the test.
 ret-og-pligt, the largest course, also proves that its resume state fits in
-SCORM 1.2's 4,096 characters after a full run.
+SCORM 1.2's 4,096 characters after a full run.  In the SCORM runs, axe-core
+checks every lesson as the LMS shows it (framed, inside the launch shell),
+after its questions are answered: at 375 px in SCORM 1.2, 1280 px in 2004.
 """
 
 from __future__ import annotations
@@ -61,8 +63,10 @@ def lessons_on(course: Course, path: str | None) -> list[Lesson]:
     return [le for le in course.lessons if not le.paths or path is None or path in le.paths]
 
 
-def take_course(frame, course: Course, path: str | None) -> int:
-    """Every lesson on *path*, every question answered right; returns the question count."""
+def take_course(frame, course: Course, path: str | None, on_lesson=None) -> int:
+    """Every lesson on *path*, every question answered right; returns the question count.
+
+    *on_lesson(lesson)* is called on each lesson once its questions are answered."""
     frame.locator(".tk-lesson-list").wait_for()
     if path is not None:
         frame.locator(f"#tk-path-{path}").check()
@@ -77,13 +81,39 @@ def take_course(frame, course: Course, path: str | None) -> int:
             form.get_by_role("button", name="Tjek svar").click()
             assert "Rigtigt!" in form.locator(".tk-feedback").inner_text(), (lesson.source, q.id)
             asked += 1
+        if on_lesson is not None:
+            on_lesson(lesson)
         frame.get_by_role("link", name="Næste", exact=True).first.click()
     frame.locator(".tk-complete", has_text="Kurset er gennemført").wait_for()
     return asked
 
 
+class AxeInLaunch:
+    """axe-core (WCAG 2.1 A/AA) on the lesson frame inside the launch shell."""
+
+    def __init__(self, page, width: int) -> None:
+        from ..a11y.conftest import AXE
+        from ..conftest import require
+
+        require(AXE.is_file(), "axe-core is not installed (npm ci)")
+        self.page, self.width, self.source = page, width, AXE.read_text(encoding="utf-8")
+        self.serious: list[str] = []
+
+    def __call__(self, lesson: Lesson) -> None:
+        target = next(f for f in self.page.frames if f.url.split("?")[0].endswith("/" + lesson.filename))
+        target.add_script_tag(content=self.source)
+        result = target.evaluate("() => axe.run(document, {runOnly: {type: 'tag', values: "
+                                 "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})")
+        for v in result["violations"]:
+            line = f"{self.width}px {lesson.source.parent.parent.name}/{lesson.filename}: {v['impact']} {v['id']}: {v['help']}"
+            print(line)
+            if v["impact"] in ("serious", "critical"):
+                self.serious.append(line)
+
+
 def open_scorm(browser, url: str, slug: str, fmt: str):
-    ctx = browser.new_context(viewport={"width": 375, "height": 800})
+    width = 1280 if fmt == "scorm2004" else 375
+    ctx = browser.new_context(viewport={"width": width, "height": 800})
     page = ctx.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -98,7 +128,9 @@ def test_scorm12_full_course(browser, shipped, slug):
     url, courses = shipped
     course = courses[slug]
     ctx, page, frame, errors = open_scorm(browser, url, slug, "scorm12")
-    asked = take_course(frame, course, path_of(course, "scorm12"))
+    axe = AxeInLaunch(page, 375)
+    asked = take_course(frame, course, path_of(course, "scorm12"), axe)
+    assert axe.serious == []
     page.evaluate("LMS.close()")
     cmi = page.evaluate("LMS.cmi()")
     assert cmi["core"]["lesson_status"] == "passed"
@@ -118,7 +150,9 @@ def test_scorm2004_full_course(browser, shipped, slug):
     url, courses = shipped
     course = courses[slug]
     ctx, page, frame, errors = open_scorm(browser, url, slug, "scorm2004")
-    asked = take_course(frame, course, path_of(course, "scorm2004"))
+    axe = AxeInLaunch(page, 1280)
+    asked = take_course(frame, course, path_of(course, "scorm2004"), axe)
+    assert axe.serious == []
     page.evaluate("LMS.close()")
     cmi = page.evaluate("LMS.cmi()")
     assert cmi["completion_status"] == "completed"
