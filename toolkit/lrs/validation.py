@@ -50,11 +50,15 @@ def _str(value: Any, where: str) -> str:
     return value
 
 
+_SPACE = re.compile(r"\s")
+_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*")
+
+
 def is_iri(value: Any) -> bool:
-    if not isinstance(value, str) or not value or any(c.isspace() for c in value):
+    if not isinstance(value, str) or not value or _SPACE.search(value):
         return False
     parsed = urlparse(value)
-    return bool(parsed.scheme) and re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*$", parsed.scheme) is not None and \
+    return bool(parsed.scheme) and _SCHEME.fullmatch(parsed.scheme) is not None and \
         (bool(parsed.netloc) or bool(parsed.path) or parsed.scheme in ("urn", "tag", "mailto"))
 
 
