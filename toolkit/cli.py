@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import sys
 from pathlib import Path
 
@@ -10,8 +11,10 @@ import click
 
 from toolkit import __version__
 from toolkit.errors import CheckFailed, Diagnostic, ToolkitError
-from toolkit.lrs.cli import lrs
-from toolkit.records.cli import records
+
+# Command groups imported only when used, so `toolkit build` does not pay for
+# the LRS server's and the records client's imports.
+LAZY_GROUPS = {"lrs": "toolkit.lrs.cli", "records": "toolkit.records.cli"}
 
 
 def _print_diagnostics(items: list[Diagnostic], verbose: bool = False) -> None:
@@ -23,6 +26,14 @@ def _print_diagnostics(items: list[Diagnostic], verbose: bool = False) -> None:
 
 class ToolkitGroup(click.Group):
     """Turns every :class:`ToolkitError` into a clean message and exit code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_GROUPS])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_GROUPS:
+            return getattr(importlib.import_module(LAZY_GROUPS[cmd_name]), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -118,7 +129,7 @@ def check(course_dirs: tuple[Path, ...], brand: str | None, strict: bool, verbos
         c = lc.course
         local = [le for le in c.lessons if le.origin != "course"]
         lix_values = [v for le in c.lessons if (v := lesson_lix(le)) is not None]
-        worst = f", highest LIX {max(lix_values):.0f}" if lix_values else ""
+        worst = f", highest LIX {max(lix_values):.1f}" if lix_values else ""
         note = f", {len(local)} local lesson(s) from the brand" if local else ""
         click.echo(f"{c.slug}: {len(c.lessons)} lessons, {len(c.questions)} questions{worst}{note}")
         for le in local:
@@ -210,5 +221,3 @@ def preview(course_dir: Path, host: str, port: int, brand: str | None) -> None:
     serve(course_dir, host, port, brand)
 
 
-main.add_command(lrs)
-main.add_command(records)

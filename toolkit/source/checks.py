@@ -106,7 +106,7 @@ def check_lesson(lesson: Lesson, course: Course, lesson_names: set[str], report:
         report.warning(lesson.source, 1, "lesson has no question: add a quiz so learners can check what they learnt")
     score = lesson_lix(lesson)
     if score is not None and score > LIX_LIMIT:
-        report.warning(lesson.source, 1, f"LIX {score:.0f} is over {LIX_LIMIT:.0f}: use shorter sentences and words")
+        report.warning(lesson.source, 1, f"LIX {score:.1f} is over {LIX_LIMIT:.0f}: use shorter sentences and words")
     for line, note in lesson.author_notes:
         report.info(lesson.source, line, f"author note: {note.splitlines()[0] if note else ''}")
 
