@@ -74,3 +74,41 @@ def test_cached_warnings_are_reported_again(fixture_copy, tmp_path):
     _, first = build([course], BuildOptions(out=out, formats=("web",)))
     _, second = build([course], BuildOptions(out=out, formats=("web",)))
     assert [str(d) for d in first.warnings] == [str(d) for d in second.warnings] != []
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_unchanged_pages_are_not_rendered_again(fixture_copy, tmp_path):
+    from toolkit.build import check
+
+    course = fixture_copy("ok-minimal")
+    out = tmp_path / "out"
+    build([course], BuildOptions(out=out, formats=("web",)))
+    loaded, _ = check([course], cache_dir=out / ".cache")
+    assert loaded[0].cache.page_hits == 3  # every lesson page
+    _edit(course / "lessons" / "03-video.md", "title: ", "title: Ny ")
+    loaded, _ = check([course], cache_dir=out / ".cache")
+    assert loaded[0].cache.page_hits == 0  # titles are in every page's key (the pager shows them)
+
+
+def test_page_keys_follow_what_the_templates_show(fixture_copy, tmp_path):
+    """Each edit is something a lesson page shows although the lesson's own
+    source did not change; after it, the cached build must equal a clean one."""
+    course = fixture_copy("ok-minimal")
+    out = tmp_path / "out"
+    build([course], BuildOptions(out=out, formats=("web",)))
+    edits = [
+        (course / "lessons" / "03-video.md", "title: ", "title: Ny "),   # the neighbour's title, in the pager
+        (course / "course.yaml", "title: ", "title: Nyt "),               # the course title, in every page
+        (course / "course.yaml", "version: ", "version: 9"),              # shown in the footer
+    ]
+    for n, (path, old, new) in enumerate(edits):
+        _edit(path, old, new)
+        build([course], BuildOptions(out=out, formats=("web",)))
+        clean = tmp_path / f"clean-{n}"
+        build([course], BuildOptions(out=clean, formats=("web",), no_cache=True))
+        assert site_digest(out, "ok-minimal") == site_digest(clean, "ok-minimal"), path

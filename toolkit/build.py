@@ -90,7 +90,7 @@ def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
     course = load_course(course_dir, brand, report)
     if course is None:
         return None
-    env = make_environment(brand, project)
+    env = make_environment(brand, project, cache_dir)
     media = MediaMap()
     renderer = LessonRenderer(course, env, media)
     names = {f.name for f, _ in course.lesson_files}
@@ -125,7 +125,7 @@ def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
     for lesson in course.lessons:
         lesson.html = resolve_lesson_links(lesson.html, by_file)
     check_course(course, report, today)
-    pages = render_pages(course, env)
+    pages = render_pages(course, env, cache)
     return LoadedCourse(course, pages, media, cache)
 
 
@@ -162,10 +162,10 @@ def build(course_dirs: list[Path], options: BuildOptions,
             course = lc.course
             stage = staging / course.slug
             settings = {**(course.brand.settings if course.brand else {}), **options.settings}
-            write_site(course, lc.pages, lc.media, stage / "site", project_root_of(course.root), settings,
-                       previous=out / course.slug / "site")
+            writer = write_site(course, lc.pages, lc.media, stage / "site", project_root_of(course.root), settings,
+                                previous=out / course.slug / "site")
             result = CourseResult(course, out / course.slug / "site")
-            packages = _package(course, stage, options.formats, settings)
+            packages = _package(course, stage, options.formats, settings, writer.files)
             result.packages = {fmt: out / course.slug / p.name for fmt, p in packages.items()}
             results.append(result)
         if catalogue is not None:
@@ -196,10 +196,11 @@ def _catalogue_for(loaded: list[LoadedCourse], report: Report) -> Catalogue | No
     return load_catalogue(path, built, report)
 
 
-def _package(course: Course, stage: Path, formats: tuple[str, ...], settings: dict[str, Any]) -> dict[str, Path]:
+def _package(course: Course, stage: Path, formats: tuple[str, ...], settings: dict[str, Any],
+             files: dict[str, bytes]) -> dict[str, Path]:
     from toolkit.packaging import build_packages
 
-    return build_packages(course, stage / "site", stage, formats, settings)
+    return build_packages(course, stage / "site", stage, formats, settings, files)
 
 
 def _swap(new: Path, final: Path) -> None:

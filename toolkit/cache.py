@@ -6,6 +6,10 @@ version, the course's facts, the list of lesson files (for link checks), the
 template and media files, the brand and the working directory (diagnostics
 carry relative paths).  Entries are pickled the moment they are stored, so
 later changes to the in-memory lesson never leak into the cache.
+
+Rendered lesson pages are kept too, keyed by ``site.page_keys``: the context
+digest, course.yaml, the brand, the outline of every lesson (ids, titles,
+paths, order) and the page's own rendered lesson body.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import hashlib
 import json
 import os
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,34 +71,50 @@ class LessonCache:
         self.context = context
         self.old: dict[str, bytes] = {}
         self.new: dict[str, bytes] = {}
+        self.old_pages: dict[str, str] = {}
+        self.new_pages: dict[str, str] = {}
         self.hits = 0
+        self.page_hits = 0
         try:
             data = pickle.loads(path.read_bytes())
             if isinstance(data, dict) and data.get("context") == context:
                 self.old = data["entries"]
+                self.old_pages = data.get("pages", {})
         except (OSError, pickle.UnpicklingError, EOFError, KeyError, AttributeError, TypeError, ValueError):
-            self.old = {}
+            self.old, self.old_pages = {}, {}
 
     def key(self, file: Path) -> str:
-        return hashlib.sha256(str(file.resolve()).encode() + b"\0" + file.read_bytes()).hexdigest()
+        return hashlib.sha256(os.path.abspath(file).encode() + b"\0" + file.read_bytes()).hexdigest()
 
     def get(self, file: Path) -> Entry | None:
-        blob = self.old.get(self.key(file))
+        key = self.key(file)
+        blob = self.old.get(key)
         if blob is None:
             return None
         try:
             entry: Entry = pickle.loads(blob)
         except Exception:  # noqa: BLE001 - a damaged entry is just a miss
             return None
-        self.new[self.key(file)] = blob
+        self.new[key] = blob
         self.hits += 1
         return entry
 
     def put(self, file: Path, entry: Entry) -> None:
         self.new[self.key(file)] = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
 
+    def page(self, key: str, render: Callable[[], str]) -> str:
+        """A rendered page by *key* (see ``site.page_keys``), rendered only when not cached."""
+        html = self.old_pages.get(key)
+        if html is None:
+            html = render()
+        else:
+            self.page_hits += 1
+        self.new_pages[key] = html
+        return html
+
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
-        tmp.write_bytes(pickle.dumps({"context": self.context, "entries": self.new}, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.write_bytes(pickle.dumps({"context": self.context, "entries": self.new, "pages": self.new_pages},
+                                     protocol=pickle.HIGHEST_PROTOCOL))
         tmp.replace(self.path)

@@ -4,10 +4,11 @@ without JavaScript, plus the overview page, assets and media."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
@@ -16,6 +17,9 @@ from toolkit.model import Course, Source
 from toolkit.render.env import asset_chain
 from toolkit.render.markdown import MediaMap
 from toolkit.runtime import course_data, runtime_files
+
+if TYPE_CHECKING:
+    from toolkit.cache import LessonCache
 
 MONTHS = {
     "da": ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
@@ -61,18 +65,45 @@ def page_context(course: Course) -> dict[str, Any]:
     }
 
 
-def render_pages(course: Course, env: jinja2.Environment) -> dict[str, str]:
-    """Every HTML page of the site, by file name."""
+def page_keys(course: Course, context: str) -> list[str]:
+    """A cache key per lesson page: everything the page templates are given.
+
+    *context* is the lesson cache's digest (templates, facts, brand folders,
+    lesson files, toolkit version).  Added here: course.yaml, the brand's
+    settings, the outline of every lesson (what navigation, counts and path
+    labels can show) and the page's own rendered body.  A template that shows
+    another lesson's body is the one thing not covered.
+    """
+    shared = hashlib.sha256(context.encode())
+    try:
+        shared.update((course.root / "course.yaml").read_bytes())
+    except OSError:
+        shared.update(repr(course.root).encode())
+    shared.update(repr(course.brand).encode())
+    shared.update(repr([(le.id, le.title, le.filename, le.paths, le.index, le.origin, le.description,
+                         le.duration_minutes, len(le.questions)) for le in course.lessons]).encode())
+    keys = []
+    for lesson in course.lessons:
+        h = shared.copy()
+        h.update(lesson.id.encode() + b"\0" + lesson.html.encode())
+        keys.append(h.hexdigest())
+    return keys
+
+
+def render_pages(course: Course, env: jinja2.Environment, cache: LessonCache | None = None) -> dict[str, str]:
+    """Every HTML page of the site, by file name; lesson pages come from *cache* when unchanged."""
     env.filters.setdefault("longdate", longdate)
     ctx = page_context(course)
     pages = {"index.html": env.get_template("overview.html").render(ctx, sources=all_sources(course)),
              "launch.html": env.get_template("launch.html").render(ctx)}
     lesson_tpl = env.get_template("lesson.html")
     lessons = course.lessons
+    keys = page_keys(course, cache.context) if cache is not None else []
     for i, lesson in enumerate(lessons):
-        pages[lesson.filename] = lesson_tpl.render(
-            ctx, lesson=lesson, prev=lessons[i - 1] if i else None,
-            next=lessons[i + 1] if i + 1 < len(lessons) else None)
+        def render(i: int = i, lesson: Any = lesson) -> str:
+            return lesson_tpl.render(ctx, lesson=lesson, prev=lessons[i - 1] if i else None,
+                                     next=lessons[i + 1] if i + 1 < len(lessons) else None)
+        pages[lesson.filename] = cache.page(keys[i], render) if cache is not None else render()
     return pages
 
 
@@ -90,8 +121,10 @@ class Writer:
         self.previous = previous if previous is not None and previous.is_dir() else None
         self.written = 0
         self.reused = 0
+        self.files: dict[str, bytes] = {}  # everything written, for the packagers
 
     def write_bytes(self, rel: str, data: bytes) -> None:
+        self.files[rel] = data
         target = self.dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         if self.previous is not None:

@@ -145,3 +145,16 @@ def test_invalid_manifest_fails_the_build(fixture_copy, tmp_path, monkeypatch):
     with pytest.raises(PackageError, match="minNormalizedMeasure"):
         build([course], BuildOptions(out=out, formats=("scorm2004",), no_cache=True))
     assert not (out / "ok-minimal").exists()
+
+
+def test_packages_from_memory_equal_packages_from_the_written_site(built, tmp_path):
+    """The build hands the packagers the bytes it just wrote; reading the site
+    back from disk must give the very same zips."""
+    from toolkit.build import check
+    from toolkit.packaging import build_packages
+
+    loaded, _ = check([FIXTURES / "pkg-passmark-65"])
+    course = loaded[0].course
+    rebuilt = build_packages(course, built / "site", tmp_path, FORMATS, {})
+    for fmt, zpath in rebuilt.items():
+        assert zpath.read_bytes() == (built / zpath.name).read_bytes(), fmt

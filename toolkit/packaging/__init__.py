@@ -18,9 +18,16 @@ PACKAGERS: dict[str, type[Packager]] = {p.name: p for p in (Scorm12, Scorm2004, 
 
 
 def build_packages(course: Course, site_dir: Path, dest: Path, formats: tuple[str, ...],
-                   settings: dict[str, Any]) -> dict[str, Path]:
-    """Write ``dest/<slug>-<format>.zip`` for each format; return them by format."""
+                   settings: dict[str, Any], files: dict[str, bytes] | None = None) -> dict[str, Path]:
+    """Write ``dest/<slug>-<format>.zip`` for each format; return them by format.
+
+    *files* is the site as just written (relative path to bytes); without it
+    the site is read back from *site_dir*."""
     if not formats:
         return {}
-    ctx = PackageContext(course, site_dir, settings, find_schemas_dir(course.root, Path.cwd()), read_site(site_dir))
+    if files is None:
+        files = read_site(site_dir)
+    else:  # in read_site's order: sorted as paths, part by part
+        files = dict(sorted(files.items(), key=lambda item: item[0].split("/")))
+    ctx = PackageContext(course, site_dir, settings, find_schemas_dir(course.root, Path.cwd()), files)
     return {fmt: PACKAGERS[fmt]().package(ctx, dest) for fmt in formats}

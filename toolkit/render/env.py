@@ -42,8 +42,16 @@ def asset_chain(brand: Brand | None, project_root: Path | None = None) -> list[P
     return [p for p in roots if p.is_dir()]
 
 
-def make_environment(brand: Brand | None, project_root: Path | None = None) -> jinja2.Environment:
+def make_environment(brand: Brand | None, project_root: Path | None = None,
+                     cache_dir: Path | None = None) -> jinja2.Environment:
+    """With *cache_dir*, compiled templates are kept there between builds
+    (Jinja checks each template's source checksum before reusing one)."""
+    bytecode_cache = None
+    if cache_dir is not None:
+        (cache_dir / "jinja").mkdir(parents=True, exist_ok=True)
+        bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache_dir / "jinja"))
     env = jinja2.Environment(
+        bytecode_cache=bytecode_cache,
         loader=jinja2.FileSystemLoader([str(p) for p in template_chain(brand, project_root)]),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
