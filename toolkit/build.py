@@ -20,13 +20,13 @@ from toolkit.errors import CheckFailed, ConfigError, Diagnostic
 from toolkit.cache import Entry, LessonCache, context_digest
 from toolkit.catalogue import Catalogue, load_catalogue, write_catalogue
 from toolkit.model import Course, Lesson
+from toolkit.parallel import default_jobs, render_lessons, render_one
 from toolkit.render.env import make_environment, template_chain
-from toolkit.render.markdown import LessonRenderer, MediaMap, resolve_lesson_links
+from toolkit.render.markdown import MediaMap, resolve_lesson_links
 from toolkit.site import render_pages, write_site
 from toolkit.source.brand import find_brands_dir, load_brand, project_root_of
-from toolkit.source.checks import check_course, check_lesson
+from toolkit.source.checks import check_course
 from toolkit.source.course import add_lessons, load_course
-from toolkit.source.lesson import load_lesson
 from toolkit.source.report import Report
 
 FORMATS = ("scorm12", "scorm2004", "xapi", "cmi5", "web")
@@ -41,6 +41,7 @@ class BuildOptions:
     no_cache: bool = False
     today: dt.date | None = None
     settings: dict[str, Any] = field(default_factory=dict)
+    jobs: int | None = None  # worker processes for rendering lessons; None: one per core
 
 
 @dataclass
@@ -79,11 +80,12 @@ def discover_courses(paths: list[Path] | None, cwd: Path | None = None) -> list[
 
 def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
                     today: dt.date | None = None, cache_dir: Path | None = None,
-                    progress: Callable[[str], None] | None = None) -> LoadedCourse | None:
+                    progress: Callable[[str], None] | None = None, jobs: int | None = None) -> LoadedCourse | None:
     """Load, check and render one course in memory; nothing is written.
 
     With *cache_dir*, lessons whose inputs did not change are reused from the
-    previous build instead of being parsed and rendered again.
+    previous build instead of being parsed and rendered again.  The others are
+    rendered by *jobs* worker processes when there are many of them.
     """
     project = project_root_of(course_dir)
     brand = load_brand(find_brands_dir(course_dir), brand_name, report)
@@ -92,32 +94,29 @@ def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
         return None
     env = make_environment(brand, project, cache_dir)
     media = MediaMap()
-    renderer = LessonRenderer(course, env, media)
     names = {f.name for f, _ in course.lesson_files}
     cache = None
     if cache_dir is not None:
         context = context_digest(course, template_chain(brand, project))
         cache = LessonCache(cache_dir / f"{brand.name}-{course.slug}.pickle", context)
+    misses = [f for f, _ in course.lesson_files if cache is None or not cache.has(f)]
+    rendered = render_lessons(misses, course, env, names, default_jobs() if jobs is None else jobs, progress)
 
     def process(file: Path, course: Course, report: Report) -> Lesson | None:
-        if progress is not None:
-            progress(file.name)
         entry = cache.get(file) if cache else None
+        done = None
         if entry is not None:
-            report.items.extend(entry.diagnostics)
-            for source in entry.media:
-                media.add(source)
-            return entry.lesson
-        sub = Report()
-        media.recorded = []
-        lesson = load_lesson(file, course, sub)
-        if lesson is not None:
-            renderer.render(lesson)
-            check_lesson(lesson, course, names, sub)
-            if cache is not None and not sub.errors:
-                cache.put(file, Entry(lesson, sub.items, media.recorded))
-        media.recorded = None
-        report.items.extend(sub.items)
+            lesson, items, used = entry.lesson, entry.diagnostics, entry.media
+        else:
+            done = rendered.pop(file, None)
+            lesson, items, used = done or render_one(file, course, env, names)
+            if lesson is not None and cache is not None and not any(d.severity == "error" for d in items):
+                cache.put(file, Entry(lesson, items, used))
+        if progress is not None and (entry is not None or done is None):  # workers report their own
+            progress(file.name)
+        report.items.extend(items)
+        for source in used:
+            media.add(source)
         return lesson
 
     add_lessons(course, report, process)
@@ -130,12 +129,12 @@ def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
 
 
 def check(course_dirs: list[Path], brand: str | None = None, today: dt.date | None = None,
-          cache_dir: Path | None = None, progress: Callable[[str], None] | None = None
-          ) -> tuple[list[LoadedCourse], Report]:
+          cache_dir: Path | None = None, progress: Callable[[str], None] | None = None,
+          jobs: int | None = None) -> tuple[list[LoadedCourse], Report]:
     """Load, render and check courses in memory; *progress* is called per lesson."""
     report = Report()
     loaded = [lc for d in course_dirs
-              if (lc := load_and_render(d, brand, report, today, cache_dir, progress)) is not None]
+              if (lc := load_and_render(d, brand, report, today, cache_dir, progress, jobs)) is not None]
     return loaded, report
 
 
@@ -149,7 +148,7 @@ def build(course_dirs: list[Path], options: BuildOptions,
     if unknown:
         raise ConfigError(f"unknown format(s): {', '.join(unknown)} (choose from {', '.join(FORMATS)})")
     loaded, report = check(course_dirs, options.brand, options.today,
-                           None if options.no_cache else options.out / ".cache", progress)
+                           None if options.no_cache else options.out / ".cache", progress, options.jobs)
     catalogue = _catalogue_for(loaded, report)
     if failing(report, options.strict):
         raise CheckFailed(report.items)

@@ -75,6 +75,7 @@ class LessonCache:
         self.new_pages: dict[str, str] = {}
         self.hits = 0
         self.page_hits = 0
+        self.keys: dict[Path, str] = {}  # per build: a source read once
         try:
             data = pickle.loads(path.read_bytes())
             if isinstance(data, dict) and data.get("context") == context:
@@ -84,7 +85,14 @@ class LessonCache:
             self.old, self.old_pages = {}, {}
 
     def key(self, file: Path) -> str:
-        return hashlib.sha256(os.path.abspath(file).encode() + b"\0" + file.read_bytes()).hexdigest()
+        key = self.keys.get(file)
+        if key is None:
+            key = hashlib.sha256(os.path.abspath(file).encode() + b"\0" + file.read_bytes()).hexdigest()
+            self.keys[file] = key
+        return key
+
+    def has(self, file: Path) -> bool:
+        return self.key(file) in self.old
 
     def get(self, file: Path) -> Entry | None:
         key = self.key(file)

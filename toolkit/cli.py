@@ -81,9 +81,11 @@ def _parse_date(value: str | None) -> dt.date | None:
 @click.option("--actor-homepage", default=None, help="homePage of learners' xAPI account ids.")
 @click.option("--today", default=None, help="Date used for review checks (YYYY-MM-DD).")
 @click.option("--no-cache", is_flag=True, help="Render every lesson again instead of reusing unchanged ones.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes rendering lessons of large courses (default: one per core; 1: none).")
 def build(course_dirs: tuple[Path, ...], out: Path | None, formats: tuple[str, ...], brand: str | None,
           strict: bool, lrs_endpoint: str | None, lrs_key: str | None, actor_homepage: str | None,
-          today: str | None, no_cache: bool) -> None:
+          today: str | None, no_cache: bool, jobs: int | None) -> None:
     """Build course sites and packages (every course under courses/ by default)."""
     from toolkit.build import FORMATS, BuildOptions, build as run_build, discover_courses
 
@@ -93,7 +95,7 @@ def build(course_dirs: tuple[Path, ...], out: Path | None, formats: tuple[str, .
     settings = {k: v for k, v in {"lrs_endpoint": lrs_endpoint, "lrs_key": lrs_key,
                                   "lrs_homepage": actor_homepage}.items() if v}
     options = BuildOptions(out=out, formats=tuple(formats) or FORMATS, brand=brand, strict=strict,
-                           no_cache=no_cache, today=_parse_date(today), settings=settings)
+                           no_cache=no_cache, today=_parse_date(today), settings=settings, jobs=jobs)
     total = sum(len(list((d / "lessons").glob("*.md"))) for d in dirs)
     if total >= 100 and sys.stderr.isatty():
         with click.progressbar(length=total, label="Rendering lessons", file=sys.stderr) as bar:
