@@ -447,6 +447,7 @@
       var end = function () { tracker.finish(); };
       win.addEventListener("pagehide", end);
     }
+    doc.documentElement.setAttribute("data-tk-ready", ""); /* questions, paths and pager are live */
   }
   function quiz(form, tracker) {
     var qid = form.getAttribute("data-question"), q = C.questions[qid];
@@ -512,6 +513,9 @@
       });
     }
     if (box) {
+      /* a choice made while the page was still loading counts */
+      var early = !tracker.state.p && box.querySelector("input:checked");
+      if (early) tracker.setPath(early.value);
       box.querySelectorAll("input").forEach(function (i) {
         i.checked = i.value === tracker.state.p;
         i.addEventListener("change", function () { tracker.setPath(i.value); apply(); });
