@@ -30,6 +30,7 @@ from toolkit.model import Course, Lesson
 from ..conftest import ROOT
 from .conftest import serve_lms
 from .lrs_server import LiveLRS, free_port
+from .test_scorm import ready
 from .test_xapi import ACTOR, X, validate
 
 pytestmark = pytest.mark.browser
@@ -68,12 +69,14 @@ def take_course(frame, course: Course, path: str | None, on_lesson=None) -> int:
 
     *on_lesson(lesson)* is called on each lesson once its questions are answered."""
     frame.locator(".tk-lesson-list").wait_for()
+    ready(frame)
     if path is not None:
         frame.locator(f"#tk-path-{path}").check()
     frame.get_by_role("link", name="Start kurset", exact=True).first.click()
     asked = 0
     for lesson in lessons_on(course, path):
         frame.locator("h1", has_text=lesson.title).wait_for()
+        ready(frame)
         for q in lesson.questions:
             form = frame.locator(f'form.tk-quiz[data-question="{q.id}"]')
             for choice in q.correct_ids:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -25,8 +26,15 @@ def launch(browser, lms_server, version: str, prior: dict | None = None, **conte
     return ctx, page, frame, errors
 
 
+def ready(frame) -> None:
+    """Wait until the runtime has bound the page's questions, paths and pager."""
+    frame.locator("html[data-tk-ready]").wait_for(state="attached")
+
+
 def answer(frame, question: str, choices: list[str], tap: bool = False):
     form = frame.locator("form.tk-quiz", has_text=question)
+    form.wait_for()
+    ready(frame)
     for choice in choices:
         target = form.get_by_label(choice, exact=True)
         target.tap() if tap else target.check()
@@ -36,6 +44,7 @@ def answer(frame, question: str, choices: list[str], tap: bool = False):
 
 
 def go(frame, name: str, tap: bool = False):
+    ready(frame)
     link = frame.get_by_role("link", name=name, exact=True).first
     link.tap() if tap else link.click()
 
@@ -104,8 +113,8 @@ def test_scorm12_resume_at_last_lesson_with_answers(browser, lms_server):
     frame.locator("h1", has_text="Dit CV").wait_for()
     go(frame, "Forrige")
     form = frame.locator("form.tk-quiz", has_text="Hvor lang tid har du til dit CV?")
-    assert form.get_by_label("14 dage", exact=True).is_checked()
-    assert "Rigtigt!" in form.locator(".tk-feedback").inner_text()
+    expect(form.get_by_label("14 dage", exact=True)).to_be_checked()  # restored by the runtime after load
+    expect(form.locator(".tk-feedback")).to_contain_text("Rigtigt!")
     assert page.evaluate("LMS.errors") == [] and errors == []
     ctx.close()
 
@@ -153,8 +162,8 @@ def test_scorm2004_resume(browser, lms_server):
     frame.locator("h1", has_text="Dit CV").wait_for()
     go(frame, "Forrige")
     form = frame.locator("form.tk-quiz", has_text="Hvor lang tid har du til dit CV?")
-    assert form.get_by_label("Et år", exact=True).is_checked()
-    assert "Ikke helt." in form.locator(".tk-feedback").inner_text()
+    expect(form.get_by_label("Et år", exact=True)).to_be_checked()  # restored by the runtime after load
+    expect(form.locator(".tk-feedback")).to_contain_text("Ikke helt.")
     assert page.evaluate("LMS.errors") == [] and errors == []
     ctx.close()
 
@@ -170,8 +179,8 @@ def test_scorm12_resumes_state_written_by_an_older_package(browser, lms_server):
     frame.locator("h1", has_text="Dit CV").wait_for()
     go(frame, "Forrige")
     form = frame.locator("form.tk-quiz", has_text="Hvor lang tid har du til dit CV?")
-    assert form.get_by_label("Et år", exact=True).is_checked()
-    assert "Ikke helt." in form.locator(".tk-feedback").inner_text()
+    expect(form.get_by_label("Et år", exact=True)).to_be_checked()  # restored by the runtime after load
+    expect(form.locator(".tk-feedback")).to_contain_text("Ikke helt.")
     # The first (wrong) answer still counts: correcting it now does not change the score.
     answer(frame, "Hvor lang tid har du til dit CV?", ["14 dage"])
     state = json.loads(page.evaluate("LMS.cmi()")["suspend_data"])
