@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
@@ -16,10 +15,8 @@ from toolkit.i18n import Translator
 from toolkit.model import Brand, Course
 from toolkit.render.env import asset_chain
 from toolkit.site import Writer, brand_css
-from toolkit.source.fields import check_keys, get_id, get_list, get_str, line_of
+from toolkit.source.fields import check_keys, get_id, get_list, get_str, line_of, load_mapping
 from toolkit.source.report import Report
-from toolkit.source.yamlutil import load_yaml_file
-from toolkit.errors import SourceError
 
 CATALOGUE_KEYS = {"title", "intro", "questions"}
 QUESTION_KEYS = {"id", "question", "answers"}
@@ -50,13 +47,8 @@ class Catalogue:
 def load_catalogue(path: Path, slugs: set[str], report: Report) -> Catalogue | None:
     if not path.is_file():
         return None
-    try:
-        data: Any = load_yaml_file(path)
-    except SourceError as exc:
-        report.absorb(exc)
-        return None
-    if not isinstance(data, dict):
-        report.error(path, 1, "catalogue.yaml must be a mapping with 'title', 'intro' and 'questions'")
+    data = load_mapping(path, report, "catalogue.yaml must be a mapping with 'title', 'intro' and 'questions'")
+    if data is None:
         return None
     check_keys(data, CATALOGUE_KEYS, path, report, "catalogue.yaml")
     questions = []

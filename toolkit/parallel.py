@@ -22,7 +22,7 @@ from toolkit.errors import Diagnostic
 from toolkit.model import Course, Lesson
 
 MIN_LESSONS = 100  # measured: below this, forking workers costs more than it saves
-Rendered = tuple["Lesson | None", list[Diagnostic], list[Path]]
+Rendered = tuple[Lesson | None, list[Diagnostic], list[Path]]
 
 _job: tuple[Course, Any, set[str]] | None = None
 

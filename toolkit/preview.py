@@ -10,7 +10,6 @@ packages against scorm-again and the real LRS.
 
 from __future__ import annotations
 
-import json
 import secrets
 import tempfile
 import threading

@@ -8,7 +8,6 @@ statement draft.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 

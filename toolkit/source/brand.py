@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
-from toolkit.errors import ConfigError, SourceError
+from toolkit.errors import ConfigError
 from toolkit.model import Brand
 from toolkit.source.facts import parse_facts
-from toolkit.source.fields import check_keys, get_str, line_of
+from toolkit.source.fields import check_keys, get_str, line_of, load_mapping
 from toolkit.source.report import Report
-from toolkit.source.yamlutil import load_yaml_file
 
 BRAND_KEYS = {"name", "logo", "colors", "lrs", "facts"}
 COLOR_KEYS = {"primary", "primary_text", "accent", "background", "text"}
@@ -59,13 +57,8 @@ def load_brand(brands_dir: Path, name: str | None, report: Report) -> Brand:
                 continue
             known = ", ".join(available_brands(brands_dir)) or "none"
             raise ConfigError(f"unknown brand '{layer}': no {path} (available: {known})")
-        try:
-            data: Any = load_yaml_file(path)
-        except SourceError as exc:
-            report.absorb(exc)
-            continue
-        if not isinstance(data, dict):
-            report.error(path, 1, "brand.yaml must be a mapping")
+        data = load_mapping(path, report, "brand.yaml must be a mapping")
+        if data is None:
             continue
         check_keys(data, BRAND_KEYS, path, report, "brand.yaml")
         brand.title = get_str(data, "name", path, report, "brand.yaml", required=True) or brand.title

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 from toolkit.errors import SourceError
 from toolkit.model import Brand, Course, Lesson, PathChoice, PathOption, Source
 from toolkit.source.facts import parse_facts
-from toolkit.source.fields import (check_keys, get_id, get_list, get_number, get_str,
+from toolkit.source.fields import (check_keys, load_mapping, get_id, get_list, get_number, get_str,
                                    line_of)
 from toolkit.source.lesson import load_lesson
 from toolkit.source.report import Report
@@ -56,13 +56,8 @@ def load_course(course_dir: Path, brand: Brand, report: Report) -> Course | None
     if not path.is_file():
         report.error(course_dir, 0, "not a course folder: course.yaml is missing")
         return None
-    try:
-        data: Any = load_yaml_file(path)
-    except SourceError as exc:
-        report.absorb(exc)
-        return None
-    if not isinstance(data, dict):
-        report.error(path, 1, "course.yaml must be a mapping of keys to values")
+    data = load_mapping(path, report, "course.yaml must be a mapping of keys to values")
+    if data is None:
         return None
     check_keys(data, COURSE_KEYS, path, report, "course.yaml")
     what = "course.yaml"

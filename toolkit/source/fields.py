@@ -7,8 +7,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from toolkit.errors import SourceError
 from toolkit.source.report import Report
-from toolkit.source.yamlutil import LineDict, LineList
+from toolkit.source.yamlutil import LineDict, LineList, load_yaml_file
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -79,3 +80,18 @@ def get_id(mapping: dict[str, Any], key: str, path: Path, report: Report, what: 
                      f"'{key}' in {what} must be lower-case letters, digits, '-' or '_' (got '{value}')")
         return None
     return value
+
+
+def load_mapping(path: Path, report: Report, not_a_mapping: str) -> dict[str, Any] | None:
+    """A YAML file whose top level must be a mapping.  A YAML error, or any
+    other top level (reported as *not_a_mapping* at line 1), goes to *report*
+    and gives ``None``."""
+    try:
+        data: Any = load_yaml_file(path)
+    except SourceError as exc:
+        report.absorb(exc)
+        return None
+    if not isinstance(data, dict):
+        report.error(path, 1, not_a_mapping)
+        return None
+    return data
