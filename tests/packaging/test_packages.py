@@ -158,3 +158,19 @@ def test_packages_from_memory_equal_packages_from_the_written_site(built, tmp_pa
     rebuilt = build_packages(course, built / "site", tmp_path, FORMATS, {})
     for fmt, zpath in rebuilt.items():
         assert zpath.read_bytes() == (built / zpath.name).read_bytes(), fmt
+
+
+@pytest.mark.parametrize("fmt,message", [("scorm12", "masteryscore must be a number from 0 to 100"),
+                                         ("scorm2004", "minNormalizedMeasure must be between -1 and 1"),
+                                         ("cmi5", "masteryScore must be between 0 and 1")])
+def test_the_build_refuses_a_manifest_value_out_of_range(built, tmp_path, fmt, message):
+    """The value checks toolkit validate runs on anyone's package also guard our own
+    (a pass mark that slipped past course.yaml's check would reach the manifest)."""
+    from toolkit.build import check
+    from toolkit.packaging import build_packages
+    from toolkit.packaging.base import PackageError
+
+    course = check([FIXTURES / "pkg-passmark-65"])[0][0].course
+    course.pass_mark = 1.5
+    with pytest.raises(PackageError, match=message):
+        build_packages(course, built / "site", tmp_path, (fmt,), {})

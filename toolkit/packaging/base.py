@@ -118,7 +118,41 @@ class Packager:
             else:
                 warnings.warn("official XSDs not found: manifests checked semantically only "
                               "(set TOOLKIT_SCHEMAS_DIR)", stacklevel=2)
-        return errors + self.semantic_errors(root, ctx, entries)
+        return errors + value_problems(self.schema_kind, root) + self.semantic_errors(root, ctx, entries)
+
+
+def value_problems(kind: str | None, root: etree._Element) -> list[str]:
+    """Value checks the XSDs are too lax for (they accept masteryscore="abc").
+
+    Shared by the build (our own manifests) and ``toolkit validate`` (anyone's)."""
+    problems = []
+    if kind == "scorm12":
+        for score in root.iter("{*}masteryscore"):
+            text = (score.text or "").strip()
+            try:
+                ok = 0 <= float(text) <= 100
+            except ValueError:
+                ok = False
+            if not ok:
+                problems.append(f"masteryscore must be a number from 0 to 100, not {text!r}")
+    elif kind == "scorm2004":
+        for measure in root.iter("{*}minNormalizedMeasure"):
+            try:
+                ok = -1 <= float((measure.text or "").strip()) <= 1
+            except ValueError:
+                ok = False
+            if not ok:
+                problems.append(f"minNormalizedMeasure must be between -1 and 1, not {measure.text!r}")
+    elif kind == "cmi5":
+        for au in root.iter("{*}au"):
+            if au.get("masteryScore") is not None:
+                try:
+                    ok = 0 <= float(au.get("masteryScore", "")) <= 1
+                except ValueError:
+                    ok = False
+                if not ok:
+                    problems.append(f"masteryScore must be between 0 and 1, not {au.get('masteryScore')!r}")
+    return problems
 
 
 def mastery_percent(course: Course) -> int:

@@ -83,12 +83,5 @@ class Scorm2004(Packager):
         errors = []
         if root.findtext("cp:metadata/cp:schemaversion", namespaces=ns) != "2004 4th Edition":
             errors.append("schemaversion must be '2004 4th Edition'")
-        for measure in root.findall(".//imsss:minNormalizedMeasure", ns):
-            try:
-                value = float(measure.text or "")
-            except ValueError:
-                value = -2.0
-            if not -1.0 <= value <= 1.0:
-                errors.append(f"minNormalizedMeasure must be between -1 and 1, not {measure.text!r}")
         errors += listed_files_errors(root.findall(".//cp:file", ns), entries)
         return errors

@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from lxml import etree
 
 from toolkit.packaging import xsd
+from toolkit.packaging.base import value_problems
 from toolkit.packaging.xapi import tincan_errors
 
 MAX_ENTRIES = 20_000
@@ -136,38 +137,6 @@ def inspect(path: Path, schemas: Path | None = None) -> Inspection:
     return result
 
 
-def semantic_problems(kind: str | None, root: etree._Element) -> list[str]:
-    """Value checks the XSDs are too lax for (they accept masteryscore="abc")."""
-    problems = []
-    if kind == "scorm12":
-        for score in root.iter("{*}masteryscore"):
-            text = (score.text or "").strip()
-            try:
-                ok = 0 <= float(text) <= 100
-            except ValueError:
-                ok = False
-            if not ok:
-                problems.append(f"masteryscore must be a number from 0 to 100, not {text!r}")
-    elif kind == "scorm2004":
-        for measure in root.iter("{*}minNormalizedMeasure"):
-            try:
-                ok = -1 <= float((measure.text or "").strip()) <= 1
-            except ValueError:
-                ok = False
-            if not ok:
-                problems.append(f"minNormalizedMeasure must be between -1 and 1, not {measure.text!r}")
-    elif kind == "cmi5":
-        for au in root.iter("{*}au"):
-            if au.get("masteryScore") is not None:
-                try:
-                    ok = 0 <= float(au.get("masteryScore", "")) <= 1
-                except ValueError:
-                    ok = False
-                if not ok:
-                    problems.append(f"masteryScore must be between 0 and 1, not {au.get('masteryScore')!r}")
-    return problems
-
-
 def _inspect_manifest(result: Inspection, manifest: str, root: etree._Element, names: set[str],
                       schemas: Path | None) -> None:
     kind: str | None = None
@@ -197,7 +166,7 @@ def _inspect_manifest(result: Inspection, manifest: str, root: etree._Element, n
             result.error(f"tincan.xml: {problem}")
         launch = root.findtext(".//{*}launch")
         result.launch = launch.strip().split("?")[0] if launch else None
-    result.findings += [Finding("error", f"{manifest}: {m}") for m in semantic_problems(kind, root)]
+    result.findings += [Finding("error", f"{manifest}: {m}") for m in value_problems(kind, root)]
     if kind is not None:
         if schemas is None:
             result.warning("official XSDs not found: schema validity not checked (set TOOLKIT_SCHEMAS_DIR)")
