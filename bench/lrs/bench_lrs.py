@@ -42,14 +42,14 @@ from pathlib import Path
 
 import httpx
 
-from toolkit.lrs.auth import add_credential
-from toolkit.lrs.statements import index_keys, normalise, now_stored
-from toolkit.lrs.storage import open_storage
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from bench.records.lrs_storage import insert_statements  # noqa: E402
+from toolkit.lrs.auth import add_credential  # noqa: E402
+from toolkit.lrs.storage import open_storage  # noqa: E402
 
 H = {"X-Experience-API-Version": "1.0.3"}
 COURSES = [f"https://kurser.example.dk/c{i}" for i in range(4)]
 VERBS = ["initialized", "experienced", "answered", "completed", "passed", "terminated"]
-FILL_CHUNK = 5000
 
 
 def statement(learner: int, rng: random.Random) -> dict:
@@ -108,22 +108,7 @@ class Toolkit(Target):
             storage.close()
 
     def fill(self, statements: list[dict]) -> None:
-        storage = open_storage(self.url)
-        auth = {"objectType": "Agent", "account": {"homePage": "http://127.0.0.1/", "name": "bench"}}
-        try:
-            for i in range(0, len(statements), FILL_CHUNK):
-                rows = []
-                stored = now_stored()
-                for s in statements[i:i + FILL_CHUNK]:
-                    s = normalise(s)
-                    s.update(stored=stored, authority=auth)
-                    agents, activities, _ = index_keys(s)
-                    rows.append({"statement": s, "stored": stored, "agents": agents, "activities": activities,
-                                 "definitions": {}, "voids": None, "sha2s": []})
-                storage.insert(rows, {})
-            storage.analyze()  # as autovacuum would after a bulk load
-        finally:
-            storage.close()
+        insert_statements(self.url, [statements])  # the records benchmark's bulk loader
 
 
 class Ralph(Target):
