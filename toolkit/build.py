@@ -22,7 +22,7 @@ from toolkit.catalogue import Catalogue, load_catalogue, write_catalogue
 from toolkit.model import Course, Lesson
 from toolkit.parallel import default_jobs, render_lessons, render_one
 from toolkit.render.env import make_environment, template_chain
-from toolkit.render.markdown import MediaMap, resolve_lesson_links
+from toolkit.render.markdown import LessonRenderer, MediaMap, resolve_lesson_links
 from toolkit.site import render_pages, write_site
 from toolkit.source.brand import find_brands_dir, load_brand, project_root_of
 from toolkit.source.checks import check_course
@@ -99,8 +99,9 @@ def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
     if cache_dir is not None:
         context = context_digest(course, template_chain(brand, project))
         cache = LessonCache(cache_dir / f"{brand.name}-{course.slug}.pickle", context)
+    renderer = LessonRenderer(course, env, MediaMap())
     misses = [f for f, _ in course.lesson_files if cache is None or not cache.has(f)]
-    rendered = render_lessons(misses, course, env, names, default_jobs() if jobs is None else jobs, progress)
+    rendered = render_lessons(misses, course, renderer, names, default_jobs() if jobs is None else jobs, progress)
 
     def process(file: Path, course: Course, report: Report) -> Lesson | None:
         entry = cache.get(file) if cache else None
@@ -109,7 +110,7 @@ def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
             lesson, items, used = entry.lesson, entry.diagnostics, entry.media
         else:
             done = rendered.pop(file, None)
-            lesson, items, used = done or render_one(file, course, env, names)
+            lesson, items, used = done or render_one(file, course, renderer, names)
             if lesson is not None and cache is not None and not any(d.severity == "error" for d in items):
                 cache.put(file, Entry(lesson, items, used))
         if progress is not None and (entry is not None or done is None):  # workers report their own

@@ -3,7 +3,7 @@
 Each lesson is parsed, rendered and checked on its own: the result is the
 same (lesson, diagnostics, media used) triple the lesson cache stores, so the
 main process merges it exactly as it merges a cache hit.  Workers are forked,
-so they start with the loaded course and the Jinja environment already in
+so they start with the loaded course and the lesson renderer already in
 memory; where ``fork`` is not available, or the course is small enough that
 starting workers costs more than it saves, lessons are rendered in-process.
 """
@@ -16,15 +16,18 @@ import pickle
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
 
 from toolkit.errors import Diagnostic
 from toolkit.model import Course, Lesson
+from toolkit.render.markdown import LessonRenderer, MediaMap
+from toolkit.source.checks import check_lesson
+from toolkit.source.lesson import load_lesson
+from toolkit.source.report import Report
 
 MIN_LESSONS = 100  # measured: below this, forking workers costs more than it saves
 Rendered = tuple[Lesson | None, list[Diagnostic], list[Path]]
 
-_job: tuple[Course, Any, set[str]] | None = None
+_job: tuple[Course, LessonRenderer, set[str]] | None = None
 
 
 def default_jobs() -> int:
@@ -35,19 +38,19 @@ def default_jobs() -> int:
     return max(1, min(cores, 8))
 
 
-def render_one(file: Path, course: Course, env: Any, lesson_names: set[str]) -> Rendered:
-    """Load, render and check one lesson file on its own."""
-    from toolkit.render.markdown import LessonRenderer, MediaMap
-    from toolkit.source.checks import check_lesson
-    from toolkit.source.lesson import load_lesson
-    from toolkit.source.report import Report
+def render_one(file: Path, course: Course, renderer: LessonRenderer, lesson_names: set[str]) -> Rendered:
+    """Load, render and check one lesson file on its own.
 
+    *renderer* is reused from lesson to lesson (building one costs about a
+    millisecond); each lesson gets a fresh media map, so the media it uses are
+    its own."""
     media = MediaMap()
     media.recorded = []
+    renderer.media = media
     report = Report()
     lesson = load_lesson(file, course, report)
     if lesson is not None:
-        LessonRenderer(course, env, media).render(lesson)
+        renderer.render(lesson)
         check_lesson(lesson, course, lesson_names, report)
     return lesson, report.items, media.recorded
 
@@ -57,13 +60,13 @@ def _work(file: Path) -> bytes:
     return pickle.dumps(render_one(file, *_job), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def render_lessons(files: list[Path], course: Course, env: Any, lesson_names: set[str], jobs: int,
+def render_lessons(files: list[Path], course: Course, renderer: LessonRenderer, lesson_names: set[str], jobs: int,
                    progress: Callable[[str], None] | None = None) -> dict[Path, Rendered]:
     """Each file rendered by *jobs* forked workers, or ``{}`` when that is not worth it."""
     if jobs < 2 or len(files) < MIN_LESSONS or "fork" not in multiprocessing.get_all_start_methods():
         return {}
     global _job
-    _job = (course, env, lesson_names)
+    _job = (course, renderer, lesson_names)
     out: dict[Path, Rendered] = {}
     try:
         context = multiprocessing.get_context("fork")
