@@ -27,7 +27,5 @@ def build_packages(course: Course, site_dir: Path, dest: Path, formats: tuple[st
         return {}
     if files is None:
         files = read_site(site_dir)
-    else:  # in read_site's order: sorted as paths, part by part
-        files = dict(sorted(files.items(), key=lambda item: item[0].split("/")))
     ctx = PackageContext(course, site_dir, settings, find_schemas_dir(course.root, Path.cwd()), files)
     return {fmt: PACKAGERS[fmt]().package(ctx, dest) for fmt in formats}
