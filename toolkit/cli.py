@@ -79,7 +79,8 @@ def _parse_date(value: str | None) -> dt.date | None:
 @click.option("--lrs-endpoint", default=None, help="LRS endpoint for SCORM and web packages.")
 @click.option("--lrs-key", default=None, help="Write-only LRS key 'user:secret' embedded in SCORM and web packages.")
 @click.option("--actor-homepage", default=None, help="homePage of learners' xAPI account ids.")
-@click.option("--today", default=None, help="Date used for review checks (YYYY-MM-DD).")
+@click.option("--today", default=None, envvar="TOOLKIT_TODAY",
+              help="Date used for review checks (YYYY-MM-DD; default: $TOOLKIT_TODAY, else today).")
 @click.option("--no-cache", is_flag=True, help="Render every lesson again instead of reusing unchanged ones.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Processes rendering lessons of large courses (default: one per core; 1: none).")
@@ -114,7 +115,8 @@ def build(course_dirs: tuple[Path, ...], out: Path | None, formats: tuple[str, .
 @click.option("--brand", default=None, help="Check with this brand's facts and lessons.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--verbose", "-v", is_flag=True, help="Also show author notes and local lessons.")
-@click.option("--today", default=None, help="Date used for review checks (YYYY-MM-DD).")
+@click.option("--today", default=None, envvar="TOOLKIT_TODAY",
+              help="Date used for review checks (YYYY-MM-DD; default: $TOOLKIT_TODAY, else today).")
 @click.option("--stats", is_flag=True, help="Also list each lesson's word count and LIX.")
 def check(course_dirs: tuple[Path, ...], brand: str | None, strict: bool, verbose: bool, today: str | None,
           stats: bool) -> None:

@@ -11,12 +11,36 @@ from ..conftest import FIXTURES, ROOT
 
 
 def test_review_by_passed_warns_and_strict_fails(runner):
+    """The publisher's gate, on pinned dates: review_by is 2025-01-31."""
     path = str(FIXTURES / "review-by-passed")
-    ok = runner.invoke(main, ["check", path])
+    warning = "review-by-passed/course.yaml:11: warning: review_by 2025-01-31 has passed"
+    before = runner.invoke(main, ["check", path, "--strict", "--today", "2025-01-31"])
+    assert before.exit_code == 0, before.output
+    assert "has passed" not in before.output
+    ok = runner.invoke(main, ["check", path, "--today", "2025-02-01"])
     assert ok.exit_code == 0
-    assert "review-by-passed/course.yaml:11: warning: review_by 2025-01-31 has passed" in ok.output
-    strict = runner.invoke(main, ["check", path, "--strict"])
+    assert warning in ok.output
+    strict = runner.invoke(main, ["check", path, "--strict", "--today", "2025-02-01"])
     assert strict.exit_code == 1
+    # The same date from the environment, as a CI job or a test sets it.
+    env = runner.invoke(main, ["check", path, "--strict"], env={"TOOLKIT_TODAY": "2025-02-01"})
+    assert env.exit_code == 1 and warning in env.output
+    env_before = runner.invoke(main, ["check", path, "--strict"], env={"TOOLKIT_TODAY": "2024-12-01"})
+    assert env_before.exit_code == 0, env_before.output
+
+
+def test_every_build_warns_once_review_by_has_passed(runner, tmp_path):
+    path = str(FIXTURES / "review-by-passed")
+    passed = runner.invoke(main, ["build", path, "--out", str(tmp_path / "a"), "--format", "web"],
+                           env={"TOOLKIT_TODAY": "2025-02-01"})
+    assert passed.exit_code == 0, passed.output
+    assert "review_by 2025-01-31 has passed" in passed.output
+    strict = runner.invoke(main, ["build", path, "--out", str(tmp_path / "b"), "--format", "web", "--strict",
+                                  "--today", "2025-02-01"])
+    assert strict.exit_code == 1 and not (tmp_path / "b" / "review-by-passed").exists()
+    fresh = runner.invoke(main, ["build", path, "--out", str(tmp_path / "c"), "--format", "web",
+                                 "--today", "2025-01-01"])
+    assert fresh.exit_code == 0 and "has passed" not in fresh.output
 
 
 def test_unknown_fact_is_a_path_line_error(runner):

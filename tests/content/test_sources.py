@@ -4,6 +4,7 @@ without each brand."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -13,6 +14,12 @@ from toolkit.build import check, discover_courses
 from toolkit.source.brand import available_brands
 
 from ..conftest import ROOT
+
+# The day the suite checks the real courses on: a fixed date, never today, so
+# that the suite keeps passing when a course's review_by date passes.  The
+# publisher's gate (a warning, and a failure under --strict) is tested with
+# pinned dates in test_facts.py.
+CHECKED_ON = dt.date(2026, 12, 1)
 
 COURSES = discover_courses(None, ROOT)
 LESSONS = sorted(ROOT.glob("courses/*/lessons/*.md")) + sorted(ROOT.glob("brands/*/courses/*/lessons/*.md"))
@@ -46,7 +53,7 @@ def test_phone_pattern_catches_the_usual_forms():
 
 @pytest.mark.parametrize("brand", [None] + available_brands(ROOT / "brands"))
 def test_courses_clean_under_strict(brand):
-    loaded, report = check(COURSES, brand)
+    loaded, report = check(COURSES, brand, today=CHECKED_ON)
     assert len(loaded) == 4
     problems = [str(d) for d in report.errors + report.warnings]
     assert problems == []
