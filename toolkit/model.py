@@ -157,6 +157,7 @@ class Course:
     paths: PathChoice | None = None
     facts: dict[str, Fact] = field(default_factory=dict)
     brand: Brand | None = None
+    help: list[str] = field(default_factory=list)  # fact prefixes of help lines shown on every page
     lesson_files: list[tuple[Path, str]] = field(default_factory=list)  # (file, origin) in order
 
     @property

@@ -84,3 +84,19 @@ def test_reduced_motion_is_honoured(built, browser):
         smooth = page.evaluate("getComputedStyle(document.documentElement).scrollBehavior")
         assert running == 0 and smooth != "smooth", html.name
     context.close()
+
+
+@pytest.mark.browser
+def test_phone_numbers_never_wrap_at_320px(built, browser):
+    """A number split over two lines is misread or mistyped: every tel: link
+    fits on one line at 320 CSS px (a 640 px window at 200 % zoom)."""
+    context = browser.new_context(viewport={"width": 320, "height": 800})
+    page = context.new_page()
+    seen, wrapped = 0, []
+    for html in site_pages(built):
+        page.goto(html.as_uri())
+        lines = page.evaluate("() => [...document.querySelectorAll('a[href^=\"tel:\"]')].map(a => [a.textContent, a.getClientRects().length])")
+        seen += len(lines)
+        wrapped += [f"{html.relative_to(built)}: {text!r} on {n} lines" for text, n in lines if n != 1]
+    context.close()
+    assert seen > 0 and wrapped == []

@@ -66,7 +66,8 @@ def _page(tmp_path, course: str, brand: str | None, page: str) -> str:
 
 
 def test_brands_render_their_own_facts_in_the_same_lesson(tmp_path):
-    pages = {b: _page(tmp_path, "cv", b, "cv-paa-jobnet.html") for b in (None, "eksempelby", "solvig")}
+    # Phone numbers are written with non-breaking spaces; compare them as plain text.
+    pages = {b: _page(tmp_path, "cv", b, "cv-paa-jobnet.html").replace("\u00a0", " ") for b in (None, "eksempelby", "solvig")}
     # The CV system: Jobnet in the default brand and in Eksempelby, the invented MitJob in Sølvig.
     assert "<h1" in pages["solvig"] and "Dit CV i MitJob Sølvig" in pages["solvig"]
     # "på Jobnet", as Danish says it, but "i MitJob Sølvig": the brand gives the preposition.
@@ -91,7 +92,7 @@ def test_each_brand_adds_or_replaces_one_lesson(tmp_path):
     eksempelby = tmp_path / "eksempelby-rop"
     build([ROOT / "courses" / "ret-og-pligt"], BuildOptions(out=eksempelby, brand="eksempelby", formats=("web",), today=dt.date(2026, 12, 1)))
     cafe = (eksempelby / "ret-og-pligt" / "site" / "jobcafe.html").read_text(encoding="utf-8")
-    assert "Jobcaféen i Eksempelby" in cafe and "11 22 33 44" in cafe
+    assert "Jobcaféen i Eksempelby" in cafe and "11\u00a022\u00a033\u00a044" in cafe
     assert not (tmp_path / "default" / "ret-og-pligt" / "site" / "jobcafe.html").exists()
 
 

@@ -19,7 +19,7 @@ from toolkit.source.report import Report
 from toolkit.source.yamlutil import load_yaml_file
 
 COURSE_KEYS = {"id", "title", "language", "version", "description", "duration_minutes",
-               "audience", "completion", "sources", "lessons", "reviewed", "review_by", "paths"}
+               "audience", "completion", "sources", "lessons", "reviewed", "review_by", "paths", "help"}
 COMPLETION_KEYS = {"pass_mark"}
 SOURCE_KEYS = {"title", "url", "date", "publisher", "checked"}
 PATHS_KEYS = {"question", "options"}
@@ -95,6 +95,7 @@ def load_course(course_dir: Path, brand: Brand, report: Report) -> Course | None
     course.facts.update(shared)
     course.facts.update(_facts_file(course_dir / "facts.yaml", report, "course", shared))
     course.facts.update(brand.facts)
+    course.help = _help(data, course.facts, path, report)
     course.lesson_files = _lesson_files(course, data, path, report)
     return course
 
@@ -107,6 +108,22 @@ def _facts_file(path: Path, report: Report, origin: str, shared: dict[str, Fact]
     except SourceError as exc:
         report.absorb(exc)
         return {}
+
+
+def _help(data: dict[str, Any], facts: dict[str, Fact], path: Path, report: Report) -> list[str]:
+    """``help``: help lines shown on every page, each a fact prefix with ``.name`` and ``.phone``."""
+    prefixes = []
+    for i, item in enumerate(get_list(data, "help", path, report, "course.yaml")):
+        line = line_of(data["help"], i)
+        if not isinstance(item, str):
+            report.error(path, line, "each 'help' entry must be the name of a fact group, such as helpline.livslinien")
+            continue
+        missing = [f"{item}.{part}" for part in ("name", "phone") if f"{item}.{part}" not in facts]
+        if missing:
+            report.error(path, line, f"help line '{item}' needs the facts {' and '.join(missing)}")
+            continue
+        prefixes.append(item)
+    return prefixes
 
 
 def _sources(data: dict[str, Any], path: Path, report: Report) -> list[Source]:

@@ -97,13 +97,16 @@ def _split(reference: str) -> tuple[str, str | None]:
     return name.strip(), (filt.strip() if bar else None)
 
 
-def tel_link(number: str) -> str:
-    """A Markdown ``tel:`` link whose text does not wrap: Danish 8-digit
-    numbers get +45; short numbers (112, 1813) are dialled as written."""
+def dial(number: str) -> str:
+    """What a ``tel:`` link dials: Danish 8-digit numbers get +45; short
+    numbers (112, 1813) are dialled as written."""
     digits = "".join(c for c in number if c.isdigit() or c == "+")
-    if len(digits) == 8:
-        digits = "+45" + digits
-    return f"[{number.replace(' ', NBSP)}](tel:{digits})"
+    return "+45" + digits if len(digits) == 8 else digits
+
+
+def tel_link(number: str) -> str:
+    """A Markdown ``tel:`` link whose text does not wrap."""
+    return f"[{number.replace(' ', NBSP)}](tel:{dial(number)})"
 
 
 def check_references(text: str, first_line: int, facts: dict[str, Fact], path: Path, report: Report) -> None:
