@@ -62,7 +62,7 @@ def _axe_lines(measured: Measured) -> tuple[list[str], list[str]]:
     for width, run in sorted(measured.axe.items(), key=lambda kv: int(kv[0])):
         how.append(f"- {_day(run['date'])}: {len(run['pages'])} sider testet automatisk med axe-core {run['axe_core']} "
                    f"i {run['browser']} ved {width} pixel bredde; {len(run.get('violations', []))} fund "
-                   f"(reglerne for WCAG 2.1 A og AA).")
+                   f"(reglerne for WCAG 2.1 A og AA og god praksis).")
     return findings, how
 
 
