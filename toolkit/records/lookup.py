@@ -62,6 +62,11 @@ def resolve_course(arg: str, root: Path | None = None) -> tuple[str, str | None]
                       f"(known slugs: {known})")
 
 
+def local_time(moment: dt.datetime | None) -> str:
+    """``2026-03-02 09:15`` in Copenhagen time; "" for none."""
+    return moment.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
 def parse_day(value: str, end: bool = False) -> dt.datetime:
     """``YYYY-MM-DD`` as the start of that day in Copenhagen (with *end*: the start of the next day).
 
