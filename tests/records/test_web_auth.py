@@ -114,3 +114,12 @@ def test_security_headers_and_no_external_requests(client):
     assert LOGIN_COOKIE in r.headers["set-cookie"]
     css = client.get("/records.css")
     assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+
+
+@pytest.mark.parametrize("typed", ["010190-1234", "0101901234", "010190 1234"])
+def test_cpr_is_refused_before_any_request_and_not_echoed(client, typed):
+    login(client)
+    r = client.post("/", data={"learner": typed, "csrf": csrf_of(client.get("/").text)})
+    assert r.status_code == 400  # not 502: the unreachable LRS was never asked
+    assert "ligner et CPR-nummer" in r.text
+    assert typed not in r.text and "010190" not in r.text

@@ -85,12 +85,18 @@ def records() -> None:
 @output_option
 def learner(learner_id: str, endpoint: str | None, username: str | None, password: str | None,
             homepages: tuple[str, ...], config_file: Path | None, fmt: str, output: Path | None) -> None:
-    """Every course LEARNER_ID has started, with status, score, time spent and attempts."""
-    from toolkit.records.lookup import known_course_titles, lookup_learner
+    """Every course LEARNER_ID (a learner code such as K7F3Q-9QX2M, or an LMS account name) has started.
 
+    Shows completion and success, path, lessons seen, questions missed at the first try, time spent and
+    attempts.  Anything shaped like a CPR number is refused before any request.
+    """
+    from toolkit.records.codes import learner_id as checked_id
+    from toolkit.records.lookup import known_course_titles, lookup_learner, path_labels
+
+    subject = checked_id(learner_id)
     client, _ = _client(endpoint, username, password, homepages, config_file)
-    found = lookup_learner(client, learner_id, known_course_titles())
-    _emit(render(found, "learner", fmt, learner_id.strip()), fmt, output)
+    found = lookup_learner(client, subject, known_course_titles(), path_labels())
+    _emit(render(found, "learner", fmt, subject), fmt, output)
 
 
 @records.command()
@@ -108,19 +114,19 @@ def course(course: str, since: str | None, until: str | None, learners: tuple[st
            learners_file: Path | None, endpoint: str | None, username: str | None, password: str | None,
            homepages: tuple[str, ...], config_file: Path | None, fmt: str, output: Path | None) -> None:
     """Every learner's status in COURSE (an IRI, or a slug under courses/)."""
-    from toolkit.records.lookup import lookup_course, parse_day, resolve_course
+    from toolkit.records.codes import learner_id as checked_id
+    from toolkit.records.lookup import lookup_course, parse_day, path_labels, read_team_file, resolve_course
 
     iri, title = resolve_course(course)
     start = parse_day(since) if since else None
     end = parse_day(until, end=True) if until else None
     if start and end and start >= end:
         raise ConfigError(f"--since {since} is after --until {until}")
-    team = list(learners)
+    team = [checked_id(name) for name in learners]
     if learners_file is not None:
-        team += [line.strip() for line in learners_file.read_text(encoding="utf-8-sig").splitlines()
-                 if line.strip() and not line.startswith("#")]
+        team += read_team_file(learners_file)
     client, _ = _client(endpoint, username, password, homepages, config_file)
-    found = lookup_course(client, iri, title, start, end, team or None)
+    found = lookup_course(client, iri, title, start, end, team or None, path_labels())
     subject = iri
     _emit(render(found, "course", fmt, subject, title or (found[0].course_title if found else None)), fmt, output)
 

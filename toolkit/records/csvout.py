@@ -50,7 +50,7 @@ def csv_row(r: CourseRecord, by: str, meeting: str | None = None, with_meeting: 
         r.label, _yes_no(r.completion is Completion.COMPLETED), _yes_no(success),
         number(r.score * 100 if r.score is not None else None),
         number(r.time_spent.total_seconds() / 60) if r.time_spent.total_seconds() > 0 else "",
-        str(r.attempt_count), local_time(r.result_at), local_time(r.last_activity), p.path or "",
+        str(r.attempt_count), local_time(r.result_at), local_time(r.last_activity), p.path_label or "",
         str(len(p.lessons_seen)), "; ".join(i.title for i in p.lessons_seen),
         str(len(p.missed_first)), "; ".join(i.title for i in p.missed_first)]
 

@@ -53,7 +53,7 @@ def display_rows(records: Sequence[CourseRecord], by: str) -> tuple[tuple[str, .
     for r in records:
         first = (r.course_title or r.course_id) if by == "learner" else r.learner.name
         p = r.progress
-        rows.append([first, r.label, p.path or "", str(len(p.lessons_seen)),
+        rows.append([first, r.label, p.path_label or "", str(len(p.lessons_seen)),
                      ", ".join(q.title for q in p.missed_first), local_time(r.result_at), duration(r.time_spent),
                      str(r.attempt_count), local_time(r.last_activity)])
     return headers, rows
@@ -101,6 +101,7 @@ def to_data(records: Sequence[CourseRecord]) -> list[dict[str, Any]]:
             "attempts": r.attempt_count,
             "last_activity": _iso_local(r.last_activity),
             "path": r.progress.path,
+            "path_label": r.progress.path_label,
             "lessons_seen": [{"id": i.id, "title": i.title} for i in r.progress.lessons_seen],
             "missed_first_try": [{"id": i.id, "title": i.title} for i in r.progress.missed_first],
             "attempt_details": [{

@@ -32,7 +32,8 @@ class Item:
 
 @dataclass
 class Progress:
-    path: str | None = None
+    path: str | None = None  # the path option id
+    path_label: str | None = None  # its label, when the course is known locally
     lessons_seen: list[Item] = field(default_factory=list)
     missed_first: list[Item] = field(default_factory=list)
     answered: int = 0  # questions answered at least once
@@ -69,6 +70,7 @@ def progress_of(course_id: str, statements: Iterable[Statement]) -> Progress:
             out.lessons_seen.append(lesson)
         elif verb == ANSWERED and (question := _item(s, base + "/questions/")) and question.id not in first_answer:
             first_answer[question.id] = (question, result_success(s))
+    out.path_label = out.path
     out.answered = len(first_answer)
     out.missed_first = [q for q, success in first_answer.values() if success is False]
     return out

@@ -24,6 +24,7 @@ from starlette.routing import Route
 from toolkit.records.auth import (LOGIN_FORM_SECONDS, SESSION_SECONDS, Signer, Throttle, new_token, same_token,
                                   verify_password)
 from toolkit.records.client import LRSClient, LRSError
+from toolkit.records.codes import CPR_MESSAGE, learner_id as checked_id, looks_like_cpr
 from toolkit.records.lookup import lookup_learner
 from toolkit.records.output import display_rows, empty_message
 from toolkit.records.pages import CSS, render_page
@@ -143,9 +144,12 @@ def create_app(settings: WebSettings) -> Starlette:
         if not same_token(form.get("csrf"), session.get("c")):
             return page(request, "lookup.html", 400, learner=learner, searched=False,
                         error="Siden var udløbet. Prøv igen.", **common)
+        if looks_like_cpr(learner):  # refused before any request, and never echoed
+            return page(request, "lookup.html", 400, learner="", searched=False, error=CPR_MESSAGE, **common)
         if not learner or len(learner) > MAX_ID_LENGTH:
             return page(request, "lookup.html", 400, learner=learner[:MAX_ID_LENGTH], searched=False,
-                        error="Skriv borgerens id.", **common)
+                        error="Skriv borgerens kode.", **common)
+        learner = checked_id(learner)
         try:
             records = await run_in_threadpool(lambda: lookup_learner(settings.client(), learner,
                                                                      settings.known_courses))
