@@ -131,6 +131,80 @@ def course(course: str, since: str | None, until: str | None, learners: tuple[st
     _emit(render(found, "course", fmt, subject, title or (found[0].course_title if found else None)), fmt, output)
 
 
+def _meeting_day(value: str | None) -> "dt.date | None":
+    import datetime as dt
+
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"--meeting {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+db_option = click.option("--db", default=None, help="Invitations database: a SQLite file (default "
+                                                     "$TOOLKIT_DATA_DIR/records.sqlite3) or postgresql://... "
+                                                     "(or TOOLKIT_RECORDS_DB, or [invitations] db).")
+retention_option = click.option("--retention-days", type=int, default=None,
+                                help="Delete invitations made more than this many days ago (default 180, "
+                                     "or [invitations] retention_days).")
+
+
+def _store_settings(db: str | None, retention: int | None, config: dict[str, Any]) -> tuple[str, int]:
+    from toolkit.records.invitations import DEFAULT_RETENTION_DAYS, default_db
+
+    section = dict(config.get("invitations", {}))
+    url = db or os.environ.get("TOOLKIT_RECORDS_DB") or str(section.get("db") or "") or default_db()
+    days = retention if retention is not None else int(section.get("retention_days", DEFAULT_RETENTION_DAYS))
+    return url, days
+
+
+@records.command()
+@click.argument("course")
+@click.option("--count", default=1, show_default=True, type=click.IntRange(1, 500), help="How many codes.")
+@click.option("--base-url", default=None, help="Where the web package is published (default: the course IRI).")
+@click.option("--meeting", default=None, help="The first meeting's date (YYYY-MM-DD), stored with the codes.")
+@click.option("--note", default=None, help="A short note for yourself. Never a name, CPR number or e-mail.")
+@click.option("--caseworker", default=None, help="Whose invitations these are (default: your login name).")
+@click.option("--store/--no-store", default=True, show_default=True,
+              help="Keep the codes in the invitations database, for the team view.")
+@db_option
+@retention_option
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="TOML config file (default ~/.config/toolkit/records.toml).")
+@format_option
+@output_option
+def invite(course: str, count: int, base_url: str | None, meeting: str | None, note: str | None,
+           caseworker: str | None, store: bool, db: str | None, retention_days: int | None,
+           config_file: Path | None, fmt: str, output: Path | None) -> None:
+    """Personal course links for invitation letters: pseudonymous learner codes and their links."""
+    import getpass
+
+    from toolkit.records.client import load_config
+    from toolkit.records.invitations import Invitation, InvitationStore, check_note, utc_now
+    from toolkit.records.invite_output import render_invitations
+    from toolkit.records.lookup import resolve_course
+
+    iri, title = resolve_course(course)
+    day = _meeting_day(meeting)
+    note = check_note(note)
+    owner = caseworker or getpass.getuser()
+    base = base_url or iri
+    if store:
+        url, days = _store_settings(db, retention_days, load_config(config_file))
+        invitations = InvitationStore(url)
+        try:
+            invitations.purge(days)
+            made = invitations.create(iri, owner, count, day, note)
+        finally:
+            invitations.close()
+    else:
+        from toolkit.records.codes import new_code
+
+        made = [Invitation(new_code(), iri, owner, utc_now(), day, note) for _ in range(count)]
+    _emit(render_invitations(made, base, fmt, title or iri), fmt, output)
+
+
 @records.command("hash-password")
 def hash_password_cmd() -> None:
     """Ask for a password and print its hash for --user NAME:HASH or a users file."""

@@ -27,7 +27,7 @@ from toolkit.records.client import LRSClient, LRSError
 from toolkit.records.codes import CPR_MESSAGE, learner_id as checked_id, looks_like_cpr
 from toolkit.records.lookup import lookup_learner
 from toolkit.records.output import display_rows, empty_message
-from toolkit.records.pages import CSS, render_page
+from toolkit.records.pages import css as stylesheet, render_page
 
 log = logging.getLogger("toolkit.records.web")
 
@@ -87,7 +87,7 @@ def create_app(settings: WebSettings) -> Starlette:
         return resp
 
     async def css(request: Request) -> Response:
-        return Response(CSS, media_type="text/css", headers={"Cache-Control": "max-age=3600",
+        return Response(stylesheet(), media_type="text/css", headers={"Cache-Control": "max-age=3600",
                                                                "X-Content-Type-Options": "nosniff"})
 
     async def login(request: Request) -> Response:
