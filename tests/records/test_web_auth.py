@@ -72,7 +72,7 @@ def test_wrong_password_then_right_one(client):
     assert "HttpOnly" in session_header and "SameSite=strict" in session_header.replace("Strict", "strict")
     assert PASSWORD not in cookie
     home = client.get("/")
-    assert home.status_code == 200 and "Borgerens id" in home.text
+    assert home.status_code == 200 and "Borgerens kode" in home.text
 
 
 def test_throttle_after_repeated_failures(client):

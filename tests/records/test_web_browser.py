@@ -47,7 +47,7 @@ def test_anonymous_access_is_refused(web):
 
 
 def lookup(page, learner: str) -> list[list[str]]:
-    page.get_by_label("Borgerens id").fill(learner)
+    page.get_by_label("Borgerens kode").fill(learner)
     with page.expect_navigation():
         page.get_by_role("button", name="Slå op").click()
     page.wait_for_selector("#resultat")

@@ -154,3 +154,17 @@ def render(records: Sequence[CourseRecord], by: str, fmt: str, subject: str, tit
     if fmt == "html":
         return to_html(records, by, heading)
     raise ValueError(f"unknown format {fmt!r}")
+
+
+def tone(r: CourseRecord) -> str:
+    """``ok`` (green) only when nothing failed and the course is passed or completed; ``bad`` when failed."""
+    from toolkit.records.status import Status
+
+    return {Status.PASSED: "ok", Status.COMPLETED: "ok", Status.FAILED: "bad"}.get(r.status, "")
+
+
+def cards(records: Sequence[CourseRecord], by: str = "learner") -> list[dict[str, Any]]:
+    """The web page's cards: the same cells as :func:`display_rows`, plus the lessons' names."""
+    headers, rows = display_rows(records, by)
+    return [{"title": row[0], "tone": tone(r), "facts": list(zip(headers[1:], row[1:])),
+             "lessons": [i.title for i in r.progress.lessons_seen]} for r, row in zip(records, rows)]

@@ -10,6 +10,7 @@ and row code as the CLI.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,23 +26,17 @@ from toolkit.records.auth import (LOGIN_FORM_SECONDS, SESSION_SECONDS, Signer, T
                                   verify_password)
 from toolkit.records.client import LRSClient, LRSError
 from toolkit.records.codes import CPR_MESSAGE, learner_id as checked_id, looks_like_cpr
+from toolkit.records.invitations import DEFAULT_RETENTION_DAYS, InvitationStore, utc_now
 from toolkit.records.lookup import lookup_learner
-from toolkit.records.output import display_rows, empty_message
-from toolkit.records.pages import css as stylesheet, render_page
+from toolkit.records.output import cards, empty_message
+from toolkit.records.pages import SECURITY_HEADERS, css as stylesheet, render_page
+from toolkit.records.web_team import invite_page, team_page
 
 log = logging.getLogger("toolkit.records.web")
 
 SESSION_COOKIE = "tk_records_session"
 LOGIN_COOKIE = "tk_records_login"
 MAX_ID_LENGTH = 200
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-                               "frame-ancestors 'none'; base-uri 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "X-Frame-Options": "DENY",
-    "Cache-Control": "no-store",
-}
 
 
 @dataclass
@@ -54,6 +49,10 @@ class WebSettings:
     base_path: str = ""
     throttle: Throttle = field(default_factory=Throttle)
     ended: set[str] = field(default_factory=set)  # sessions logged out before they expired
+    invitations: InvitationStore | None = None  # the records' own database, when invitations are kept
+    retention_days: int = DEFAULT_RETENTION_DAYS
+    path_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    clock: Callable[[], dt.datetime] = utc_now  # "this week" for the chart; pinned in tests
 
 
 def create_app(settings: WebSettings) -> Starlette:
@@ -81,7 +80,8 @@ def create_app(settings: WebSettings) -> Starlette:
 
     def login_page(request: Request, error: str = "", username: str = "", status: int = 200) -> Response:
         token = new_token()
-        resp = page(request, "login.html", status, csrf=token, error=error, username=username, user=None)
+        resp = page(request, "login.html", status, csrf=token, error=error, username=username, user=None,
+                    here="login")
         set_cookie(resp, LOGIN_COOKIE, settings.signer.sign("login", {"t": token}, LOGIN_FORM_SECONDS),
                    LOGIN_FORM_SECONDS)
         return resp
@@ -135,8 +135,8 @@ def create_app(settings: WebSettings) -> Starlette:
             if request.method == "GET":
                 return to_login()
             return PlainTextResponse("Log ind først.", status_code=401, headers=SECURITY_HEADERS)
-        common = {"user": session["u"], "csrf": session["c"], "headers": (), "rows": [],
-                  "empty": empty_message("learner")}
+        common = {"user": session["u"], "csrf": session["c"], "cards": [], "empty": empty_message("learner"),
+                  "here": "lookup"}
         if request.method == "GET":
             return page(request, "lookup.html", learner="", searched=False, error="", **common)
         form = await request.form()
@@ -152,16 +152,31 @@ def create_app(settings: WebSettings) -> Starlette:
         learner = checked_id(learner)
         try:
             records = await run_in_threadpool(lambda: lookup_learner(settings.client(), learner,
-                                                                     settings.known_courses))
+                                                                     settings.known_courses, settings.path_labels))
         except LRSError as exc:
             log.error("records lookup failed: %s", exc)
             return page(request, "lookup.html", 502, learner=learner, searched=False,
                         error="Kursussystemet kunne ikke svare lige nu. Prøv igen om lidt.", **common)
-        headers, rows = display_rows(records, "learner")
-        common.update(headers=headers, rows=rows)
+        common.update(cards=cards(records))
         return page(request, "lookup.html", learner=learner, searched=True, error="", **common)
 
+    def with_session(handler: Callable[..., Any]) -> Callable[[Request], Any]:
+        async def endpoint(request: Request) -> Response:
+            session = session_of(request)
+            if session is None:
+                if request.method == "GET":
+                    return to_login()
+                return PlainTextResponse("Log ind først.", status_code=401, headers=SECURITY_HEADERS)
+
+            def session_page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+                return page(request, name, status, user=session["u"], csrf=session["c"], **context)
+
+            return await handler(request, settings, session, session_page)
+        return endpoint
+
     routes = [
+        Route(f"{base}/hold", with_session(team_page), methods=["GET", "POST"]),
+        Route(f"{base}/invitationer", with_session(invite_page), methods=["GET", "POST"]),
         Route(f"{base}/", home, methods=["GET", "POST"]),
         Route(f"{base}/login", login, methods=["GET", "POST"]),
         Route(f"{base}/logout", logout, methods=["POST"]),
