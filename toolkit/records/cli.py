@@ -139,7 +139,7 @@ def _meeting_day(value: str | None) -> "dt.date | None":
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise ConfigError(f"--meeting {value!r} is not a date (YYYY-MM-DD)") from None
+        raise ConfigError(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
 db_option = click.option("--db", default=None, help="Invitations database: a SQLite file (default "
@@ -225,16 +225,25 @@ def hash_password_cmd() -> None:
 @click.option("--secure-cookies/--no-secure-cookies", default=None,
               help="Mark cookies Secure (default: on unless --host is a loopback address).")
 @click.option("--base-path", default="", help="URL prefix when served behind a proxy, e.g. /status.")
+@click.option("--project", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
+              help="Project folder whose courses/ the page knows (default: the current folder).")
+@click.option("--today", default=None, help="The day the chart's last week ends (YYYY-MM-DD); default today.")
+@click.option("--invitations/--no-invitations", "keep_invitations", default=True, show_default=True,
+              help="Keep the personal links made on the page in the invitations database.")
+@db_option
+@retention_option
 @lrs_options
 def serve(host: str, port: int, users: tuple[str, ...], users_file: Path | None, secure_cookies: bool | None,
-          base_path: str, endpoint: str | None, username: str | None, password: str | None,
+          base_path: str, project: Path | None, today: str | None, keep_invitations: bool, db: str | None, retention_days: int | None,
+          endpoint: str | None, username: str | None, password: str | None,
           homepages: tuple[str, ...], config_file: Path | None) -> None:
     """Serve the caseworkers' lookup page (read-only, login required)."""
     import uvicorn
 
     from toolkit.records.auth import Signer, load_users
     from toolkit.records.client import LRSClient
-    from toolkit.records.lookup import known_course_titles
+    from toolkit.records.invitations import InvitationStore
+    from toolkit.records.lookup import known_course_titles, path_labels
     from toolkit.records.web import WebSettings, create_app
 
     client, config = _client(endpoint, username, password, homepages, config_file)
@@ -247,8 +256,20 @@ def serve(host: str, port: int, users: tuple[str, ...], users_file: Path | None,
     if secure_cookies is None:
         secure_cookies = host not in ("127.0.0.1", "localhost", "::1")
     connection = client.connection
-    settings = WebSettings(users=logins, client=lambda: LRSClient(connection), known_courses=known_course_titles(),
-                           signer=signer, secure_cookies=secure_cookies, base_path=base_path)
+    import datetime as dt
+
+    from toolkit.records.invitations import utc_now
+
+    pinned = _meeting_day(today) if today else None
+    clock = (lambda: dt.datetime.combine(pinned, dt.time(12), tzinfo=dt.timezone.utc)) if pinned else utc_now
+    url, days = _store_settings(db, retention_days, config)
+    invitations = InvitationStore(url) if keep_invitations else None
+    if invitations is not None:
+        invitations.purge(days)
+    settings = WebSettings(users=logins, client=lambda: LRSClient(connection), known_courses=known_course_titles(project),
+                           signer=signer, secure_cookies=secure_cookies, base_path=base_path,
+                           invitations=invitations, retention_days=days, path_labels=path_labels(project),
+                           clock=clock)
     click.echo(f"Serving the records page on http://{host}:{port}{base_path}/ for {len(logins)} login(s), "
                f"reading {connection.endpoint} as {connection.username!r}", err=True)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
