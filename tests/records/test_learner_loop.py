@@ -237,3 +237,44 @@ def test_personal_links_from_the_page(loop, page):
     r = http.post("/invitationer", data={"csrf": csrf, "action": "create", "course": COURSE, "count": "1",
                                          "base_url": "", "meeting": "", "note": "Jens 010190-1234"})
     assert r.status_code == 400 and "010190" not in r.text
+
+
+AXE = Path(__import__("os").environ.get("TOOLKIT_AXE_JS", ROOT / "node_modules" / "axe-core" / "axe.min.js"))
+AXE_RUN = ("async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', "
+           "'best-practice']})).violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [360, 1280])
+def test_team_view_chart_and_links_pass_axe_in_chromium(loop, page, browser, width):
+    require(AXE.is_file(), f"axe-core is not installed at {AXE} (npm ci)")
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="da-DK")
+    tab = context.new_page()
+    tab.goto(page + "/login")
+    tab.get_by_label("Brugernavn").fill("mette")
+    tab.get_by_label("Adgangskode").fill(PASSWORD)
+    tab.get_by_role("button", name="Log ind").click()
+    tab.wait_for_url(page + "/")
+    tab.get_by_role("link", name="Hold", exact=True).click()
+    tab.get_by_label("Mine personlige links").check()
+    with tab.expect_navigation():
+        tab.get_by_role("button", name="Vis holdet").click()
+    heading = tab.get_by_role("heading", name=re.compile(r"borgere$"))
+    assert heading.inner_text().startswith("Dine rettigheder og pligter som ledig: ")
+    shown = tab.locator("table.team tbody th").all_inner_texts()
+    assert set(loop.codes.values()) <= set(shown)
+    chart = tab.get_by_role("img", name=re.compile("Gennemførte pr. uge"))
+    assert chart.count() == 1
+    assert tab.get_by_role("table", name="Gennemførte pr. uge (tal)").count() == 1
+    assert tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    tab.evaluate(AXE.read_text(encoding="utf-8"))
+    assert tab.evaluate(AXE_RUN) == []
+    tab.screenshot(path=str(ROOT / "artifacts" / f"records-team-{width}.png"), full_page=True)
+    tab.get_by_role("link", name="Personlige links").click()
+    tab.get_by_label("Antal koder").fill("2")
+    with tab.expect_navigation():
+        tab.get_by_role("button", name="Lav links").click()
+    assert tab.get_by_role("heading", name="Nye links (2)").count() == 1
+    tab.evaluate(AXE.read_text(encoding="utf-8"))
+    assert tab.evaluate(AXE_RUN) == []
+    context.close()

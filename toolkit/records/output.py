@@ -54,7 +54,7 @@ def display_rows(records: Sequence[CourseRecord], by: str) -> tuple[tuple[str, .
         first = (r.course_title or r.course_id) if by == "learner" else r.learner.name
         p = r.progress
         rows.append([first, r.label, p.path_label or "", str(len(p.lessons_seen)),
-                     ", ".join(q.title for q in p.missed_first), local_time(r.result_at), duration(r.time_spent),
+                     "; ".join(q.title for q in p.missed_first), local_time(r.result_at), duration(r.time_spent),
                      str(r.attempt_count), local_time(r.last_activity)])
     return headers, rows
 

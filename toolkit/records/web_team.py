@@ -50,7 +50,7 @@ def team_rows(rows: list[Any]) -> list[dict[str, Any]]:
     _, cells = display_rows(records, "course")
     out = []
     for row, r, c in zip(rows, records, cells):
-        missed = ", ".join(i.title for i in r.progress.missed_first)
+        missed = "; ".join(i.title for i in r.progress.missed_first)
         out.append({"tone": tone(r), "cells": [c[0], row.meeting.isoformat() if row.meeting else "", c[1], c[2],
                                                c[3], missed, c[8]]})
     return out
