@@ -87,7 +87,7 @@ def test_cpr_shapes_are_refused(text):
 
 
 @pytest.mark.parametrize("text", ["320190-1234", "011390-1234", "300290-1234", "000190-1234", "01019012345",
-                                  "anna-7f3a", "K7F3Q-9QX2M", "12345"])
+                                  "anna-7f3a", "K7F3Q-9QX2Z", "12345"])
 def test_not_cpr(text):
     assert not looks_like_cpr(text)
 
@@ -111,7 +111,7 @@ def test_cli_refuses_cpr_before_any_request():
 
 def test_cli_refuses_cpr_in_team_file_with_its_line(tmp_path):
     team = tmp_path / "team.txt"
-    team.write_text("# holdet\nK7F3Q-9QX2M\n010190 1234\n", encoding="utf-8")
+    team.write_text("# holdet\nK7F3Q-9QX2Z\n010190 1234\n", encoding="utf-8")
     env = {"TOOLKIT_LRS_ENDPOINT": f"http://127.0.0.1:{unused_port()}/xapi/", "TOOLKIT_LRS_USERNAME": "r",
            "TOOLKIT_LRS_PASSWORD": "p", "TOOLKIT_RECORDS_CONFIG": "/nonexistent/records.toml"}
     result = CliRunner().invoke(main, ["records", "course", "https://kurser.example.dk/x", "--learners",
@@ -119,3 +119,15 @@ def test_cli_refuses_cpr_in_team_file_with_its_line(tmp_path):
     assert result.exit_code == 1
     assert f"{team}:3: {CPR_MESSAGE}" in result.output and "1234" not in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_mistyped_code_is_named_a_typo():
+    from toolkit.records.codes import CodeTypoError
+
+    code = new_code()
+    wrong = code[:3] + next(c for c in ALPHABET if c != code[3]) + code[4:]
+    with pytest.raises(CodeTypoError):
+        learner_id(wrong)
+    with pytest.raises(CodeTypoError):
+        learner_id(wrong.lower().replace("-", " "))
+    assert learner_id("ABCDEFGHJK") == "ABCDEFGHJK" or is_code("ABCDEFGHJK")  # no group shape: an LMS id

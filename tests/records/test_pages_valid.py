@@ -31,10 +31,10 @@ def test_pages_are_valid_html5(tmp_path):
 
     chart = weekly_chart("Kursus", [(dt.date(2026, 3, 2) - dt.timedelta(weeks=w), w % 3) for w in range(12)][::-1])
     courses = [(COURSE, "Dit CV på Jobnet")]
-    team_form = {"course": COURSE, "source": "pasted", "codes": "K7F3Q-9QX2M", "since": "", "until": "",
+    team_form = {"course": COURSE, "source": "pasted", "codes": "K7F3Q-9QX2Z", "since": "", "until": "",
                  "sort": "meeting"}
     invite_form = {"course": COURSE, "count": "1", "base_url": "", "meeting": "", "note": ""}
-    mine = [Invitation("K7F3Q-9QX2M", COURSE, "mette", dt.datetime(2026, 3, 2, tzinfo=dt.timezone.utc),
+    mine = [Invitation("K7F3Q-9QX2Z", COURSE, "mette", dt.datetime(2026, 3, 2, tzinfo=dt.timezone.utc),
                        dt.date(2026, 3, 12), "Hold A")]
     pages = {
         "team.html": render_page("team.html", base="", csrf="t", user="mette", here="team", courses=courses,
@@ -42,7 +42,7 @@ def test_pages_are_valid_html5(tmp_path):
                                  rows=team_rows([TeamRow(records[0], dt.date(2026, 3, 12))]), chart=chart,
                                  course_title="Dit CV på Jobnet", form=team_form),
         "invite.html": render_page("invite.html", base="", csrf="t", user="mette", here="invite", courses=courses,
-                                   form=invite_form, made=[("K7F3Q-9QX2M", "https://x.example/index.html?learner=K")],
+                                   form=invite_form, made=[("K7F3Q-9QX2Z", "https://x.example/index.html?learner=K")],
                                    error="", mine=mine, titles=dict(courses), retention_days=180),
         "print.html": render(records, "learner", "html", "anna"),
         "print-empty.html": render([], "course", "html", COURSE),

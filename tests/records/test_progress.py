@@ -6,7 +6,7 @@ from tests.records.statements import COURSE, HOME, Launch, catapult_launch, reg,
 from toolkit.records.progress import path_key, progress_of
 from toolkit.records.status import Learner, record_from
 
-ANNA = Learner("K7F3Q-9QX2M", HOME)
+ANNA = Learner("K7F3Q-9QX2Z", HOME)
 
 
 def test_path_key_is_the_contract():

@@ -85,7 +85,7 @@ def records() -> None:
 @output_option
 def learner(learner_id: str, endpoint: str | None, username: str | None, password: str | None,
             homepages: tuple[str, ...], config_file: Path | None, fmt: str, output: Path | None) -> None:
-    """Every course LEARNER_ID (a learner code such as K7F3Q-9QX2M, or an LMS account name) has started.
+    """Every course LEARNER_ID (a learner code such as K7F3Q-9QX2Z, or an LMS account name) has started.
 
     Shows completion and success, path, lessons seen, questions missed at the first try, time spent and
     attempts.  Anything shaped like a CPR number is refused before any request.

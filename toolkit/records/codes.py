@@ -3,7 +3,7 @@
 A learner code (the shared contract of issue 16) is 9 random symbols from
 :data:`ALPHABET` (32 symbols without 0/O/1/I, so 45 bits from
 :mod:`secrets`) plus one check symbol by the Luhn mod N algorithm (N = 32),
-written as two groups of five: ``K7F3Q-9QX2M``.  Input is case-insensitive,
+written as two groups of five: ``K7F3Q-9QX2Z``.  Input is case-insensitive,
 and spaces and hyphens are ignored.  The check symbol catches every single
 wrong symbol and nearly every swap of two neighbours.
 
@@ -24,9 +24,20 @@ ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 N = len(ALPHABET)
 BODY = 9
 CPR_MESSAGE = ("Det ligner et CPR-nummer. Skriv aldrig CPR-nummer her. "
-               "Brug borgerens kursuskode, fx K7F3Q-9QX2M.")
+               "Brug borgerens kursuskode, fx K7F3Q-9QX2Z.")
 _CPR = re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{2})[- ]?(\d{4})(?!\d)")
 _DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+TYPO_MESSAGE = "Koden passer ikke. Der er nok en tastefejl. Tjek koden på borgerens kvittering."
+_CODE_SHAPE = re.compile(r"^[0-9A-Z]{5}[\s-]+[0-9A-Z]{5}$", re.IGNORECASE)
+
+
+class CodeTypoError(ToolkitError):
+    """Shaped like a learner code (two groups of five), but the check symbol does not match."""
+
+    def __init__(self) -> None:
+        super().__init__(TYPO_MESSAGE)
 
 
 class CprError(ToolkitError):
@@ -72,7 +83,7 @@ def is_code(text: str) -> bool:
 
 
 def canonical(text: str) -> str:
-    """``k7f3q 9qx2m`` → ``K7F3Q-9QX2M``; ValueError when it is not a valid code."""
+    """``k7f3q 9qx2m`` → ``K7F3Q-9QX2Z``; ValueError when it is not a valid code."""
     if not is_code(text):
         raise ValueError("not a learner code")
     compact = _compact(text)
@@ -88,11 +99,16 @@ def learner_id(text: str) -> str:
     """What to look up for a typed id: refuses CPR numbers; a learner code in canonical form; others as typed.
 
     Other ids stay possible because learners who come through an LMS have that
-    LMS's account names.
+    LMS's account names; but two groups of five with a wrong check symbol is
+    a mistyped code (:class:`CodeTypoError`), not an id to look up.
     """
     text = text.strip()
     refuse_cpr(text)
-    return canonical(text) if is_code(text) else text
+    if is_code(text):
+        return canonical(text)
+    if _CODE_SHAPE.match(text):
+        raise CodeTypoError()
+    return text
 
 
 def personal_link(base_url: str, code: str) -> str:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from toolkit.errors import ConfigError, SourceError
 from toolkit.records.client import LRSClient
-from toolkit.records.codes import CprError, learner_id as checked_id
+from toolkit.records.codes import CodeTypoError, CprError, learner_id as checked_id
 from toolkit.records.status import (CourseRecord, Learner, course_aliases, records_for_course,
                                     records_for_learner)
 
@@ -113,7 +113,7 @@ def read_team_file(path: Path) -> list[str]:
         if line.strip() and not line.lstrip().startswith("#"):
             try:
                 team.append(checked_id(line))
-            except CprError as exc:
+            except (CprError, CodeTypoError) as exc:
                 raise ConfigError(f"{path}:{number}: {exc}") from None
     return team
 

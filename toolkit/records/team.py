@@ -1,7 +1,7 @@
 """The team view: a caseworker's list of learners in one course, with meeting dates, and the weekly chart.
 
 A team is either pasted (one learner code per line, optionally followed by
-the meeting date: ``K7F3Q-9QX2M 2026-03-12``) or the caseworker's own
+the meeting date: ``K7F3Q-9QX2Z 2026-03-12``) or the caseworker's own
 invitations.  Each learner is looked up on their own (``agent`` +
 ``activity`` + ``related_activities``), so a team of 30 costs a few small
 queries however large the LRS is.
@@ -17,7 +17,7 @@ from typing import Any
 
 from toolkit.errors import ConfigError
 from toolkit.records.client import LRSClient
-from toolkit.records.codes import learner_id as checked_id, refuse_cpr
+from toolkit.records.codes import TYPO_MESSAGE, CodeTypoError, learner_id as checked_id, refuse_cpr
 from toolkit.records.lookup import LOCAL_TZ, name_paths
 from toolkit.records.status import Completion, CourseRecord, Learner, records_for_course
 from toolkit.records.xapi import (COMPLETED, SATISFIED, course_aliases, is_about_course, learner_of, parse_timestamp,
@@ -51,7 +51,10 @@ def parse_team(text: str) -> list[tuple[str, dt.date | None]]:
             except ValueError:
                 raise ConfigError(f"line {number}: {m.group('day')} is not a date (YYYY-MM-DD)") from None
             line = m.group("id")
-        code = checked_id(line)
+        try:
+            code = checked_id(line)
+        except CodeTypoError:
+            raise ConfigError(f"Linje {number}: {TYPO_MESSAGE}") from None
         if code not in seen:
             seen.add(code)
             out.append((code, day))

@@ -25,7 +25,7 @@ from starlette.routing import Route
 from toolkit.records.auth import (LOGIN_FORM_SECONDS, SESSION_SECONDS, Signer, Throttle, new_token, same_token,
                                   verify_password)
 from toolkit.records.client import LRSClient, LRSError
-from toolkit.records.codes import CPR_MESSAGE, learner_id as checked_id, looks_like_cpr
+from toolkit.records.codes import CPR_MESSAGE, CodeTypoError, learner_id as checked_id, looks_like_cpr
 from toolkit.records.invitations import DEFAULT_RETENTION_DAYS, InvitationStore, utc_now
 from toolkit.records.lookup import lookup_learner
 from toolkit.records.output import cards, empty_message
@@ -149,7 +149,10 @@ def create_app(settings: WebSettings) -> Starlette:
         if not learner or len(learner) > MAX_ID_LENGTH:
             return page(request, "lookup.html", 400, learner=learner[:MAX_ID_LENGTH], searched=False,
                         error="Skriv borgerens kode.", **common)
-        learner = checked_id(learner)
+        try:
+            learner = checked_id(learner)
+        except CodeTypoError as exc:
+            return page(request, "lookup.html", 400, learner=learner, searched=False, error=str(exc), **common)
         try:
             records = await run_in_threadpool(lambda: lookup_learner(settings.client(), learner,
                                                                      settings.known_courses, settings.path_labels))

@@ -22,7 +22,7 @@ from toolkit.errors import ConfigError
 from toolkit.records.auth import same_token
 from toolkit.records.chart import weekly_chart
 from toolkit.records.client import LRSError
-from toolkit.records.codes import CPR_MESSAGE, CprError, looks_like_cpr, new_code
+from toolkit.records.codes import CPR_MESSAGE, CodeTypoError, CprError, looks_like_cpr, new_code
 from toolkit.records.csvout import to_csv
 from toolkit.records.invitations import Invitation, check_note, utc_now
 from toolkit.records.output import display_rows, tone
@@ -86,7 +86,7 @@ async def team_page(request: Request, settings: Any, session: dict[str, Any], pa
         moments = await run_in_threadpool(lambda: completions(settings.client(), course, chart_since(today)))
     except CprError:
         return page(request, "team.html", 400, form={**shown, "codes": ""}, **{**common, "error": CPR_MESSAGE})
-    except ConfigError as exc:
+    except (ConfigError, CodeTypoError) as exc:
         return page(request, "team.html", 400, form=shown, **{**common, "error": str(exc)})
     except LRSError as exc:
         log.error("records team lookup failed: %s", exc)
