@@ -9,8 +9,23 @@ from __future__ import annotations
 
 import pytest
 
-from tests.records.statements import COURSE, COURSE_TITLE, HOME, catapult_launch, reg, runtime, satisfied
-from toolkit.records.status import Completion, Learner, Status, Success, records_for_course, records_for_learner
+from tests.records.statements import (
+    COURSE,
+    COURSE_TITLE,
+    HOME,
+    catapult_launch,
+    reg,
+    runtime,
+    satisfied,
+)
+from toolkit.records.status import (
+    Completion,
+    Learner,
+    Status,
+    Success,
+    records_for_course,
+    records_for_learner,
+)
 from toolkit.records.xapi import course_of, is_about_course
 
 ANNA = Learner("anna-7f3a", HOME)

@@ -10,8 +10,18 @@ from click.testing import CliRunner
 
 from tests.records.test_web_auth import unused_port
 from toolkit.cli import main
-from toolkit.records.codes import (ALPHABET, CPR_MESSAGE, CprError, canonical, check_symbol, is_code, learner_id,
-                                   looks_like_cpr, new_code, personal_link)
+from toolkit.records.codes import (
+    ALPHABET,
+    CPR_MESSAGE,
+    CprError,
+    canonical,
+    check_symbol,
+    is_code,
+    learner_id,
+    looks_like_cpr,
+    new_code,
+    personal_link,
+)
 
 
 def luhn_valid(code: str) -> bool:

@@ -6,9 +6,28 @@ import datetime as dt
 
 import pytest
 
-from toolkit.records.status import (Completion, Learner, Status, Success, course_of, parse_duration, parse_timestamp,
-                                    record_from, records_for_course, records_for_learner, remove_voided)
-from tests.records.statements import BASE, COURSE, COURSE_TITLE, OTHER, reg, stmt, voiding
+from tests.records.statements import (
+    BASE,
+    COURSE,
+    COURSE_TITLE,
+    OTHER,
+    reg,
+    stmt,
+    voiding,
+)
+from toolkit.records.status import (
+    Completion,
+    Learner,
+    Status,
+    Success,
+    course_of,
+    parse_duration,
+    parse_timestamp,
+    record_from,
+    records_for_course,
+    records_for_learner,
+    remove_voided,
+)
 
 ANNA = Learner("anna-7f3a", "https://lms.example.dk")
 

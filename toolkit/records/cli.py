@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from collections.abc import Callable
@@ -115,7 +116,13 @@ def course(course: str, since: str | None, until: str | None, learners: tuple[st
            homepages: tuple[str, ...], config_file: Path | None, fmt: str, output: Path | None) -> None:
     """Every learner's status in COURSE (an IRI, or a slug under courses/)."""
     from toolkit.records.codes import learner_id as checked_id
-    from toolkit.records.lookup import lookup_course, parse_day, path_labels, read_team_file, resolve_course
+    from toolkit.records.lookup import (
+        lookup_course,
+        parse_day,
+        path_labels,
+        read_team_file,
+        resolve_course,
+    )
 
     iri, title = resolve_course(course)
     start = parse_day(since) if since else None
@@ -131,9 +138,7 @@ def course(course: str, since: str | None, until: str | None, learners: tuple[st
     _emit(render(found, "course", fmt, subject, title or (found[0].course_title if found else None)), fmt, output)
 
 
-def _meeting_day(value: str | None) -> "dt.date | None":
-    import datetime as dt
-
+def _meeting_day(value: str | None) -> dt.date | None:
     if not value:
         return None
     try:
@@ -181,7 +186,12 @@ def invite(course: str, count: int, base_url: str | None, meeting: str | None, n
     import getpass
 
     from toolkit.records.client import load_config
-    from toolkit.records.invitations import Invitation, InvitationStore, check_note, utc_now
+    from toolkit.records.invitations import (
+        Invitation,
+        InvitationStore,
+        check_note,
+        utc_now,
+    )
     from toolkit.records.invite_output import render_invitations
     from toolkit.records.lookup import resolve_course
 
@@ -256,8 +266,6 @@ def serve(host: str, port: int, users: tuple[str, ...], users_file: Path | None,
     if secure_cookies is None:
         secure_cookies = host not in ("127.0.0.1", "localhost", "::1")
     connection = client.connection
-    import datetime as dt
-
     from toolkit.records.invitations import utc_now
 
     pinned = _meeting_day(today) if today else None

@@ -14,9 +14,9 @@ environment (``TOOLKIT_LRS_ENDPOINT``, ``TOOLKIT_LRS_USERNAME``,
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import functools
 import http.client
-import datetime as dt
 import json
 import os
 import re

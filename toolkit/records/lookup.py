@@ -10,10 +10,15 @@ from zoneinfo import ZoneInfo
 
 from toolkit.errors import ConfigError, SourceError
 from toolkit.records.client import LRSClient
-from toolkit.records.codes import CodeTypoError, CprError, learner_id as checked_id
-from toolkit.records.status import (CourseRecord, Learner, course_aliases, records_for_course,
-                                    records_for_learner)
-
+from toolkit.records.codes import CodeTypoError, CprError
+from toolkit.records.codes import learner_id as checked_id
+from toolkit.records.status import (
+    CourseRecord,
+    Learner,
+    course_aliases,
+    records_for_course,
+    records_for_learner,
+)
 from toolkit.source.yamlutil import load_yaml_file
 
 LOCAL_TZ = ZoneInfo("Europe/Copenhagen")

@@ -18,8 +18,17 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from toolkit.records.xapi import ANSWERED, EXPERIENCED, Statement, display_name, extension, object_id, \
-    result_success, sort_key, verb_id
+from toolkit.records.xapi import (
+    ANSWERED,
+    EXPERIENCED,
+    Statement,
+    display_name,
+    extension,
+    object_id,
+    result_success,
+    sort_key,
+    verb_id,
+)
 
 
 @dataclass(frozen=True)

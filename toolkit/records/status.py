@@ -35,10 +35,29 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from toolkit.records.progress import Progress, progress_of
-from toolkit.records.xapi import (COMPLETED, FAILED, FAR, PASSED, SATISFIED, TERMINATED, Learner, Statement,
-                                  canonical_course_id, course_aliases, course_of, course_title_in, is_about_course,
-                                  learner_of, parse_duration, parse_timestamp, registration_of, remove_voided,
-                                  scaled_score, sort_key, verb_id)
+from toolkit.records.xapi import (
+    COMPLETED,
+    FAILED,
+    FAR,
+    PASSED,
+    SATISFIED,
+    TERMINATED,
+    Learner,
+    Statement,
+    canonical_course_id,
+    course_aliases,
+    course_of,
+    course_title_in,
+    is_about_course,
+    learner_of,
+    parse_duration,
+    parse_timestamp,
+    registration_of,
+    remove_voided,
+    scaled_score,
+    sort_key,
+    verb_id,
+)
 
 __all__ = ["Attempt", "Completion", "CourseRecord", "Learner", "Status", "Success", "canonical_course_id",
            "course_aliases", "course_of", "parse_duration", "parse_timestamp", "record_from",

@@ -17,11 +17,19 @@ from typing import Any
 
 from toolkit.errors import ConfigError
 from toolkit.records.client import LRSClient
-from toolkit.records.codes import TYPO_MESSAGE, CodeTypoError, learner_id as checked_id, refuse_cpr
+from toolkit.records.codes import TYPO_MESSAGE, CodeTypoError, refuse_cpr
+from toolkit.records.codes import learner_id as checked_id
 from toolkit.records.lookup import LOCAL_TZ, name_paths
 from toolkit.records.status import Completion, CourseRecord, Learner, records_for_course
-from toolkit.records.xapi import (COMPLETED, SATISFIED, course_aliases, is_about_course, learner_of, parse_timestamp,
-                                  remove_voided)
+from toolkit.records.xapi import (
+    COMPLETED,
+    SATISFIED,
+    course_aliases,
+    is_about_course,
+    learner_of,
+    parse_timestamp,
+    remove_voided,
+)
 
 MAX_TEAM = 200
 _DATE_AT_END = re.compile(r"^(?P<id>.+?)[\s;,]+(?P<day>\d{4}-\d{2}-\d{2})$")
@@ -97,9 +105,9 @@ def completions(client: LRSClient, course_id: str, since: dt.datetime) -> list[d
         for activity in course_aliases(course_id):
             for s in client.statements(verb=verb, activity=activity, related_activities=True, since=since):
                 found.setdefault(str(s.get("id")), s)
-    for s in remove_voided(found.values()):
-        who, when = learner_of(s), parse_timestamp(s.get("timestamp"))
-        if who is None or when is None or not is_about_course(s, course_id) or when < since:
+    for live in remove_voided(found.values()):
+        who, when = learner_of(live), parse_timestamp(live.get("timestamp"))
+        if who is None or when is None or not is_about_course(live, course_id) or when < since:
             continue
         first[who] = min(when, first.get(who, when))
     return sorted(first.values())

@@ -19,17 +19,31 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import (
+    HTMLResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import Route
 
-from toolkit.records.auth import (LOGIN_FORM_SECONDS, SESSION_SECONDS, Signer, Throttle, new_token, same_token,
-                                  verify_password)
+from toolkit.records.auth import (
+    LOGIN_FORM_SECONDS,
+    SESSION_SECONDS,
+    Signer,
+    Throttle,
+    new_token,
+    same_token,
+    verify_password,
+)
 from toolkit.records.client import LRSClient, LRSError
-from toolkit.records.codes import CPR_MESSAGE, CodeTypoError, learner_id as checked_id, looks_like_cpr
+from toolkit.records.codes import CPR_MESSAGE, CodeTypoError, looks_like_cpr
+from toolkit.records.codes import learner_id as checked_id
 from toolkit.records.invitations import DEFAULT_RETENTION_DAYS, InvitationStore, utc_now
 from toolkit.records.lookup import lookup_learner
 from toolkit.records.output import cards, empty_message
-from toolkit.records.pages import SECURITY_HEADERS, css as stylesheet, render_page
+from toolkit.records.pages import SECURITY_HEADERS, render_page
+from toolkit.records.pages import css as stylesheet
 from toolkit.records.web_team import invite_page, team_page
 
 log = logging.getLogger("toolkit.records.web")
@@ -129,14 +143,23 @@ def create_app(settings: WebSettings) -> Starlette:
         resp.delete_cookie(SESSION_COOKIE, path=base or "/")
         return resp
 
-    async def home(request: Request) -> Response:
-        session = session_of(request)
-        if session is None:
-            if request.method == "GET":
-                return to_login()
-            return PlainTextResponse("Log ind først.", status_code=401, headers=SECURITY_HEADERS)
-        common = {"user": session["u"], "csrf": session["c"], "cards": [], "empty": empty_message("learner"),
-                  "here": "lookup"}
+    def with_session(handler: Callable[..., Any]) -> Callable[[Request], Any]:
+        async def endpoint(request: Request) -> Response:
+            session = session_of(request)
+            if session is None:
+                if request.method == "GET":
+                    return to_login()
+                return PlainTextResponse("Log ind først.", status_code=401, headers=SECURITY_HEADERS)
+
+            def session_page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+                return page(request, name, status, user=session["u"], csrf=session["c"], **context)
+
+            response: Response = await handler(request, settings, session, session_page)
+            return response
+        return endpoint
+
+    async def home(request: Request, _: WebSettings, session: dict[str, Any], page: Callable[..., Response]) -> Response:
+        common: dict[str, Any] = {"cards": [], "empty": empty_message("learner"), "here": "lookup"}
         if request.method == "GET":
             return page(request, "lookup.html", learner="", searched=False, error="", **common)
         form = await request.form()
@@ -163,24 +186,10 @@ def create_app(settings: WebSettings) -> Starlette:
         common.update(cards=cards(records))
         return page(request, "lookup.html", learner=learner, searched=True, error="", **common)
 
-    def with_session(handler: Callable[..., Any]) -> Callable[[Request], Any]:
-        async def endpoint(request: Request) -> Response:
-            session = session_of(request)
-            if session is None:
-                if request.method == "GET":
-                    return to_login()
-                return PlainTextResponse("Log ind først.", status_code=401, headers=SECURITY_HEADERS)
-
-            def session_page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-                return page(request, name, status, user=session["u"], csrf=session["c"], **context)
-
-            return await handler(request, settings, session, session_page)
-        return endpoint
-
     routes = [
         Route(f"{base}/hold", with_session(team_page), methods=["GET", "POST"]),
         Route(f"{base}/invitationer", with_session(invite_page), methods=["GET", "POST"]),
-        Route(f"{base}/", home, methods=["GET", "POST"]),
+        Route(f"{base}/", with_session(home), methods=["GET", "POST"]),
         Route(f"{base}/login", login, methods=["GET", "POST"]),
         Route(f"{base}/logout", logout, methods=["POST"]),
         Route(f"{base}/records.css", css, methods=["GET"]),

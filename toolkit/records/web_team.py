@@ -22,12 +22,25 @@ from toolkit.errors import ConfigError
 from toolkit.records.auth import same_token
 from toolkit.records.chart import weekly_chart
 from toolkit.records.client import LRSError
-from toolkit.records.codes import CPR_MESSAGE, CodeTypoError, CprError, looks_like_cpr, new_code
+from toolkit.records.codes import (
+    CPR_MESSAGE,
+    CodeTypoError,
+    CprError,
+    looks_like_cpr,
+    new_code,
+)
 from toolkit.records.csvout import to_csv
 from toolkit.records.invitations import Invitation, check_note, utc_now
 from toolkit.records.output import display_rows, tone
 from toolkit.records.pages import SECURITY_HEADERS
-from toolkit.records.team import chart_since, completions, filter_and_sort, lookup_team, parse_team, weekly
+from toolkit.records.team import (
+    chart_since,
+    completions,
+    filter_and_sort,
+    lookup_team,
+    parse_team,
+    weekly,
+)
 
 log = logging.getLogger("toolkit.records.web")
 SORTS = (("meeting", "Mødedato"), ("status", "Status (længst fra færdig først)"), ("code", "Kode"))
