@@ -141,3 +141,26 @@ def test_a_mistyped_code_is_named_a_typo():
     with pytest.raises(CodeTypoError):
         learner_id(wrong.lower().replace("-", " "))
     assert learner_id("ABCDEFGHJK") == "ABCDEFGHJK" or is_code("ABCDEFGHJK")  # no group shape: an LMS id
+
+
+def test_the_runtime_computes_the_same_check_symbols():
+    """The runtime's own code parser (toolkit/runtime/src/45-code.js, once merged) agrees on 2,000 codes."""
+    import json
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    source = Path(__file__).resolve().parents[2] / "toolkit" / "runtime" / "src" / "45-code.js"
+    if not source.is_file():
+        pytest.skip("the runtime's learner-code parser is not in this branch yet")
+    if shutil.which("node") is None:
+        pytest.skip("node is not installed")
+    rng = random.Random(45)
+    bodies = ["".join(rng.choice(ALPHABET) for _ in range(9)) for _ in range(2000)]
+    typed = [b[:5].lower() + " " + b[5:] + check_symbol(b) for b in bodies]
+    script = source.read_text(encoding="utf-8") + (
+        "\nconst input = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+        "\nprocess.stdout.write(JSON.stringify(input.map(parseCode)));")
+    done = subprocess.run(["node", "-e", script], input=json.dumps(typed), capture_output=True, text=True,
+                          timeout=60, check=True)
+    assert json.loads(done.stdout) == [canonical(t) for t in typed]

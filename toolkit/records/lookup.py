@@ -150,7 +150,7 @@ def lookup_course(client: LRSClient, course_id: str, title: str | None = None,
                   since: dt.datetime | None = None, until: dt.datetime | None = None,
                   learners: list[str] | None = None,
                   labels: dict[str, dict[str, str]] | None = None) -> list[CourseRecord]:
-    """Every learner's record in one course; *learners* adds "ikke startet" rows for a team's list.
+    """Every learner's record in one course; *learners* adds "Ikke startet" rows for a team's list.
 
     *since*/*until* filter on when the LRS stored the statements (the xAPI
     meaning of those parameters).

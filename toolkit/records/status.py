@@ -268,7 +268,7 @@ def records_for_course(course_id: str, statements: Iterable[Statement], title: s
 
     *statements* are those related to the course (``activity`` +
     ``related_activities``).  Each learner in *learners* (a team's list) gets
-    a row even without statements: "ikke startet".
+    a row even without statements: "Ikke startet".
     """
     live = remove_voided(statements)
     by_learner: dict[Learner, list[Statement]] = {}

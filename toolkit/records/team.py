@@ -73,7 +73,7 @@ def parse_team(text: str) -> list[tuple[str, dt.date | None]]:
 
 def lookup_team(client: LRSClient, course_id: str, team: Sequence[tuple[str, dt.date | None]],
                 title: str | None = None, labels: dict[str, dict[str, str]] | None = None) -> list[TeamRow]:
-    """One row per team member, in the order given; members without statements are "ikke startet"."""
+    """One row per team member, in the order given; members without statements are "Ikke startet"."""
     statements: dict[str, dict[str, Any]] = {}
     for name, _ in team:
         for homepage in client.connection.homepages:
