@@ -166,11 +166,7 @@ class CourseRecord:
     def label(self) -> str:
         return status_label(self.completion, self.success, self.score)
 
-    def rank(self) -> tuple[bool, bool, bool, bool, float]:
-        """Both facts first: passed, completed, a result known, started, the score."""
-        return (self.success is Success.PASSED, self.completion is Completion.COMPLETED,
-                self.success is not Success.UNKNOWN, self.completion is not Completion.NOT_STARTED,
-                self.score if self.score is not None else -1.0)
+
 
 
 # ---------------------------------------------------------------- computing

@@ -20,7 +20,7 @@ from toolkit.records.client import LRSClient
 from toolkit.records.codes import TYPO_MESSAGE, CodeTypoError, refuse_cpr
 from toolkit.records.codes import learner_id as checked_id
 from toolkit.records.lookup import LOCAL_TZ, name_paths
-from toolkit.records.status import Completion, CourseRecord, Learner, records_for_course
+from toolkit.records.status import CourseRecord, Learner, Status, records_for_course
 from toolkit.records.xapi import (
     COMPLETED,
     SATISFIED,
@@ -32,6 +32,7 @@ from toolkit.records.xapi import (
 )
 
 MAX_TEAM = 200
+DONENESS = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.FAILED, Status.COMPLETED, Status.PASSED]
 _DATE_AT_END = re.compile(r"^(?P<id>.+?)[\s;,]+(?P<day>\d{4}-\d{2}-\d{2})$")
 
 
@@ -91,7 +92,7 @@ def filter_and_sort(rows: Iterable[TeamRow], since: dt.date | None, until: dt.da
     kept = [r for r in rows if (since is None and until is None) or (
         r.meeting is not None and (since is None or r.meeting >= since) and (until is None or r.meeting <= until))]
     if sort == "status":  # the furthest from done first
-        return sorted(kept, key=lambda r: (r.record.rank(), r.record.learner.name))
+        return sorted(kept, key=lambda r: (DONENESS.index(r.record.status), r.record.learner.name))
     if sort == "code":
         return sorted(kept, key=lambda r: r.record.learner.name)
     return sorted(kept, key=lambda r: (r.meeting is None, r.meeting or dt.date.min, r.record.learner.name))
@@ -132,7 +133,3 @@ def weekly(moments: Iterable[dt.datetime], today: dt.date, weeks: int = 12) -> l
 def chart_since(today: dt.date, weeks: int = 12) -> dt.datetime:
     first = week_start(today) - dt.timedelta(weeks=weeks - 1)
     return dt.datetime.combine(first, dt.time(0), tzinfo=LOCAL_TZ)
-
-
-def done(row: TeamRow) -> bool:
-    return row.record.completion is Completion.COMPLETED
