@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 40, 10, 16, 44
+LEFT, RIGHT, TOP, BOTTOM = 48, 10, 16, 56
 
 
 @dataclass(frozen=True)
