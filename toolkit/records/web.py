@@ -1,6 +1,8 @@
-"""The caseworkers' web page: log in, type a learner id, see that learner's courses.
+"""The caseworkers' web page: log in, type a learner code, see that learner's courses.
 
-Read-only, Danish, works on a phone, makes no external requests.  Every page
+Danish, works on a phone, makes no external requests.  It only reads the
+LRS; the one thing it writes is the caseworker's own personal links, in the
+records' own database (:mod:`toolkit.records.web_team`).  Every page
 but the login page needs a session: a signed, HttpOnly, SameSite=Strict
 cookie.  Forms carry a CSRF token (double-submit on the login form, tied to
 the session afterwards).  The lookup is a POST so learner ids stay out of
