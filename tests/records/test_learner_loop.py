@@ -234,6 +234,10 @@ def test_personal_links_from_the_page(loop, page):
     assert r.status_code == 200
     links = re.findall(r"https://kurser\.eksempelby\.example/ret-og-pligt/index\.html\?learner=([A-Z2-9-]{11})", r.text)
     assert len(set(links)) >= 2 and "Skriv aldrig navne" in r.text
+    gone = links[0]
+    r = http.post("/invitationer", data={"csrf": csrf, "action": "delete", "code": gone})
+    assert r.status_code == 200 and f'<th scope="row" class="code">{gone}</th>' not in r.text
+    assert f'<th scope="row" class="code">{links[-1]}</th>' in r.text
     r = http.post("/invitationer", data={"csrf": csrf, "action": "create", "course": COURSE, "count": "1",
                                          "base_url": "", "meeting": "", "note": "Jens 010190-1234"})
     assert r.status_code == 400 and "010190" not in r.text

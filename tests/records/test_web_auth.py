@@ -123,3 +123,23 @@ def test_cpr_is_refused_before_any_request_and_not_echoed(client, typed):
     assert r.status_code == 400  # not 502: the unreachable LRS was never asked
     assert "ligner et CPR-nummer" in r.text
     assert typed not in r.text and "010190" not in r.text
+
+
+@pytest.mark.parametrize("path", ["/hold", "/invitationer"])
+def test_team_and_links_pages_need_a_session_and_the_csrf_token(client, path):
+    r = client.get(path)
+    assert r.status_code == 303 and r.headers["location"].endswith("/login")
+    assert client.post(path, data={"codes": "x", "csrf": "x"}).status_code == 401
+    login(client)
+    page = client.get(path)
+    assert page.status_code == 200 and "Skriv aldrig navne" in page.text
+    assert page.headers["content-security-policy"].startswith("default-src 'none'")
+    r = client.post(path, data={"csrf": "forkert", "course": "x", "codes": "K7F3Q-9QX2Z"})
+    assert r.status_code == 400 and "Siden var udløbet" in r.text
+
+
+def test_team_view_refuses_pasted_cpr_before_asking_the_lrs(client):
+    login(client)
+    token = csrf_of(client.get("/hold").text)
+    r = client.post("/hold", data={"csrf": token, "course": "x", "source": "pasted", "codes": "0101901234"})
+    assert r.status_code == 400 and "ligner et CPR-nummer" in r.text and "0101901234" not in r.text

@@ -90,6 +90,7 @@ async def team_page(request: Request, settings: Any, session: dict[str, Any], pa
     try:
         since, until = _day(shown["since"], "Møde fra"), _day(shown["until"], "Møde til")
         if shown["source"] == "mine" and settings.invitations is not None:
+            settings.invitations.purge(settings.retention_days)
             team = [(i.code, i.meeting) for i in settings.invitations.mine(session["u"], course)]
         else:
             team = parse_team(shown["codes"])
