@@ -6,7 +6,6 @@ import uuid
 
 import jinja2
 import pytest
-
 from starlette.testclient import TestClient
 
 from toolkit.preview import Preview

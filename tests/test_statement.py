@@ -13,7 +13,8 @@ def test_statement_lists_findings_and_axe_results(runner, tmp_path):
     axe = tmp_path / "axe"
     axe.mkdir()
     (axe / "site-375.json").write_text(json.dumps({
-        "ok-minimal/site/cv.html": [{"id": "region", "impact": "moderate", "help": "All page content should be contained by landmarks", "nodes": 1}],
+        "ok-minimal/site/cv.html": [{"id": "region", "impact": "moderate",
+                                     "help": "All page content should be contained by landmarks", "nodes": 1}],
         "other/site/index.html": [{"id": "list", "impact": "serious", "help": "Lists", "nodes": 1}],
     }), encoding="utf-8")
     out = tmp_path / "erklaering.md"

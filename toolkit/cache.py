@@ -101,7 +101,7 @@ class LessonCache:
             return None
         try:
             entry: Entry = pickle.loads(blob)
-        except Exception:  # noqa: BLE001 - a damaged entry is just a miss
+        except Exception:  # a damaged entry is just a miss
             return None
         self.new[key] = blob
         self.hits += 1

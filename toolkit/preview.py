@@ -30,6 +30,7 @@ from toolkit.lrs.storage import open_storage
 from toolkit.render.env import make_environment
 from toolkit.source.brand import project_root_of
 
+
 class Preview:
     def __init__(self, course_dir: Path, brand: str | None = None, base_url: str = "") -> None:
         self.course_dir = course_dir
@@ -79,7 +80,8 @@ class Preview:
 
         async def course(scope: Any, receive: Any, send: Any) -> None:
             if self.site is None:
-                await HTMLResponse("The course did not build:<pre>" + "\n".join(self.errors) + "</pre>", 500)(scope, receive, send)
+                failed = HTMLResponse("The course did not build:<pre>" + "\n".join(self.errors) + "</pre>", 500)
+                await failed(scope, receive, send)
                 return
             await StaticFiles(directory=str(self.site), html=True)(scope, receive, send)
 

@@ -30,7 +30,7 @@ MONTHS = {
 
 
 def longdate(value: dt.date, language: str) -> str:
-    primary = language.split("-")[0]
+    primary = language.split("-", maxsplit=1)[0]
     if primary == "da":
         return f"{value.day}. {MONTHS['da'][value.month - 1]} {value.year}"
     return f"{value.day} {MONTHS['en'][value.month - 1]} {value.year}"

@@ -20,7 +20,8 @@ ARTIFACTS = ROOT / "artifacts" / "axe"
 
 def run_axe(page, axe_source: str) -> list[dict]:
     page.add_script_tag(content=axe_source)
-    result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", TAGS)
+    result = page.evaluate(
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", TAGS)
     return result["violations"]
 
 

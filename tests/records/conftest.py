@@ -84,7 +84,7 @@ def fixture_statements(run: str, course: str) -> list[dict]:
     out += [S.stmt(f"{run}-gro", "initialized", minutes=0, course=course + "/au", registration=g),
             S.stmt(f"{run}-gro", "experienced", minutes=3, course=course + "/au", obj=lesson, registration=g),
             S.stmt(f"{run}-gro", "passed", minutes=9, course=course + "/au", registration=g, scaled=0.8)]
-    return out + [S.voiding(eva_passed["id"], minutes=30, learner=f"{run}-admin")]
+    return [*out, S.voiding(eva_passed["id"], minutes=30, learner=f"{run}-admin")]
 
 
 EXPECTED = {"anna": "passed", "bo": "completed", "cai": "passed", "dorte": "in_progress", "eva": "in_progress",

@@ -7,9 +7,9 @@ import datetime as dt
 import io
 import json
 
+from tests.records.statements import COURSE, reg, stmt
 from toolkit.records.output import display_rows, duration, render, to_csv
 from toolkit.records.status import Learner, Status, record_from, records_for_course
-from tests.records.statements import COURSE, reg, stmt
 
 ANNA = Learner("anna-7f3a", "https://lms.example.dk")
 

@@ -6,9 +6,18 @@ import datetime as dt
 
 import pytest
 
-from toolkit.records.status import (Learner, Status, course_of, parse_duration, parse_timestamp,
-                                    record_from, records_for_course, records_for_learner, remove_voided)
 from tests.records.statements import BASE, COURSE, COURSE_TITLE, OTHER, reg, stmt, voiding
+from toolkit.records.status import (
+    Learner,
+    Status,
+    course_of,
+    parse_duration,
+    parse_timestamp,
+    record_from,
+    records_for_course,
+    records_for_learner,
+    remove_voided,
+)
 
 ANNA = Learner("anna-7f3a", "https://lms.example.dk")
 
@@ -200,7 +209,7 @@ def test_parse_duration_rejects(text):
 
 def test_parse_timestamp():
     assert parse_timestamp("2026-03-02T09:00:00.123456789+01:00") == dt.datetime(
-        2026, 3, 2, 8, 0, 0, 123456, tzinfo=dt.timezone.utc)
+        2026, 3, 2, 8, 0, 0, 123456, tzinfo=dt.UTC)
     assert parse_timestamp("2026-03-02T08:00:00Z") == BASE
     assert parse_timestamp("nonsense") is None
 

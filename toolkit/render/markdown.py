@@ -70,7 +70,7 @@ class LessonRenderer:
         self.media = media
         self.t = Translator(course.language)
         self.md = markdown.Markdown(
-            extensions=EXTENSIONS + ["toc"],
+            extensions=[*EXTENSIONS, "toc"],
             extension_configs={"toc": {"slugify": slugify_unicode, "toc_depth": "2-4"}},
             output_format="html",
         )

@@ -16,8 +16,7 @@ from urllib.parse import urlparse
 from toolkit.errors import SourceError
 from toolkit.model import Choice, Course, Exercise, ExerciseField, Lesson, Question, Video
 from toolkit.source.facts import check_references, substitute, substitute_data
-from toolkit.source.fields import (check_keys, get_id, get_list, get_number, get_str,
-                                   line_of)
+from toolkit.source.fields import check_keys, get_id, get_list, get_number, get_str, line_of
 from toolkit.source.report import Report
 from toolkit.source.yamlutil import load_yaml
 
@@ -191,10 +190,9 @@ def _exercise(data: dict[str, Any], line: int, lesson: Lesson, course: Course, r
     raw_fields = get_list(data, "fields", path, report, "exercise")
     if not raw_fields:
         report.error(path, line, "exercise needs at least one field under 'fields'")
-    for i, item in enumerate(raw_fields):
+    for i, raw in enumerate(raw_fields):
         fline = line_of(raw_fields, i, line)
-        if isinstance(item, str):
-            item = {"label": item}
+        item = {"label": raw} if isinstance(raw, str) else raw
         if not isinstance(item, dict):
             report.error(path, fline, "a field must be text (its label) or a mapping with 'label'")
             continue
@@ -227,7 +225,7 @@ def _video(data: dict[str, Any], line: int, lesson: Lesson, course: Course, repo
         parsed = urlparse(src)
         host = (parsed.hostname or "").lower()
         if parsed.scheme in ("http", "https"):
-            if host.endswith("youtube.com") or host.endswith("youtu.be") or host.endswith("youtube-nocookie.com"):
+            if host.endswith(("youtube.com", "youtu.be", "youtube-nocookie.com")):
                 kind = "youtube"
             elif host.endswith("vimeo.com"):
                 kind = "vimeo"
@@ -248,7 +246,8 @@ def _video(data: dict[str, Any], line: int, lesson: Lesson, course: Course, repo
         elif target is None:
             report.error(path, line_of(data, "captions", line), f"captions file not found: {captions}")
         elif not target.read_text(encoding="utf-8", errors="replace").lstrip("\ufeff").startswith("WEBVTT"):
-            report.error(path, line_of(data, "captions", line), f"captions file is not WebVTT (must start with 'WEBVTT'): {captions}")
+            report.error(path, line_of(data, "captions", line),
+                         f"captions file is not WebVTT (must start with 'WEBVTT'): {captions}")
     if transcript and resolve_media(transcript, lesson, course) is None:
         report.error(path, line_of(data, "transcript", line), f"transcript file not found: {transcript}")
     if placeholder and not transcript:

@@ -65,7 +65,7 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
                 hash(key)
             except TypeError:
                 raise SourceError(self.name, key_node.start_mark.line + 1 + self.line_offset,
-                                  "a mapping key must be a plain value")
+                                  "a mapping key must be a plain value") from None
             if key in result:
                 raise SourceError(self.name, key_node.start_mark.line + 1 + self.line_offset,
                                   f"duplicate key '{key}'")
