@@ -26,7 +26,7 @@ from toolkit import __version__
 from toolkit.errors import Diagnostic
 from toolkit.model import Course, Lesson
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: blocks as typed classes, media found while loading
 
 
 @dataclass
