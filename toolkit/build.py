@@ -106,6 +106,7 @@ def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
     def process(file: Path, course: Course, report: Report) -> Lesson | None:
         entry = cache.get(file) if cache else None
         done = None
+        lesson: Lesson | None
         if entry is not None:
             lesson, items, used = entry.lesson, entry.diagnostics, entry.media
         else:
