@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# Runs the whole test suite.  Starts a throwaway PostgreSQL cluster so the
-# storage and HTTP tests of the LRS run on both SQLite and PostgreSQL.
+# Runs ruff, builds the docs (mkdocs --strict), then the whole test suite.
+# Starts a throwaway PostgreSQL cluster so the storage and HTTP tests of the
+# LRS run on both SQLite and PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The habits: lint, and the documentation site with every link checked.
+python3 -m ruff check toolkit tests
+DOCS_OUT=$(mktemp -d /tmp/toolkit-docs.XXXXXX)
+python3 -m mkdocs build --strict --quiet --site-dir "$DOCS_OUT"
+rm -rf "$DOCS_OUT"
 
 cleanup() { :; }
 if [ -z "${TOOLKIT_TEST_PG_URL:-}" ]; then

@@ -65,7 +65,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "contact": "Kontakt",
         "back_to_catalogue": "Alle kurser",
         "catalogue_title": "Kurser før dit første møde",
-        "catalogue_intro": "Her er korte kurser, du kan tage hjemme. Svar på nogle få spørgsmål, så foreslår vi de kurser, der passer til dig.",
+        "catalogue_intro": "Her er korte kurser, du kan tage hjemme. "
+                           "Svar på nogle få spørgsmål, så foreslår vi de kurser, der passer til dig.",
         "screening_title": "Hvilke kurser passer til mig?",
         "recommend": "Vis forslag",
         "recommended": "Forslag til dig",
@@ -159,7 +160,7 @@ STRINGS: dict[str, dict[str, str]] = {
 
 def strings_for(language: str) -> dict[str, str]:
     """The string table for a BCP 47 tag, falling back to English per key."""
-    primary = language.split("-")[0].lower()
+    primary = language.split("-", maxsplit=1)[0].lower()
     table = dict(STRINGS["en"])
     table.update(STRINGS.get(primary, {}))
     return table

@@ -34,7 +34,7 @@ def longdate(value: dt.date | str, language: str) -> str:
     """``1. december 2026``; an ISO date string is read first."""
     if isinstance(value, str):
         value = dt.date.fromisoformat(value)
-    primary = language.split("-")[0]
+    primary = language.split("-", maxsplit=1)[0]
     if primary == "da":
         return f"{value.day}. {MONTHS['da'][value.month - 1]} {value.year}"
     return f"{value.day} {MONTHS['en'][value.month - 1]} {value.year}"

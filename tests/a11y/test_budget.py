@@ -34,7 +34,7 @@ def test_every_page_is_within_budget(built):
     rows = []
     worst = 0
     for page in site_pages(built):
-        weight, refs = page_weight(page)
+        weight, _refs = page_weight(page)
         worst = max(worst, weight)
         rows.append((weight, str(page.relative_to(built))))
     rows.sort(reverse=True)

@@ -10,8 +10,8 @@ import time
 import urllib.request
 
 import pytest
-from playwright.sync_api import expect
 import uvicorn
+from playwright.sync_api import expect
 
 from toolkit.preview import Preview
 

@@ -77,7 +77,8 @@ def check_course(course: Course, report: Report, today: dt.date | None = None) -
     yaml_path = course.root / "course.yaml"
     if course.review_by is not None and course.review_by < today:
         report.warning(yaml_path, _key_line(yaml_path, "review_by"),
-                       f"review_by {course.review_by.isoformat()} has passed: check every fact against current rules and set new review dates")
+                       f"review_by {course.review_by.isoformat()} has passed: "
+                       "check every fact against current rules and set new review dates")
     if course.reviewed is not None and course.review_by is not None and course.review_by < course.reviewed:
         report.error(yaml_path, _key_line(yaml_path, "review_by"), "review_by is before reviewed")
     if not course.sources:
