@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the whole test suite.  Starts a throwaway PostgreSQL cluster so the
+# Runs the whole test suite: node --test for the runtime, then pytest.  Starts a throwaway PostgreSQL cluster so the
 # storage and HTTP tests of the LRS run on both SQLite and PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,4 +26,6 @@ if [ -z "${TOOLKIT_TEST_PG_URL:-}" ]; then
 fi
 trap cleanup EXIT
 
+# The runtime's protocol core (toolkit/runtime/src) under Node's own test runner.
+node --test tests/runtime/
 python3 -m pytest -n 2 "$@"

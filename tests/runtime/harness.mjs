@@ -303,3 +303,5 @@ export function perRegistration(lrs, verb) {
   for (const s of lrs.log) if (s.verb.id.endsWith("/" + verb)) out[s.context.registration] = (out[s.context.registration] || 0) + 1;
   return out;
 }
+/* a value from a tab's realm, as a plain value of ours (deepStrictEqual compares prototypes) */
+export const plain = (x) => JSON.parse(JSON.stringify(x));

@@ -11,7 +11,7 @@
   }
   function Sender(lrs, id) {
     this.lrs = lrs; this.key = "tk-q:" + id; this.asideKey = "tk-aside:" + id;
-    this.busy = false; this.delay = 1000; this.timer = null; this.timeout = 15000;
+    this.busy = false; this.delay = 1000; this.timer = null; this.timeout = 15000; this.flying = {};
     var self = this;
     if (win.addEventListener) win.addEventListener("online", function () { self.delay = 1000; self.flush(); });
   }
@@ -36,10 +36,11 @@
                  headers: { "Authorization": self.lrs.auth, "X-Experience-API-Version": "1.0.3", "Content-Type": "application/json" } };
     var ctl = win.AbortController ? new win.AbortController() : null;
     if (ctl) init.signal = ctl.signal;
+    self.flying[stmt.id] = 1; /* never the same statement twice at once */
     return new Promise(function (resolve, reject) {
       var t = win.setTimeout(function () { if (ctl) ctl.abort(); reject(new Error("timeout")); }, self.timeout);
       win.fetch(url, init).then(function (r) { win.clearTimeout(t); resolve(r); }, function (e) { win.clearTimeout(t); reject(e); });
-    });
+    }).then(function (r) { delete self.flying[stmt.id]; return r; }, function (e) { delete self.flying[stmt.id]; throw e; });
   };
   /* what to do with an answer: "sent", "aside" or "retry" */
   Sender.prototype.answer = function (stmt, r) {
@@ -53,9 +54,9 @@
   };
   Sender.prototype.flush = function () {
     var self = this;
-    if (self.busy) return;
+    if (self.busy || self.closing) return;
     var stmt = self.items()[0];
-    if (!stmt) return;
+    if (!stmt || self.flying[stmt.id]) return;
     self.busy = true;
     self.request(stmt).then(function (r) { return self.answer(stmt, r); }).then(function (what) {
       self.busy = false;
@@ -75,8 +76,9 @@
     var self = this, budget = 60000;
     self.items().forEach(function (stmt) {
       budget -= JSON.stringify(stmt).length;
-      if (budget < 0) return;
-      self.request(stmt, true).then(function (r) { return self.answer(stmt, r); })["catch"](function () { /* next visit */ });
+      if (budget < 0 || self.flying[stmt.id]) return;
+      self.request(stmt, true).then(function (r) { return self.answer(stmt, r); })
+        .then(function () { self.flush(); }, function () { /* the next visit sends it */ });
     });
   };
   function rejected() {

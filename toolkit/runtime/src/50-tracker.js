@@ -149,6 +149,7 @@
   Tracker.prototype.finish = function () {
     if (this.finished) return;
     var secs = (now() - this.started) / 1000, sum = summary(this.state);
+    if (this.sender) this.sender.closing = true; /* from here on the page-hide flush sends */
     if (!this.pageSession) { this.emit("terminated", this.courseObject(), { duration: isoDuration(secs) }, true); this.tab({ ended: 1 }); }
     this.finished = true;
     try { this.adapter.save(this.state, sum); this.adapter.finish(sum, secs); }
@@ -156,4 +157,8 @@
     if (this.sender) this.sender.flushAll();
   };
   /* a page of its own, restored from the back/forward cache: the visit goes on */
-  Tracker.prototype.resume = function () { if (this.pageSession) this.finished = false; };
+  Tracker.prototype.resume = function () {
+    if (!this.pageSession) return;
+    this.finished = false;
+    if (this.sender) { this.sender.closing = false; this.sender.flush(); }
+  };
