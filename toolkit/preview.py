@@ -42,6 +42,7 @@ pre{{white-space:pre-wrap;font-size:12px}} .err{{color:#a00;font-weight:bold}}
 <p><a href="course/index.html" target="_blank">Open the site without an LMS</a> · <button id="reset">New attempt</button></p>
 <div id="build" role="status"></div>
 <h2>Statements</h2><ol id="statements"></ol>
+<h2>Set aside by the runtime</h2><p id="aside-none">None: the LRS refused no statement.</p><ol id="aside"></ol>
 <h2>SCORM calls</h2><pre id="calls"></pre></aside>
 <script>
 var data = JSON.parse(sessionStorage.getItem("preview-cmi") || "{{}}"), calls = document.getElementById("calls");
@@ -70,6 +71,15 @@ function poll() {{
         (st.result ? " <code>" + JSON.stringify(st.result).replace(/</g, "&lt;") + "</code>" : "") + "</li>";
     }}).join("");
   }}).catch(function () {{}});
+  /* statements the LRS refused for good (kept by the runtime with the answer, TK.rejected()) */
+  var tk = null;
+  try {{ tk = document.getElementById("sco").contentWindow.TK; }} catch (e) {{ /* not loaded */ }}
+  var aside = tk && tk.rejected ? tk.rejected() : [];
+  document.getElementById("aside-none").hidden = aside.length > 0;
+  document.getElementById("aside").innerHTML = aside.map(function (a) {{
+    return "<li>" + a.status + " " + a.statement.verb.id.split("/").pop() + " " + a.statement.object.id.replace(/</g, "&lt;") +
+      ": <code>" + String(a.answer).replace(/</g, "&lt;") + "</code></li>";
+  }}).join("");
 }}
 setInterval(poll, 1500); poll();
 </script></body></html>"""

@@ -105,3 +105,39 @@ def test_site_opened_directly_is_standalone_and_says_so_once(browser, preview):
     form = page.locator("form.tk-quiz", has_text="Må du holde pause?")
     expect(form.get_by_label("Nej", exact=True)).to_be_checked()  # restored by the runtime after load
     ctx.close()
+
+
+def test_a_refused_statement_is_set_aside_and_shown_in_preview(browser, preview):
+    """Issue 14, case 6 in a real browser: the LRS refuses one statement for good (400);
+    it is set aside with the answer, shown in the preview page and the console, and every
+    statement after it still arrives."""
+    base = preview
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    console: list[str] = []
+    page.on("console", lambda m: console.append(m.text))
+
+    def refuse_answers(route):
+        body = route.request.post_data or ""
+        if route.request.method == "PUT" and '"answered"' in body:
+            route.fulfill(status=400, body="result.response is not allowed here")
+        else:
+            route.continue_()
+    ctx.route("**/xapi/statements?statementId=*", refuse_answers)
+    page.goto(f"{base}/")
+    frame = page.frame_locator("#sco").frame_locator("#tk-frame")
+    frame.locator("h1", has_text="Lille kursus").wait_for()
+    go(frame, "Start kurset")
+    answer(frame, "Må du holde pause?", ["Ja"])
+    go(frame, "Næste")
+    expect(page.locator("#aside li")).to_have_count(1, timeout=10_000)
+    expect(page.locator("#aside li")).to_contain_text("400 answered")
+    expect(page.locator("#aside li")).to_contain_text("result.response is not allowed here")
+    for _ in range(100):
+        verbs = [s["verb"]["id"].rsplit("/", 1)[1] for s in received(base)]
+        if verbs.count("experienced") >= 2:
+            break
+        time.sleep(0.1)
+    assert "answered" not in verbs and verbs.count("experienced") >= 2
+    assert any("set aside" in line and "400" in line for line in console)
+    ctx.close()
