@@ -27,14 +27,15 @@ def choice_id(text: str) -> str:
     return ids[text]
 
 
-def launch(browser, lms_server, version: str, prior: dict | None = None, **context):
+def launch(browser, lms_server, version: str, prior: dict | None = None, settings: dict | None = None, **context):
     ctx = browser.new_context(**context)
     page = ctx.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{lms_server}/lms.html")
     fmt = "scorm2004" if version == "2004" else "scorm12"
-    page.evaluate("([v, url, prior]) => LMS.start(v, url, prior)", [version, f"{fmt}/launch.html", prior])
+    page.evaluate("([v, url, prior, settings]) => LMS.start(v, url, prior, settings)",
+                  [version, f"{fmt}/launch.html", prior, settings])
     frame = page.frame_locator("#sco").frame_locator("#tk-frame")
     return ctx, page, frame, errors
 
