@@ -29,7 +29,8 @@ def next_visit_2004(cmi: dict) -> dict:
 
 
 def test_scorm12_leaving_early_is_never_failed_under_mastery_override(browser, lms_server):
-    prior = {"cmi": {"student_data": {"mastery_score": "75"}}}
+    # Moodle launches for credit in normal mode, with the manifest's adlcp:masteryscore
+    prior = {"cmi": {"core": {"credit": "credit", "lesson_mode": "normal"}, "student_data": {"mastery_score": "75"}}}
     ctx, page, frame, errors = launch(browser, lms_server, "12", prior=prior, settings=MOODLE)
     frame.locator("h1", has_text="Prøvekursus").wait_for()
     go(frame, "Start kurset")

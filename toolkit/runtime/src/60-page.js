@@ -33,10 +33,10 @@
         li.classList.toggle("tk-done", tracker.state.s.indexOf(li.getAttribute("data-lesson")) >= 0);
       });
       receipt(tracker, sum, lessonId, status || article);
-      if (!status) return;
+      var problem = tracker.broken || (!tracker.live() && "session_ended");
+      if (!status) { alarm(problem, article); return; }
       var text = (S.completed_lessons || "{done} / {total}").replace("{done}", sum.seen).replace("{total}", sum.total);
       var html = "<p>" + text + "</p>";
-      var problem = tracker.broken || (!tracker.live() && "session_ended");
       if (problem) html = "<p class=\"tk-problem\">" + S[problem] + "</p>" + html;
       else if (sum.done) html = "<p class=\"tk-complete\">" + S.complete + "</p>" + html;
       if (notice) html += "<p class=\"tk-notice\">" + S.standalone + "</p>";
@@ -46,10 +46,22 @@
       if (startLink && sum.seen && next) { startLink.textContent = S.continue_course || startLink.textContent; startLink.href = next.file; }
     }
     tracker.onChange(show);
-    if (lessonId) tracker.view(lessonId); else show(tracker.summary());
+    if (lessonId) tracker.view(lessonId);
+    show(tracker.summary());
     if (standalone) {
       win.addEventListener("pagehide", function () { tracker.finish(); });
       win.addEventListener("pageshow", function (e) { if (e.persisted) tracker.resume(); });
     }
     doc.documentElement.setAttribute("data-tk-ready", ""); /* questions, paths and pager are live */
+  }
+  /* a lesson page has no status box: a launch that cannot record says so above the lesson */
+  function alarm(problem, article) {
+    var box = doc.querySelector(".tk-alarm");
+    if (!problem || !article) { if (box) box.hidden = true; return; }
+    if (!box) {
+      box = doc.createElement("p"); box.className = "tk-problem tk-alarm"; box.setAttribute("role", "alert");
+      article.parentNode.insertBefore(box, article);
+    }
+    box.hidden = false;
+    box.textContent = S[problem];
   }
