@@ -141,3 +141,63 @@ def test_a_refused_statement_is_set_aside_and_shown_in_preview(browser, preview)
     assert "answered" not in verbs and verbs.count("experienced") >= 2
     assert any("set aside" in line and "400" in line for line in console)
     ctx.close()
+
+
+def learner_code(page, base: str) -> str:
+    """A valid code, its check symbol from the shipped runtime loaded on a blank page (no
+    course, no LRS: nothing is sent).  The node tests check the symbol independently."""
+    page.set_content("<script>window.TK_COURSE = {id: 'x', lessons: [], paths: [], questions: {}, strings: {}};</script>")
+    page.add_script_tag(url=f"{base}/course/assets/toolkit.js")
+    return page.evaluate("(b => b + TK.codeCheck(b))('K7F3Q9QX2')")
+
+
+def take_small_course(frame) -> None:
+    go(frame, "Start kurset")
+    answer(frame, "Må du holde pause?", ["Ja"])
+    go(frame, "Næste")
+    answer(frame, "Hvad kan du tage med til mødet?", ["Dine noter", "Dit CV"])
+    go(frame, "Næste")
+    answer(frame, "Hvem kan hjælpe dig?", ["Jobcentret"])
+    answer(frame, "Hvornår er mødet?", ["Det står i dit brev"])
+
+
+def test_a_personal_link_reports_as_the_code_and_ends_with_a_receipt(browser, preview):
+    """Issue 16, the runtime half, in a web package built with an LRS key (the site that
+    ``toolkit preview`` serves): the code from the link is the account actor of every
+    statement, kept for the course in this browser, and the last page shows the receipt."""
+    base = preview
+    ctx = browser.new_context(viewport={"width": 375, "height": 800})
+    page = ctx.new_page()
+    code = learner_code(page, base)
+    page.goto(f"{base}/course/index.html?learner={code[:5].lower()}-{code[5:].lower()}")
+    take_small_course(page)
+    receipt = page.locator(".tk-receipt")
+    expect(receipt).to_contain_text(f"Din kode: {code[:5]}-{code[5:]}")
+    expect(receipt).to_contain_text("Kurset er gennemført den")
+    expect(receipt).to_contain_text("Bestået den")
+    expect(receipt.get_by_role("heading", name="Vis koden til dit møde")).to_be_visible()
+    expect(receipt.get_by_role("button", name="Udskriv")).to_be_visible()
+    page.goto(f"{base}/course/index.html")  # the bookmark, without the code: still this learner
+    expect(page.locator(".tk-receipt")).to_contain_text(f"{code[:5]}-{code[5:]}")
+    for _ in range(100):
+        got = received(base)
+        if "passed" in {s["verb"]["id"].rsplit("/", 1)[1] for s in got}:
+            break
+        time.sleep(0.1)
+    assert got and all(s["actor"] == {"objectType": "Agent", "account": {"homePage": "https://preview.invalid",
+                                                                          "name": f"{code[:5]}-{code[5:]}"}} for s in got)
+    ctx.close()
+
+
+def test_a_mistyped_code_is_told_and_sends_nothing(browser, preview):
+    base = preview
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    code = learner_code(page, base)
+    typo = code[:3] + ("A" if code[3] != "A" else "B") + code[4:]
+    page.goto(f"{base}/course/index.html?learner={typo}")
+    expect(page.locator(".tk-problem")).to_contain_text("Koden i dit link er forkert")
+    go(page, "Start kurset")
+    page.wait_for_timeout(1000)
+    assert received(base) == []
+    ctx.close()

@@ -86,10 +86,12 @@
       return;
     }
     /* a web package: the learner's personal code from the link, kept for this course */
-    var codeKey = "tk-code:" + C.id, code = local.get(codeKey), bad = false;
+    var codeKey = "tk-code:" + C.id, code = local.get(codeKey), bad = !code && !!session.get("tk-bad:" + C.id);
     if (embeddedLrs("x") && p.learner !== undefined) {
       code = parseCode(p.learner);
-      if (code) local.set(codeKey, code); else bad = true;
+      if (code) local.set(codeKey, code);
+      bad = !code;
+      session.set("tk-bad:" + C.id, bad ? 1 : undefined); /* the rest of this visit says so too */
     }
     var who = code ? "code:" + code : "local:" + localActor();
     var t = new Tracker(new Local("web", who, ""), bad ? null : embeddedLrs(code || localActor()), !inShell);
