@@ -151,7 +151,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "lesson_done": "Lesson viewed",
         "score": "Score",
         # the runtime's messages (toolkit/runtime/src)
-        "launch_failed": "The course cannot save your answers right now. Close the window and start the course again from where you came from.",
+        "launch_failed": ("The course cannot save your answers right now. "
+                          "Close the window and start the course again from where you came from."),
         "session_ended": "You have closed the course. Start it again from where you came from.",
         "code_bad": "The code in your link is wrong. Check the link in your letter, or ask for a new one.",
         "text_not_saved": "Your text is too long to be saved in the course. Save it as a file or print it.",

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from ..conftest import CHROMIUM, CHROMIUM_ARGS
 from .test_scorm import answer, go, ready
-from .test_xapi import ACTOR, COURSE, X, live_lrs, stored, validate, wait_for  # noqa: F401 (fixture)
+from .test_xapi import ACTOR, COURSE, X, stored, validate, wait_for
 
 pytestmark = pytest.mark.browser
 ACTOR_B = {"objectType": "Agent", "account": {"homePage": "https://lms.example.dk", "name": "borger-43"}}
@@ -55,6 +55,8 @@ def test_two_tabs_of_one_attempt(browser, lms_server, live_lrs):
     go(f1, "Start kurset")
     answer(f1, "Hvor lang tid har du til dit CV?", ["14 dage"])
     go(f1, "Næste")
+    f1.locator("h1", has_text="Dit CV").wait_for()
+    ready(f1)  # the lesson is viewed and saved
     two.goto(xapi_url(lms_server, live_lrs, reg))  # opens at the lesson the first tab reached
     f2 = two.frame_locator("#tk-frame")
     f2.locator("h1", has_text="Dit CV").wait_for()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .test_scorm import answer, choice_id, go, launch, ready
+from .test_scorm import answer, choice_id, go, launch, ready, to_second_lesson
 
 pytestmark = pytest.mark.browser
 MOODLE = {"mastery_override": True}  # scorm-again's name for "mastery score overrides status"
@@ -32,11 +32,7 @@ def test_scorm12_leaving_early_is_never_failed_under_mastery_override(browser, l
     # Moodle launches for credit in normal mode, with the manifest's adlcp:masteryscore
     prior = {"cmi": {"core": {"credit": "credit", "lesson_mode": "normal"}, "student_data": {"mastery_score": "75"}}}
     ctx, page, frame, errors = launch(browser, lms_server, "12", prior=prior, settings=MOODLE)
-    frame.locator("h1", has_text="Prøvekursus").wait_for()
-    go(frame, "Start kurset")
-    answer(frame, "Hvor lang tid har du til dit CV?", ["Et år"])  # wrong, one of three
-    go(frame, "Næste")
-    frame.locator("h1", has_text="Dit CV").wait_for()
+    to_second_lesson(frame, "Et år")  # wrong, one of three
     page.evaluate("LMS.close()")  # the learner leaves: LMSFinish, where Moodle recomputes
     cmi = page.evaluate("LMS.cmi()")
     assert cmi["core"]["lesson_status"] == "incomplete"
@@ -62,11 +58,7 @@ def test_scorm12_leaving_early_is_never_failed_under_mastery_override(browser, l
 @pytest.mark.parametrize("entry", ["from exit", "ab-initio"])
 def test_scorm2004_progress_survives_a_lost_final_save(browser, lms_server, entry):
     ctx, page, frame, errors = launch(browser, lms_server, "2004")
-    frame.locator("h1", has_text="Prøvekursus").wait_for()
-    go(frame, "Start kurset")
-    answer(frame, "Hvor lang tid har du til dit CV?", ["14 dage"])
-    go(frame, "Næste")
-    frame.locator("h1", has_text="Dit CV").wait_for()
+    to_second_lesson(frame, "14 dage")
     ready(frame)
     held = page.evaluate("LMS.committed")  # the phone kills the browser: nothing after this arrives
     ctx.close()

@@ -57,6 +57,15 @@ def answer(frame, question: str, choices: list[str], tap: bool = False):
     return form.locator(".tk-feedback")
 
 
+def to_second_lesson(frame, first_answer: str) -> None:
+    """From the overview: the first lesson, its question answered, then on to "Dit CV"."""
+    frame.locator("h1", has_text="Prøvekursus").wait_for()
+    go(frame, "Start kurset")
+    answer(frame, "Hvor lang tid har du til dit CV?", [first_answer])
+    go(frame, "Næste")
+    frame.locator("h1", has_text="Dit CV").wait_for()
+
+
 def go(frame, name: str, tap: bool = False):
     ready(frame)
     link = frame.get_by_role("link", name=name, exact=True).first
@@ -113,11 +122,7 @@ def test_scorm12_failed_when_first_answer_wrong(browser, lms_server):
 
 def test_scorm12_resume_at_last_lesson_with_answers(browser, lms_server):
     ctx, page, frame, errors = launch(browser, lms_server, "12")
-    frame.locator("h1", has_text="Prøvekursus").wait_for()
-    go(frame, "Start kurset")
-    answer(frame, "Hvor lang tid har du til dit CV?", ["14 dage"])
-    go(frame, "Næste")
-    frame.locator("h1", has_text="Dit CV").wait_for()
+    to_second_lesson(frame, "14 dage")
     page.evaluate("LMS.close()")
     prior = page.evaluate("LMS.cmi()")
     assert prior["core"]["exit"] == "suspend"
@@ -163,11 +168,7 @@ def test_touch_on_a_phone_viewport(browser, lms_server):
 
 def test_scorm2004_resume(browser, lms_server):
     ctx, page, frame, errors = launch(browser, lms_server, "2004")
-    frame.locator("h1", has_text="Prøvekursus").wait_for()
-    go(frame, "Start kurset")
-    answer(frame, "Hvor lang tid har du til dit CV?", ["Et år"])
-    go(frame, "Næste")
-    frame.locator("h1", has_text="Dit CV").wait_for()
+    to_second_lesson(frame, "Et år")
     page.evaluate("LMS.close()")
     prior = page.evaluate("LMS.cmi()")
     assert prior["exit"] == "suspend" and prior["completion_status"] == "incomplete"

@@ -16,29 +16,14 @@ from urllib.parse import urlencode
 
 import pytest
 
-from toolkit.lrs.auth import add_credential
-from toolkit.lrs.storage import open_storage
-
 from ..conftest import ROOT, require
-from .lrs_server import LiveLRS, free_port
+from .conftest import FIXTURE_COURSE
+from .lrs_server import LiveLRS
 from .test_scorm import answer, go
 
 pytestmark = pytest.mark.browser
-COURSE = "https://kurser.example.dk/test/ok-minimal"
+COURSE = FIXTURE_COURSE
 X = "http://adlnet.gov/expapi/verbs/"
-
-
-@pytest.fixture
-def live_lrs(tmp_path, lms_server):
-    storage = open_storage(str(tmp_path / "lrs.sqlite3"))
-    add_credential(storage, "launch", ["statements/write"], password="launch-pw",
-                   activity_prefixes=[COURSE], homepage="https://lms.example.dk")
-    add_credential(storage, "admin", ["all"], password="admin-pw")
-    lrs = LiveLRS(storage, free_port(), cors=(lms_server,))
-    lrs.start()
-    yield lrs
-    lrs.stop()
-    storage.close()
 
 
 def stored(lrs: LiveLRS) -> list[dict]:

@@ -8,8 +8,14 @@ import pytest
 
 from toolkit.build import BuildOptions, build, check
 from toolkit.errors import CheckFailed
-from toolkit.runtime.budget import (RUNTIME_GZIP_LIMIT, SCORM12_SUSPEND_LIMIT, js_length, runtime_gzip_size,
-                                    worst_case_length, worst_case_state)
+from toolkit.runtime.budget import (
+    RUNTIME_GZIP_LIMIT,
+    SCORM12_SUSPEND_LIMIT,
+    js_length,
+    runtime_gzip_size,
+    worst_case_length,
+    worst_case_state,
+)
 
 from .coursegen import write_course
 
