@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs ruff, builds the docs (mkdocs --strict), then the whole test suite.
-# Starts a throwaway PostgreSQL cluster so the storage and HTTP tests of the
-# LRS run on both SQLite and PostgreSQL.
+# Runs ruff, builds the docs (mkdocs --strict), runs the runtime's unit tests (node --test), then
+# pytest.  Starts a throwaway PostgreSQL cluster so the storage and HTTP tests of the LRS run on
+# both SQLite and PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,4 +33,6 @@ if [ -z "${TOOLKIT_TEST_PG_URL:-}" ]; then
 fi
 trap cleanup EXIT
 
+# The runtime's protocol core (toolkit/runtime/src) under Node's own test runner.
+node --test tests/runtime/
 python3 -m pytest -n 2 "$@"

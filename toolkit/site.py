@@ -16,7 +16,7 @@ from toolkit.i18n import Translator
 from toolkit.model import Course, Source
 from toolkit.render.env import asset_chain
 from toolkit.render.markdown import MediaMap
-from toolkit.runtime import course_data, runtime_files
+from toolkit.runtime import course_data, runtime_assets
 from toolkit.source.facts import NBSP, dial
 
 if TYPE_CHECKING:
@@ -171,10 +171,12 @@ def write_site(course: Course, pages: dict[str, str], media: MediaMap, dest: Pat
         for file in sorted(folder.rglob("*")):
             if file.is_file():
                 assets[f"assets/{file.relative_to(folder).as_posix()}"] = file
-    for file in runtime_files():
-        assets[f"assets/{file.name}"] = file
+    runtime = {f"assets/{name}": data for name, data in runtime_assets().items()}
     for rel, file in sorted(assets.items()):
-        writer.copy(rel, file)
+        if rel not in runtime:
+            writer.copy(rel, file)
+    for rel, data in sorted(runtime.items()):
+        writer.write_bytes(rel, data)
     writer.write_text("assets/brand.css", brand_css(course))
     data = json.dumps(course_data(course, settings), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     writer.write_text("assets/course-data.js", f"window.TK_COURSE={data};\n")

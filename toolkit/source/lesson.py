@@ -14,6 +14,7 @@ rendering reads only the model.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -163,11 +164,10 @@ def _quiz(data: dict[str, Any], line: int, lesson: Lesson, course: Course, repor
     qid = get_id(data, "id", path, report, "quiz") or f"{lesson.id}-q{len(lesson.questions) + 1}"
     choices: list[Choice] = []
     raw_choices = get_list(data, "choices", path, report, "quiz")
-    letters = "abcdefghijklmnopqrstuvwxyz"
     for i, item in enumerate(raw_choices):
         cline = line_of(raw_choices, i, line)
         if isinstance(item, str):
-            choices.append(Choice(letters[i % 26], item))
+            choices.append(Choice(choice_id(item, choices), item))
             continue
         if not isinstance(item, dict):
             report.error(path, cline, "a choice must be text or a mapping with 'text' and 'correct'")
@@ -178,7 +178,7 @@ def _quiz(data: dict[str, Any], line: int, lesson: Lesson, course: Course, repor
         if not isinstance(correct, bool):
             report.error(path, line_of(item, "correct", cline), "'correct' must be true or false")
             correct = False
-        cid = get_id(item, "id", path, report, "a choice") or letters[i % 26]
+        cid = get_id(item, "id", path, report, "a choice") or choice_id(text or "", choices)
         if any(c.id == cid for c in choices):
             report.error(path, cline, f"duplicate choice id '{cid}'")
         choices.append(Choice(cid, text or "", correct, get_str(item, "feedback", path, report, "a choice")))
@@ -190,6 +190,21 @@ def _quiz(data: dict[str, Any], line: int, lesson: Lesson, course: Course, repor
     if not explanation:
         report.warning(path, line, "quiz has no explanation: say why the answer is right")
     return Question(qid, prompt or "", choices, explanation, line)
+
+
+def choice_id(text: str, taken: list[Choice]) -> str:
+    """A choice's default id, from its text, not its position: reordering the choices in a
+    new version keeps a resumed learner's ticks.  Four base-36 characters of a SHA-1 of
+    the text (case and spacing ignored), longer only when two choices would share them."""
+    digest = int(hashlib.sha1(" ".join(text.casefold().split()).encode("utf-8")).hexdigest(), 16)
+    chars = ""
+    while digest:
+        digest, rest = divmod(digest, 36)
+        chars += "0123456789abcdefghijklmnopqrstuvwxyz"[rest]
+    for size in range(4, len(chars) + 1):
+        if not any(c.id == chars[:size] for c in taken):
+            return chars[:size]
+    return chars
 
 
 def _exercise(data: dict[str, Any], line: int, lesson: Lesson, course: Course, report: Report) -> Exercise | None:
