@@ -68,6 +68,7 @@ def runtime_statements(lrs: LRS, browser: Any) -> list[tuple[str, str, str]] | N
             ctx.close()
             cases.append((learner, COURSE, expected))
         server.shutdown()
+        server.server_close()  # shutdown() stops serving; this closes the socket
         return cases
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -19,13 +19,12 @@ from markdown.extensions.toc import slugify_unicode
 
 from toolkit.i18n import Translator
 from toolkit.model import Block, Course, Exercise, Lesson, Question, Video
-from toolkit.source.lesson import MARKER
+from toolkit.source.lesson import MARKER, REMOTE_RE
 
 EXTENSIONS: list[Any] = ["tables", "admonition", "attr_list", "sane_lists", "fenced_code", "def_list", "md_in_html"]
 MARKER_RE = re.compile(r"(?:<p>)?" + re.escape(MARKER).replace(r"\{\}", r"(\d+)") + r"(?:</p>)?")
 URL_ATTR_RE = re.compile(r'(?P<attr>\b(?:href|src|poster))="(?P<url>[^"]*)"')
 MARKDOWN_SYNTAX_RE = re.compile(r"[*_`\[\]<>&!\\#{}|~]|^\s*([-+]|\d+[.)])\s|\s{2,}$|https?://", re.MULTILINE)
-SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^#|^//")
 TEXT_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd", "legend",
                "label", "figcaption", "summary", "caption", "blockquote"}
 
@@ -112,7 +111,7 @@ class LessonRenderer:
     def rewrite_urls(self, html: str, lesson: Lesson) -> str:
         def fix(match: re.Match[str]) -> str:
             url = match.group("url")
-            if not url or SCHEME_RE.match(url):
+            if not url or REMOTE_RE.match(url):
                 return match.group(0)
             path, _, fragment = url.partition("#")
             if path.endswith(".md"):

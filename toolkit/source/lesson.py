@@ -42,7 +42,7 @@ FILENAME_ID_RE = re.compile(r"^\d+[-_.]?")
 URL_RES = (re.compile(r"\]\(\s*(<[^>]*>|[^)\s]+)"),
            re.compile(r"^ {0,3}\[[^\]]+\]:\s*(<[^>]*>|\S+)", re.MULTILINE),
            re.compile(r"\b(?:href|src|poster)\s*=\s*(\"[^\"]*\"|'[^']*')", re.IGNORECASE))
-REMOTE_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^#|^//")
+REMOTE_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^#|^//")  # a URL with a scheme, a fragment, or protocol-relative: not a file
 
 
 def derive_id(filename: str) -> str:
