@@ -196,7 +196,7 @@ def validate(packages: tuple[Path, ...]) -> None:
     from toolkit.packaging.validate import inspect
     from toolkit.packaging.xsd import find_schemas_dir
 
-    schemas = find_schemas_dir(Path.cwd())
+    schemas = find_schemas_dir()
     failed = False
     for path in packages:
         r = inspect(path, schemas)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,7 +15,7 @@ from toolkit.i18n import Translator
 from toolkit.model import Course, Source
 from toolkit.render.env import asset_chain
 from toolkit.render.markdown import MediaMap
-from toolkit.runtime import course_data, runtime_files
+from toolkit.runtime import COURSE_DATA, course_data, course_data_script, runtime_files
 
 if TYPE_CHECKING:
     from toolkit.cache import LessonCache
@@ -160,8 +159,7 @@ def write_site(course: Course, pages: dict[str, str], media: MediaMap, dest: Pat
     for rel, file in sorted(assets.items()):
         writer.copy(rel, file)
     writer.write_text("assets/brand.css", brand_css(course))
-    data = json.dumps(course_data(course, settings), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    writer.write_text("assets/course-data.js", f"window.TK_COURSE={data};\n")
+    writer.write_bytes(COURSE_DATA, course_data_script(course_data(course, settings)))
     for name, html in pages.items():
         writer.write_text(name, html)
     for source, target in sorted(media.files.items(), key=lambda item: item[1]):

@@ -6,12 +6,14 @@ written to ``assets/course-data.js`` as ``window.TK_COURSE``.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from toolkit.i18n import Translator
 from toolkit.model import Course
 
+COURSE_DATA = "assets/course-data.js"
 RUNTIME_DIR = Path(__file__).resolve().parent
 RUNTIME_STRINGS = ("check_answer", "correct", "incorrect", "partly", "choose_answer", "complete",
                    "completed_lessons", "standalone", "try_again", "lesson_done", "score",
@@ -21,6 +23,12 @@ RUNTIME_STRINGS = ("check_answer", "correct", "incorrect", "partly", "choose_ans
 def runtime_files() -> list[Path]:
     """JavaScript and CSS files copied to ``assets/``."""
     return sorted(p for p in RUNTIME_DIR.iterdir() if p.suffix in (".js", ".css") and p.is_file())
+
+
+def course_data_script(data: dict[str, Any]) -> bytes:
+    """``assets/course-data.js``: the course data as ``window.TK_COURSE``."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return f"window.TK_COURSE={text};\n".encode("utf-8")
 
 
 def course_data(course: Course, settings: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -1,0 +1,100 @@
+"""Reading an untrusted zip without extracting it, with bounded memory.
+
+Entry names are checked for path traversal, NUL bytes and duplicates; symlink
+entries are refused; decompression is bounded (total size, per-entry ratio,
+entry count) and streamed, so a hostile zip can neither escape nor exhaust
+the machine.  XML is parsed without entities, DTDs or network access.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import stat
+import zipfile
+from pathlib import PurePosixPath
+
+from lxml import etree
+
+MAX_ENTRIES = 20_000
+MAX_TOTAL = 512 * 1024 * 1024
+MAX_RATIO = 100
+MAX_XML = 8 * 1024 * 1024
+RATIO_MIN_SIZE = 1024 * 1024
+CHUNK = 256 * 1024
+
+
+def unsafe_name(name: str) -> str | None:
+    if "\0" in name:
+        return "contains a NUL byte"
+    if "\\" in name:
+        return "contains a backslash"
+    if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
+        return "is an absolute path"
+    if any(part == ".." for part in PurePosixPath(name).parts):
+        return "climbs out of the package with '..'"
+    return None
+
+
+def entry_problems(infos: list[zipfile.ZipInfo]) -> list[str]:
+    """Everything wrong with the entries as the central directory declares them."""
+    if len(infos) > MAX_ENTRIES:
+        return [f"{len(infos)} entries: more than the {MAX_ENTRIES} allowed"]
+    problems = []
+    seen: set[str] = set()
+    total = 0
+    for info in infos:
+        raw = info.orig_filename  # zipfile cuts .filename at a NUL byte
+        problem = unsafe_name(raw)
+        if problem:
+            problems.append(f"unsafe entry {raw!r}: it {problem}")
+        key = posixpath.normpath(raw.rstrip("/"))
+        if key in seen:
+            problems.append(f"duplicate entry {raw!r}: the zip holds two files of that name")
+        seen.add(key)
+        if stat.S_ISLNK(info.external_attr >> 16):
+            problems.append(f"symbolic link entry '{raw}' refused")
+        if info.compress_size and info.file_size > RATIO_MIN_SIZE and info.file_size / info.compress_size > MAX_RATIO:
+            problems.append(f"entry '{raw}' has a compression ratio of "
+                            f"{info.file_size // info.compress_size}:1 (zip bomb?)")
+        total += info.file_size
+    if total > MAX_TOTAL:
+        problems.append(f"uncompressed size {total} bytes is over the {MAX_TOTAL} byte limit")
+    return problems
+
+
+def inflate_problems(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> list[str]:
+    """Inflate every entry as a stream, keeping nothing: a lying header or a bad CRC is a problem."""
+    problems = []
+    for info in infos:
+        if info.is_dir():
+            continue
+        try:
+            with zf.open(info) as fh:
+                while fh.read(CHUNK):
+                    pass
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+            problems.append(f"entry '{info.filename}' is damaged or larger than its header says: {exc}")
+    return problems
+
+
+def read_entry(zf: zipfile.ZipFile, name: str, limit: int = MAX_XML) -> bytes:
+    """One entry, refusing to inflate more than *limit* bytes whatever it claims."""
+    with zf.open(name) as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"{name} is larger than {limit} bytes")
+    return data
+
+
+def parse_xml(data: bytes) -> etree._Element:
+    """An XML document from an untrusted package; ValueError with a one-line reason."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.LxmlError as exc:
+        raise ValueError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and (list(dtd.entities()) or list(dtd.iterelements())):
+        raise ValueError("it declares a DTD with entities or elements; "
+                         "package manifests need none, and they are refused")
+    return root
