@@ -131,20 +131,25 @@ def _entry(element: etree._Element, href: str | None, reading: Reading) -> str |
         return None
 
 
+def _id(value: str | None) -> str:
+    """An xs:ID or xs:IDREF as the schema sees it: whitespace collapsed."""
+    return " ".join((value or "").split())
+
+
 def _launches(root: etree._Element, cp: str, reading: Reading) -> list[str]:
     """Check the organisations' references; return the files their items launch."""
-    resources = {r.get("identifier"): r for r in root.iter(f"{{{cp}}}resource")}
-    manifests = {m.get("identifier") for m in root.iter(f"{{{cp}}}manifest")}
+    resources = {_id(r.get("identifier")): r for r in root.iter(f"{{{cp}}}resource")}
+    manifests = {_id(m.get("identifier")) for m in root.iter(f"{{{cp}}}manifest")}
     organizations = root.find(f"{{{cp}}}organizations")
     orgs = [] if organizations is None else organizations.findall(f"{{{cp}}}organization")
-    default = None if organizations is None else organizations.get("default")
-    if default and default not in {o.get("identifier") for o in orgs}:
+    default = None if organizations is None else _id(organizations.get("default"))
+    if default and default not in {_id(o.get("identifier")) for o in orgs}:
         reading.errors.append(f"organizations default '{default}' names no organization")
     launches: list[str] = []
     for org in orgs:
         for item in org.iter(f"{{{cp}}}item"):
-            ref = item.get("identifierref")
-            if ref is None:
+            ref = _id(item.get("identifierref"))
+            if not ref:
                 continue
             resource = resources.get(ref)
             if resource is None:
