@@ -1,4 +1,4 @@
-"""toolkit validate: our packages pass; tampered, incomplete and hostile zips are caught."""
+"""toolkit validate: our packages pass; tampered and incomplete zips are caught (hostile ones: test_hostile.py)."""
 
 from __future__ import annotations
 
@@ -62,38 +62,12 @@ def test_unlisted_file_is_reported(packages, tmp_path):
     assert any("not listed in the manifest: extra/secret.txt" in f.message for f in r.findings)
 
 
-@pytest.mark.parametrize("name", ["../evil.html", "/etc/evil", "a/../../evil", "C:/evil", "a\\..\\evil"])
-def test_zip_slip_entries(packages, tmp_path, name):
-    bad = rewrite(packages / "ok-minimal-web.zip", tmp_path / "s.zip", lambda e: {**e, name: b"x"})
-    r = inspect(bad)
-    assert not r.ok
-    assert any("unsafe entry" in f.message for f in r.findings)
-
-
-def test_zip_bomb_entry(packages, tmp_path):
-    bad = rewrite(packages / "ok-minimal-web.zip", tmp_path / "b.zip", lambda e: {**e, "bomb.txt": b"\0" * (50 * 1024 * 1024)})
-    r = inspect(bad)
-    assert not r.ok
-    assert any("compression ratio" in f.message for f in r.findings)
-
-
 def test_oversized_total(packages, tmp_path, monkeypatch):
     from toolkit.packaging import zipsafe
 
     monkeypatch.setattr(zipsafe, "MAX_TOTAL", 10_000)
     r = inspect(packages / "ok-minimal-web.zip")
     assert any("over the 10000 byte limit" in f.message for f in r.findings)
-
-
-def test_symlink_entry(packages, tmp_path):
-    bad = tmp_path / "l.zip"
-    shutil.copyfile(packages / "ok-minimal-web.zip", bad)
-    with zipfile.ZipFile(bad, "a") as zf:
-        info = zipfile.ZipInfo("assets/link")
-        info.external_attr = (stat.S_IFLNK | 0o777) << 16
-        zf.writestr(info, "/etc/passwd")
-    r = inspect(bad)
-    assert any("symbolic link entry 'assets/link' refused" in f.message for f in r.findings)
 
 
 def test_not_a_zip(runner, tmp_path):

@@ -20,7 +20,7 @@ MAX_TOTAL = 512 * 1024 * 1024
 MAX_RATIO = 100
 MAX_XML = 8 * 1024 * 1024
 RATIO_MIN_SIZE = 1024 * 1024
-CHUNK = 256 * 1024
+CHUNK = 1024 * 1024
 
 
 def unsafe_name(name: str) -> str | None:
