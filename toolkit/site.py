@@ -16,6 +16,7 @@ from toolkit.model import Course, Source
 from toolkit.render.env import asset_chain
 from toolkit.render.markdown import MediaMap
 from toolkit.runtime import COURSE_DATA, course_data, course_data_script, runtime_files
+from toolkit.source.fields import escape_problem
 
 if TYPE_CHECKING:
     from toolkit.cache import LessonCache
@@ -152,7 +153,7 @@ def write_site(course: Course, pages: dict[str, str], media: MediaMap, dest: Pat
     assets: dict[str, Path] = {}
     for folder in reversed(asset_chain(course.brand, project_root)):  # most specific wins
         for file in sorted(folder.rglob("*")):
-            if file.is_file():
+            if file.is_file() and escape_problem(file, folder) is None:  # links: errors of the check
                 assets[f"assets/{file.relative_to(folder).as_posix()}"] = file
     for file in runtime_files():
         assets[f"assets/{file.name}"] = file
