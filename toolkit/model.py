@@ -156,6 +156,7 @@ class Course:
     facts: dict[str, Fact] = field(default_factory=dict)
     brand: Brand | None = None
     lesson_files: list[tuple[Path, str]] = field(default_factory=list)  # (file, origin) in order
+    sanitize_html: bool = False  # remove scripts, frames and handlers from the author's HTML
 
     @property
     def questions(self) -> list[Question]:
