@@ -132,7 +132,7 @@ def big_entry(dest: Path, size: int = 500 * MiB) -> Path:
 if __name__ == "__main__":
     folder = Path(os.environ.get("HOSTILE_DIR", "hostile"))
     folder.mkdir(exist_ok=True)
-    for name, (path, message) in corpus(folder).items():
+    for path, message in corpus(folder).values():
         print(f"{path}  ({message})")
     print(big_entry(folder))
 

@@ -60,7 +60,7 @@ def test_a_nul_byte_does_not_hide_a_second_index(hostile):
 def run_measured(args: list[str], tmp_path: Path) -> tuple[int, str, str, int]:
     """Exit code, stdout, stderr and peak RSS in kB of ``python -m toolkit ARGS``."""
     peak = tmp_path / "peak"
-    proc = subprocess.run([sys.executable, "-c", PEAK, "-m", "toolkit", *args], capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-c", PEAK, "-m", "toolkit", *args], capture_output=True, text=True, check=False,
                           env={**os.environ, "TK_PEAK_FILE": str(peak)})
     return proc.returncode, proc.stdout, proc.stderr, int(peak.read_text())
 

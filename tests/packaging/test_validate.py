@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import stat
 import zipfile
 from pathlib import Path
 

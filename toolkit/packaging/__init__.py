@@ -11,14 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.model import Course
-from toolkit.packaging.base import Packager, PackageContext, read_site
-from toolkit.runtime import course_data
+from toolkit.packaging.base import PackageContext, Packager, read_site
 from toolkit.packaging.cmi5 import Cmi5
 from toolkit.packaging.scorm12 import Scorm12
 from toolkit.packaging.scorm2004 import Scorm2004
 from toolkit.packaging.web import Web
 from toolkit.packaging.xapi import Xapi
 from toolkit.packaging.xsd import find_schemas_dir
+from toolkit.runtime import course_data
 
 PACKAGERS: dict[str, type[Packager]] = {p.name: p for p in (Scorm12, Scorm2004, Cmi5, Xapi, Web)}
 

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from lxml import etree
 
-from toolkit.packaging.base import (LoadXml, OutsidePackage, PackageContext, Packager, Reading, number_problem,
-                                    package_path)
+from toolkit.packaging.base import (
+    LoadXml,
+    OutsidePackage,
+    PackageContext,
+    Packager,
+    Reading,
+    number_problem,
+    package_path,
+)
 
 NS = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
 

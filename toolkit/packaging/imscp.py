@@ -17,8 +17,16 @@ from typing import ClassVar
 from lxml import etree
 
 from toolkit.packaging import xsd
-from toolkit.packaging.base import (LoadXml, OutsidePackage, PackageContext, Packager, Reading, ncname,
-                                    package_path, xml_bases)
+from toolkit.packaging.base import (
+    LoadXml,
+    OutsidePackage,
+    PackageContext,
+    Packager,
+    Reading,
+    ncname,
+    package_path,
+    xml_bases,
+)
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 MANIFEST = "imsmanifest.xml"

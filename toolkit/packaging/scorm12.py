@@ -7,9 +7,17 @@ common cause of LMS import errors.  ``toolkit validate`` reads both forms.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from lxml import etree
 
-from toolkit.packaging.base import PackageContext, Reading, mastery_percent, number_problem, xml_bytes
+from toolkit.packaging.base import (
+    PackageContext,
+    Reading,
+    mastery_percent,
+    number_problem,
+    xml_bytes,
+)
 from toolkit.packaging.imscp import ImsContentPackage
 
 CP = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
@@ -45,8 +53,8 @@ class Scorm12(ImsContentPackage):
     adlcp = ADLCP
     scorm_type = "scormtype"
     schema_version = "1.2"
-    namespaces = {"adlcp": ADLCP}
-    schema_files = {CP: "imscp_rootv1p1p2.xsd", ADLCP: "adlcp_rootv1p2.xsd"}
+    namespaces: ClassVar[dict[str, str]] = {"adlcp": ADLCP}
+    schema_files: ClassVar[dict[str, str]] = {CP: "imscp_rootv1p1p2.xsd", ADLCP: "adlcp_rootv1p2.xsd"}
 
     def extra_files(self, ctx: PackageContext) -> dict[str, bytes]:
         return {METADATA_FILE: xml_bytes(lom_metadata(ctx))}

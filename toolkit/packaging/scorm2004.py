@@ -8,6 +8,8 @@ and the runtime cannot disagree on "passed".
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from lxml import etree
 
 from toolkit.packaging.base import PackageContext, number_problem
@@ -33,8 +35,8 @@ class Scorm2004(ImsContentPackage):
     adlcp = ADLCP
     scorm_type = "scormType"
     schema_version = "2004 4th Edition"
-    namespaces = {"adlcp": ADLCP, "adlseq": ADLSEQ, "adlnav": ADLNAV, "imsss": IMSSS, "lom": LOM}
-    schema_files = {CP: "imscp_v1p1.xsd", ADLCP: "adlcp_v1p3.xsd", ADLSEQ: "adlseq_v1p3.xsd",
+    namespaces: ClassVar[dict[str, str]] = {"adlcp": ADLCP, "adlseq": ADLSEQ, "adlnav": ADLNAV, "imsss": IMSSS, "lom": LOM}
+    schema_files: ClassVar[dict[str, str]] = {CP: "imscp_v1p1.xsd", ADLCP: "adlcp_v1p3.xsd", ADLSEQ: "adlseq_v1p3.xsd",
                     ADLNAV: "adlnav_v1p3.xsd", IMSSS: "imsss_v1p0.xsd", LOM: "lom.xsd"}
 
     def metadata(self, meta: etree._Element, ctx: PackageContext) -> None:

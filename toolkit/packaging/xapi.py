@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from lxml import etree
 
-from toolkit.packaging.base import LoadXml, OutsidePackage, PackageContext, Packager, Reading, package_path
+from toolkit.packaging.base import (
+    LoadXml,
+    OutsidePackage,
+    PackageContext,
+    Packager,
+    Reading,
+    package_path,
+)
 
 NS = "http://projecttincan.com/tincan.xsd"
 COURSE_TYPE = "http://adlnet.gov/expapi/activities/course"

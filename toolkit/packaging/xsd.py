@@ -75,7 +75,7 @@ class _Local(etree.Resolver):
         return None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def compiled_schema(kind: str, schemas_dir: str) -> etree.XMLSchema:
     folder_name, imports = SCHEMA_SETS[kind]
     folder = Path(schemas_dir) / folder_name

@@ -12,6 +12,7 @@ import posixpath
 import stat
 import zipfile
 from pathlib import PurePosixPath
+from typing import Any
 
 from lxml import etree
 
@@ -93,7 +94,7 @@ def parse_xml(data: bytes) -> etree._Element:
         root = etree.fromstring(data, parser)
     except etree.LxmlError as exc:
         raise ValueError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
-    dtd = root.getroottree().docinfo.internalDTD
+    dtd: Any = root.getroottree().docinfo.internalDTD
     if dtd is not None and (list(dtd.entities()) or list(dtd.iterelements())):
         raise ValueError("it declares a DTD with entities or elements; "
                          "package manifests need none, and they are refused")

@@ -15,7 +15,13 @@ from pathlib import Path
 from toolkit.errors import ConfigError
 from toolkit.model import Brand
 from toolkit.source.facts import parse_facts
-from toolkit.source.fields import check_keys, get_str, line_of, load_mapping, report_links
+from toolkit.source.fields import (
+    check_keys,
+    get_str,
+    line_of,
+    load_mapping,
+    report_links,
+)
 from toolkit.source.report import Report
 
 BRAND_KEYS = {"name", "logo", "colors", "lrs", "facts"}

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 from toolkit.errors import SourceError
 from toolkit.model import Brand, Course, Lesson, PathChoice, PathOption, Source
 from toolkit.source.facts import parse_facts
-from toolkit.source.fields import (check_keys, escape_problem, load_mapping, get_id, get_list, get_number, get_str,
-                                   line_of)
+from toolkit.source.fields import (
+    check_keys,
+    escape_problem,
+    get_id,
+    get_list,
+    get_number,
+    get_str,
+    line_of,
+    load_mapping,
+)
 from toolkit.source.lesson import load_lesson
 from toolkit.source.report import Report
 from toolkit.source.yamlutil import load_yaml_file

@@ -107,7 +107,7 @@ def escape_problem(file: Path, root: Path) -> str | None:
     except (OSError, ValueError):
         return "cannot be resolved"
     if any(p.is_symlink() for p in [file, *file.parents] if p.is_relative_to(root) and p != root):
-        return "is a symbolic link; the build copies no file from outside the course and its brand"
+        return "is a symbolic link; the build reads no file from outside the course and its brand"
     if not inside:
         return f"is outside {root.name}/; the build reads no file from outside the course and its brand"
     return None

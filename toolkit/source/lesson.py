@@ -14,11 +14,25 @@ from typing import Any
 from urllib.parse import urlparse
 
 from toolkit.errors import SourceError
-from toolkit.model import Choice, Course, Exercise, ExerciseField, Lesson, Question, Video
-from toolkit.source.facts import check_references, substitute, substitute_data
-from toolkit.source.fields import (check_keys, get_id, get_list, get_number, get_str,
-                                   line_of)
+from toolkit.model import (
+    Choice,
+    Course,
+    Exercise,
+    ExerciseField,
+    Lesson,
+    Question,
+    Video,
+)
 from toolkit.source import rawhtml
+from toolkit.source.facts import check_references, substitute, substitute_data
+from toolkit.source.fields import (
+    check_keys,
+    get_id,
+    get_list,
+    get_number,
+    get_str,
+    line_of,
+)
 from toolkit.source.report import Report
 from toolkit.source.yamlutil import load_yaml
 

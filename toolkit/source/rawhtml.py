@@ -21,10 +21,10 @@ FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})\s*([\w-]*)")
 BLOCK_KINDS = {"quiz", "exercise", "video"}
 INLINE_CODE_RE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 DANGERS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"<\s*(script|iframe|object|embed|frame|frameset)\b", re.I), "a <{0}> element"),
-    (re.compile(r"<[a-z][^>]*?[\s/\"'](on[a-z]+)\s*=", re.I), "an {0}= event handler"),
+    (re.compile(r"<\s*(script|iframe|object|embed|frame|frameset)\b", re.IGNORECASE), "a <{0}> element"),
+    (re.compile(r"<[a-z][^>]*?[\s/\"'](on[a-z]+)\s*=", re.IGNORECASE), "an {0}= event handler"),
     (re.compile(r"(?:\b(?:href|src|action|formaction|xlink:href)\s*=\s*[\"']?|\]\(\s*<?)\s*"
-                r"(javascript|vbscript|data\s*:\s*text/html)", re.I), "a {0}: link"),
+                r"(javascript|vbscript|data\s*:\s*text/html)", re.IGNORECASE), "a {0}: link"),
 ]
 
 
