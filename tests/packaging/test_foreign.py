@@ -65,6 +65,8 @@ BROKEN = [
      "href 'style.css' (line 47) points outside the package"),
     ("scorm2004-xml-base", edit("imsmanifest.xml", b'identifierref="SCO-TWO"', b'identifierref="SCO-2"'),
      "item 'B-2-1' (line 24) refers to 'SCO-2', which is neither a resource nor a (sub)manifest"),
+    ("scorm2004-xml-base", edit("imsmanifest.xml", b'identifierref="SCO-TWO"', b'identifierref="SCO-2"'),
+     "resource 'SCO-TWO' is used by no item and no dependency"),
     ("scorm2004-xml-base", edit("imsmanifest.xml", b'default="ORG-B"', b'default="ORG-C"'),
      "organizations default 'ORG-C' names no organization"),
     ("scorm2004-xml-base", edit("imsmanifest.xml", b"<imsss:minNormalizedMeasure>0.6", b"<imsss:minNormalizedMeasure>6"),

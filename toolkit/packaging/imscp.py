@@ -154,11 +154,13 @@ def _launches(root: etree._Element, cp: str, reading: Reading) -> list[str]:
     if default and default not in {_id(o.get("identifier")) for o in orgs}:
         reading.errors.append(f"organizations default '{default}' names no organization")
     launches: list[str] = []
+    used = {_id(d.get("identifierref")) for d in root.iter(f"{{{cp}}}dependency")}
     for org in orgs:
         for item in org.iter(f"{{{cp}}}item"):
             ref = _id(item.get("identifierref"))
             if not ref:
                 continue
+            used.add(ref)
             resource = resources.get(ref)
             if resource is None:
                 if ref not in manifests:
@@ -172,4 +174,6 @@ def _launches(root: etree._Element, cp: str, reading: Reading) -> list[str]:
             path = _entry(resource, href, reading)
             if path is not None and path not in launches:
                 launches.append(path)
+    for ref in sorted(set(resources) - used - {""}):
+        reading.warnings.append(f"resource '{ref}' is used by no item and no dependency (a dangling reference?)")
     return launches
