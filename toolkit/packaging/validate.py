@@ -55,6 +55,11 @@ def inspect(path: Path, schemas: Path | None = None) -> Inspection:
     result = Inspection(path)
     try:
         result.size = path.stat().st_size
+        declared = zipsafe.declared_entries(path)
+        if declared is not None and declared > zipsafe.MAX_ENTRIES:
+            result.entries = declared
+            result.error(f"{declared} entries: more than the {zipsafe.MAX_ENTRIES} allowed")
+            return result
         zf = zipfile.ZipFile(path)
     except (OSError, zipfile.BadZipFile, ValueError) as exc:
         result.error(f"not a readable zip file: {exc}")

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import posixpath
 import stat
+import struct
 import zipfile
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from lxml import etree
@@ -34,6 +35,27 @@ def unsafe_name(name: str) -> str | None:
     if any(part == ".." for part in PurePosixPath(name).parts):
         return "climbs out of the package with '..'"
     return None
+
+
+def declared_entries(path: Path) -> int | None:
+    """The entry count the end-of-central-directory record declares (zip64 too), read
+    before zipfile parses (and holds) every entry of the directory; None if not found."""
+    with path.open("rb") as fh:
+        size = fh.seek(0, 2)
+        tail_start = max(0, size - 22 - 65535 - 20)
+        fh.seek(tail_start)
+        tail = fh.read()
+        end = tail.rfind(b"PK\x05\x06")
+        if end < 0 or len(tail) < end + 22:
+            return None
+        count = struct.unpack("<H", tail[end + 10:end + 12])[0]
+        locator = end - 20
+        if count == 0xFFFF and locator >= 0 and tail[locator:locator + 4] == b"PK\x06\x07":
+            fh.seek(struct.unpack("<Q", tail[locator + 8:locator + 16])[0])
+            record = fh.read(56)
+            if record[:4] == b"PK\x06\x06" and len(record) == 56:
+                count = struct.unpack("<Q", record[32:40])[0]
+    return int(count)
 
 
 def entry_problems(infos: list[zipfile.ZipInfo]) -> list[str]:
