@@ -48,8 +48,9 @@ def repeated(name: str, chunk: bytes, count: int, declared: int | None = None) -
     return Raw(name.encode(), payload, crc, len(chunk) * count if declared is None else declared)
 
 
-def write_raw_zip(path: Path, entries: list[Raw]) -> Path:
-    """A zip with exactly these entries and headers (zip64 where sizes or counts need it)."""
+def write_raw_zip(path: Path, entries: list[Raw], declared_count: int | None = None) -> Path:
+    """A zip with exactly these entries and headers (zip64 where sizes or counts need it);
+    the end record declares *declared_count* entries when given."""
     with path.open("wb") as out:
         central = bytearray()
         for e in entries:
@@ -64,7 +65,7 @@ def write_raw_zip(path: Path, entries: list[Raw]) -> Path:
             central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, (3 << 8) | version, version, 0, e.method,
                                    0, 0x21, e.crc, csize32, size32, len(e.name), len(extra), 0, 0, 0,
                                    e.mode << 16, offset) + e.name + extra
-        start, n = out.tell(), len(entries)
+        start, n = out.tell(), len(entries) if declared_count is None else declared_count
         out.write(central)
         if n >= 0xFFFF:
             end64 = out.tell()
@@ -119,7 +120,11 @@ def corpus(dest: Path) -> dict[str, tuple[Path, str]]:
         "deep-xml": (scorm12(DEEP), "imsmanifest.xml cannot be read"),
         "href-outside": (scorm12(MANIFEST % (b"t", b'<file href="../../etc/passwd"/>')), "points outside the package"),
     }
-    return {name: (write_raw_zip(dest / f"{name}.zip", raws), message) for name, (raws, message) in cases.items()}
+    written = {name: (write_raw_zip(dest / f"{name}.zip", raws), message) for name, (raws, message) in cases.items()}
+    many = cases["entries-100k"][0]
+    written["entries-100k-lying-count"] = (write_raw_zip(dest / "entries-100k-lying-count.zip", many, 2),
+                                           "more than the 20000 allowed")
+    return written
 
 
 def big_entry(dest: Path, size: int = 500 * MiB) -> Path:
