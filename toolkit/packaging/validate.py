@@ -55,10 +55,10 @@ def inspect(path: Path, schemas: Path | None = None) -> Inspection:
     result = Inspection(path)
     try:
         result.size = path.stat().st_size
-        declared = zipsafe.declared_entries(path)
-        if declared is not None and declared > zipsafe.MAX_ENTRIES:
-            result.entries = declared
-            result.error(f"{declared} entries: more than the {zipsafe.MAX_ENTRIES} allowed")
+        counted = zipsafe.central_entries(path)
+        if counted is not None and counted > zipsafe.MAX_ENTRIES:
+            result.entries = counted
+            result.error(f"over {zipsafe.MAX_ENTRIES} entries: more than the {zipsafe.MAX_ENTRIES} allowed")
             return result
         zf = zipfile.ZipFile(path)
     except (OSError, zipfile.BadZipFile, ValueError) as exc:

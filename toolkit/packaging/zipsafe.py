@@ -21,6 +21,7 @@ MAX_ENTRIES = 20_000
 MAX_TOTAL = 512 * 1024 * 1024
 MAX_RATIO = 100
 MAX_XML = 8 * 1024 * 1024
+MAX_DIRECTORY = 64 * 1024 * 1024
 RATIO_MIN_SIZE = 1024 * 1024
 CHUNK = 1024 * 1024
 
@@ -37,25 +38,31 @@ def unsafe_name(name: str) -> str | None:
     return None
 
 
-def declared_entries(path: Path) -> int | None:
-    """The entry count the end-of-central-directory record declares (zip64 too), read
-    before zipfile parses (and holds) every entry of the directory; None if not found."""
+def central_entries(path: Path, stop: int = MAX_ENTRIES + 1) -> int | None:
+    """How many entries the central directory holds (counting at most *stop*), walked
+    before zipfile parses and keeps every one of them; None if the zip has no end record."""
     with path.open("rb") as fh:
         size = fh.seek(0, 2)
-        tail_start = max(0, size - 22 - 65535 - 20)
-        fh.seek(tail_start)
+        fh.seek(max(0, size - 22 - 65535 - 20))
         tail = fh.read()
         end = tail.rfind(b"PK\x05\x06")
         if end < 0 or len(tail) < end + 22:
             return None
-        count = struct.unpack("<H", tail[end + 10:end + 12])[0]
+        cd_size, cd_offset = struct.unpack("<II", tail[end + 12:end + 20])
         locator = end - 20
-        if count == 0xFFFF and locator >= 0 and tail[locator:locator + 4] == b"PK\x06\x07":
+        if locator >= 0 and tail[locator:locator + 4] == b"PK\x06\x07":  # zip64
             fh.seek(struct.unpack("<Q", tail[locator + 8:locator + 16])[0])
             record = fh.read(56)
             if record[:4] == b"PK\x06\x06" and len(record) == 56:
-                count = struct.unpack("<Q", record[32:40])[0]
-    return int(count)
+                cd_size, cd_offset = struct.unpack("<QQ", record[40:56])
+        fh.seek(cd_offset)
+        directory = fh.read(min(cd_size, MAX_DIRECTORY))
+    count, pos = 0, 0
+    while count < stop and directory.startswith(b"PK\x01\x02", pos) and pos + 46 <= len(directory):
+        name, extra, comment = struct.unpack("<HHH", directory[pos + 28:pos + 34])
+        pos += 46 + name + extra + comment
+        count += 1
+    return count
 
 
 def entry_problems(infos: list[zipfile.ZipInfo]) -> list[str]:
