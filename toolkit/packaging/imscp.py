@@ -127,7 +127,6 @@ class ImsContentPackage(Packager):
         raise NotImplementedError
 
 
-
 def _entry(element: etree._Element, href: str | None, reading: Reading) -> str | None:
     """The zip entry *href* on *element* names, or None (no href, external URL, outside: an error)."""
     if href is None or not href.strip():
