@@ -99,6 +99,9 @@ def validate(tree: etree._ElementTree | etree._Element, kind: str, schemas_dir: 
     """XSD errors of a manifest as ``line N: message`` strings (empty when valid)."""
     schema = compiled_schema(kind, str(schemas_dir))
     document = tree if isinstance(tree, etree._ElementTree) else etree.ElementTree(tree)
-    if schema.validate(document):
-        return []
+    try:
+        if schema.validate(document):
+            return []
+    except etree.XMLSchemaValidateError as exc:  # libxml2 gives up on some hostile documents
+        return [f"line 1: the schema validator gave up: {exc}"]
     return [f"line {e.line}: {e.message}" for e in schema.error_log if e.type_name not in IGNORED_LOG_TYPES]
