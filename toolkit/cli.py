@@ -83,7 +83,8 @@ def _parse_date(value: str | None) -> dt.date | None:
 @click.option("--lrs-endpoint", default=None, help="LRS endpoint for SCORM and web packages.")
 @click.option("--lrs-key", default=None, help="Write-only LRS key 'user:secret' embedded in SCORM and web packages.")
 @click.option("--actor-homepage", default=None, help="homePage of learners' xAPI account ids.")
-@click.option("--today", default=None, help="Date used for review checks (YYYY-MM-DD).")
+@click.option("--today", default=None, envvar="TOOLKIT_TODAY",
+              help="Date used for review checks (YYYY-MM-DD; default: $TOOLKIT_TODAY, else today).")
 @click.option("--no-cache", is_flag=True, help="Render every lesson again instead of reusing unchanged ones.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Processes rendering lessons of large courses (default: one per core; 1: none).")
@@ -120,7 +121,8 @@ def build(course_dirs: tuple[Path, ...], out: Path | None, formats: tuple[str, .
 @click.option("--brand", default=None, help="Check with this brand's facts and lessons.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--verbose", "-v", is_flag=True, help="Also show author notes and local lessons.")
-@click.option("--today", default=None, help="Date used for review checks (YYYY-MM-DD).")
+@click.option("--today", default=None, envvar="TOOLKIT_TODAY",
+              help="Date used for review checks (YYYY-MM-DD; default: $TOOLKIT_TODAY, else today).")
 @click.option("--stats", is_flag=True, help="Also list each lesson's word count and LIX.")
 @click.option("--sanitize-html", is_flag=True, help=SANITIZE_HELP)
 def check(course_dirs: tuple[Path, ...], brand: str | None, strict: bool, verbose: bool, today: str | None,
@@ -174,21 +176,27 @@ def new(slug: str, parent: Path, title: str | None, language: str) -> None:
 @main.command()
 @click.argument("course_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.option("--brand", default=None, help="Brand whose contact details go in the statement.")
-@click.option("--axe-results", type=click.Path(path_type=Path, file_okay=False), default=Path("artifacts/axe"),
-              show_default=True, help="Folder of axe-core results saved by the accessibility tests.")
+@click.option("--build", "build_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="The build the accessibility tests measured (default: build/, or build/brands/<brand>/); "
+                   "its <slug>/a11y-results.json is read.")
+@click.option("--today", default=None, envvar="TOOLKIT_TODAY", help="Date written on the draft (YYYY-MM-DD).")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write the draft here instead of standard output.")
-def statement(course_dir: Path, brand: str | None, axe_results: Path, out: Path | None) -> None:
+def statement(course_dir: Path, brand: str | None, build_dir: Path | None, today: str | None, out: Path | None) -> None:
     """Draft an accessibility statement (tilgængelighedserklæring) for a course."""
+    from toolkit.a11y_results import load
     from toolkit.build import check as run_check
-    from toolkit.statement import load_axe_results, statement_draft
+    from toolkit.statement import statement_draft
 
-    loaded, report = run_check([course_dir], brand)
+    day = _parse_date(today)
+    loaded, report = run_check([course_dir], brand, day)
     if not loaded:
         _print_diagnostics(report.items)
         sys.exit(1)
     course = loaded[0].course
-    text = statement_draft(course, report, load_axe_results(axe_results, course.slug))
+    if build_dir is None:
+        build_dir = Path("build") / "brands" / brand if brand else Path("build")
+    text = statement_draft(course, report, load(build_dir / course.slug, course.version), day)
     if out is None:
         click.echo(text)
     else:

@@ -17,7 +17,8 @@ class Fact:
     source: str | None = None
     url: str | None = None
     date: str | None = None
-    origin: str = ""  # "course" or "brand:<name>"
+    origin: str = ""  # "shared", "course" or "brand:<name>"
+    checked: str | None = None  # when someone last checked the value against its source
 
 
 @dataclass
@@ -26,8 +27,9 @@ class Source:
 
     title: str
     url: str | None = None
-    date: str | None = None
+    date: str | None = None  # the source's own date
     publisher: str | None = None
+    checked: str | None = None  # when the page was last checked against what the course teaches
 
 
 @dataclass
@@ -155,6 +157,7 @@ class Course:
     paths: PathChoice | None = None
     facts: dict[str, Fact] = field(default_factory=dict)
     brand: Brand | None = None
+    help: list[str] = field(default_factory=list)  # fact prefixes of help lines shown on every page
     lesson_files: list[tuple[Path, str]] = field(default_factory=list)  # (file, origin) in order
     sanitize_html: bool = False  # remove scripts, frames and handlers from the author's HTML
 

@@ -16,6 +16,7 @@ from toolkit.model import Course, Source
 from toolkit.render.env import asset_chain
 from toolkit.render.markdown import MediaMap
 from toolkit.runtime import COURSE_DATA, course_data, course_data_script, runtime_files
+from toolkit.source.facts import NBSP, dial
 from toolkit.source.fields import escape_problem
 
 if TYPE_CHECKING:
@@ -29,7 +30,10 @@ MONTHS = {
 }
 
 
-def longdate(value: dt.date, language: str) -> str:
+def longdate(value: dt.date | str, language: str) -> str:
+    """``1. december 2026``; an ISO date string is read first."""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
     primary = language.split("-")[0]
     if primary == "da":
         return f"{value.day}. {MONTHS['da'][value.month - 1]} {value.year}"
@@ -37,13 +41,13 @@ def longdate(value: dt.date, language: str) -> str:
 
 
 def all_sources(course: Course) -> list[Source]:
-    """The course's sources plus every fact's source, without repeats."""
+    """The course's sources plus every fact's source, each page once."""
     sources = list(course.sources)
-    seen = {(s.title, s.url) for s in sources}
+    seen = {s.url or s.title for s in sources}
     for fact in sorted(course.facts.values(), key=lambda f: f.name):
-        if fact.source and (fact.source, fact.url) not in seen:
-            seen.add((fact.source, fact.url))
-            sources.append(Source(fact.source, fact.url, fact.date))
+        if fact.source and (fact.url or fact.source) not in seen:
+            seen.add(fact.url or fact.source)
+            sources.append(Source(fact.source, fact.url, fact.date, checked=fact.checked))
     return sources
 
 
@@ -62,7 +66,17 @@ def page_context(course: Course) -> dict[str, Any]:
         "facts": course.facts,
         "t": Translator(course.language),
         "path_labels": {o.id: o.label for o in course.paths.options} if course.paths else {},
+        "help_lines": [help_line(course, prefix) for prefix in course.help],
     }
+
+
+def help_line(course: Course, prefix: str) -> dict[str, str]:
+    """One help line for every page: name, the number to show (non-breaking) and to dial."""
+    facts = course.facts
+    phone = facts[f"{prefix}.phone"].value
+    when = facts.get(f"{prefix}.when")
+    return {"name": facts[f"{prefix}.name"].value, "phone": phone.replace(" ", NBSP), "tel": dial(phone),
+            "when": when.value if when else ""}
 
 
 def page_keys(course: Course, context: str) -> list[str]:
@@ -93,6 +107,8 @@ def page_keys(course: Course, context: str) -> list[str]:
 def render_pages(course: Course, env: jinja2.Environment, cache: LessonCache | None = None) -> dict[str, str]:
     """Every HTML page of the site, by file name; lesson pages come from *cache* when unchanged."""
     env.filters.setdefault("longdate", longdate)
+    env.filters.setdefault("dial", dial)
+    env.filters.setdefault("nbsp", lambda text: str(text).replace(" ", NBSP))
     ctx = page_context(course)
     pages = {"index.html": env.get_template("overview.html").render(ctx, sources=all_sources(course)),
              "launch.html": env.get_template("launch.html").render(ctx)}

@@ -1,105 +1,152 @@
 """A draft accessibility statement (tilgængelighedserklæring) per course.
 
-Built from what the checks found: the source checks (alt text, captions,
-placeholders, readability), the kinds of media used, and, when given, the
-axe-core results that the browser tests keep under ``artifacts/axe/``.  It is
-a draft for the municipality to complete and publish through the Danish
-Agency for Digital Government's tool, not a finished statement.
+It follows the fields of the Danish Agency for Digital Government's
+statement tool (WAS-Tool, built on the EU model statement of implementing
+decision 2018/1523): compliance status, content that is not accessible, how
+the statement was prepared, feedback and contact (by phone and in writing),
+and the enforcement procedure.  It claims only what was measured: the source
+checks it runs itself, and the axe-core and keyboard results that the tests
+wrote into the build (:mod:`toolkit.a11y_results`).  Without results for
+that build it says "ikke testet".  The municipality completes the draft and
+publishes it through WAS-Tool.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from pathlib import Path
 from typing import Any
 
+from toolkit.a11y_results import Measured
 from toolkit.model import Course
+from toolkit.site import longdate
 from toolkit.source.checks import LIX_LIMIT, lesson_lix
 from toolkit.source.report import Report
 
-
-def load_axe_results(folder: Path | None, slug: str) -> dict[str, list[dict[str, Any]]]:
-    """Violations per page for one course, merged over the saved runs."""
-    found: dict[str, list[dict[str, Any]]] = {}
-    if folder is None or not folder.is_dir():
-        return found
-    for file in sorted(folder.glob("*.json")):
-        data = json.loads(file.read_text(encoding="utf-8"))
-        for page, violations in data.items():
-            if f"{slug}/" in page and violations:
-                found.setdefault(page, []).extend(violations)
-    return found
+NOT_TESTED = "ikke testet"
 
 
-def statement_draft(course: Course, report: Report, axe: dict[str, list[dict[str, Any]]] | None = None,
-                    today: dt.date | None = None) -> str:
-    today = today or dt.date.today()
-    issues: list[str] = []
+def _day(value: str) -> str:
+    return longdate(dt.date.fromisoformat(value[:10]), "da")
+
+
+def source_findings(course: Course, report: Report) -> tuple[list[str], list[str]]:
+    """(content that fails the law, third-party content outside its scope)."""
+    failing: list[str] = []
+    outside: list[str] = []
     for lesson in course.lessons:
         for video in lesson.videos:
-            if video.kind == "placeholder":
-                issues.append(f"Lektionen \"{lesson.title}\" har en plads til en video, som endnu ikke er lavet. "
-                              "Indholdet står som tekst under pladsen.")
-            elif video.kind in ("youtube", "vimeo"):
+            if video.kind in ("youtube", "vimeo"):
                 site = {"youtube": "YouTube", "vimeo": "Vimeo"}[video.kind]
-                issues.append(f"Videoen \"{video.title}\" ligger hos {site}. Afspilleren er tredjepartsindhold, "
-                              "som vi ikke styrer. Undertekster og tekstudgave findes på siden.")
+                outside.append(f"Videoen \"{video.title}\" ligger hos {site}. Afspilleren er tredjepartsindhold, "
+                               "som vi ikke styrer. Undertekster og tekstudgave findes på siden.")
         score = lesson_lix(lesson)
         if score is not None and score > LIX_LIMIT:
-            issues.append(f"Lektionen \"{lesson.title}\" har et LIX-tal på {score:.0f}. Teksten kan være svær at læse.")
+            failing.append(f"Lektionen \"{lesson.title}\" har et LIX-tal på {score:.0f}. Teksten kan være svær at læse.")
     for d in report.items:
         if d.severity in ("error", "warning") and any(k in d.message for k in ("alt text", "captions", "transcript")):
-            issues.append(f"{d.path}:{d.line}: {d.message}")
-    axe = axe or {}
+            failing.append(f"{d.path}:{d.line}: {d.message}")
+    return failing, outside
+
+
+def _axe_lines(measured: Measured) -> tuple[list[str], list[str]]:
+    """(findings, how it was tested) from the axe-core runs."""
+    if not measured.axe:
+        return [], [f"- Automatisk test med axe-core: {NOT_TESTED}."]
     rules: dict[str, dict[str, Any]] = {}
-    for violations in axe.values():
-        for v in violations:
-            entry = rules.setdefault(v["id"], {"help": v["help"], "impact": v["impact"], "pages": 0})
-            entry["pages"] += 1
-    for rule, v in sorted(rules.items()):
-        issues.append(f"Automatisk test (axe-core, regel {rule}, {v['impact']}): {v['help']} – på {v['pages']} side(r).")
-    status = "overholder delvist" if issues else "overholder"
+    for v in measured.violations():
+        entry = rules.setdefault(v["id"], {"help": v["help"], "impact": v["impact"], "pages": set()})
+        entry["pages"].add(v["page"])
+    findings = [f"Automatisk test (axe-core, regel {rule}, {v['impact']}): {v['help']} – på {len(v['pages'])} side(r): "
+                f"{', '.join(sorted(v['pages']))}." for rule, v in sorted(rules.items())]
+    how = []
+    for width, run in sorted(measured.axe.items(), key=lambda kv: int(kv[0])):
+        how.append(f"- {_day(run['date'])}: {len(run['pages'])} sider testet automatisk med axe-core {run['axe_core']} "
+                   f"i {run['browser']} ved {width} pixel bredde; {len(run.get('violations', []))} fund "
+                   f"(reglerne for WCAG 2.1 A og AA og god praksis).")
+    return findings, how
+
+
+def _keyboard_lines(measured: Measured) -> list[str]:
+    k = measured.keyboard
+    if k is None:
+        return [f"- Test med tastatur alene: {NOT_TESTED}."]
+    result = "kunne gennemføres" if k.get("passed") else "kunne IKKE gennemføres"
+    return [f"- {_day(k['date'])}: kurset {result} med tastatur alene i {k['browser']} "
+            f"({len(k['pages'])} sider: {', '.join(k['pages'])})."]
+
+
+def statement_draft(course: Course, report: Report, measured: Measured, today: dt.date | None = None) -> str:
+    today = today or dt.date.today()
+    failing, outside = source_findings(course, report)
+    axe_findings, axe_how = _axe_lines(measured)
+    failing += axe_findings
+    if measured.keyboard is not None and not measured.keyboard.get("passed"):
+        failing.append("Kurset kunne ikke gennemføres med tastatur alene.")
+    if not measured.tested:
+        status = (f"Kurset er {NOT_TESTED} i en browser. Vi kan derfor ikke sige, om det overholder "
+                  "WCAG 2.1 på niveau AA.")
+    elif failing:
+        status = "Kurset er delvist i overensstemmelse med WCAG 2.1 på niveau AA. Se de fund, der står herunder."
+    else:
+        status = ("De test, der står herunder, fandt ingen fejl. Automatiske test dækker ikke alle krav i "
+                  "WCAG 2.1 AA: vælg status i WAS-Tool, når kurset også er gennemgået manuelt.")
     facts = course.facts
-    contact = facts["unit.name"].value if "unit.name" in facts else "[navn på kommunens enhed]"
+    unit = facts["unit.name"].value if "unit.name" in facts else "[navn på kommunens enhed]"
     phone = facts["unit.phone"].value if "unit.phone" in facts else "[telefonnummer]"
+    written = facts["unit.email"].value if "unit.email" in facts else "[skriftlig kontakt, fx e-mail eller kontaktformular]"
     lines = [
         f"# Tilgængelighedserklæring (udkast): {course.title}",
         "",
-        f"> Udkast lavet af toolkit {today.isoformat()}. Gennemgå det, og udgiv den endelige erklæring "
-        "via Digitaliseringsstyrelsens løsning (was.digst.dk).",
+        f"> Udkast lavet af toolkit {longdate(today, 'da')}. Gennemgå det, og udgiv den endelige erklæring "
+        "i Digitaliseringsstyrelsens WAS-Tool (was.digst.dk). Link til den fra hver sides sidefod "
+        "(faktaet statement.url i brandet).",
         "",
-        f"{contact} ønsker at gøre kurset \"{course.title}\" tilgængeligt i overensstemmelse med "
+        f"{unit} ønsker at gøre kurset \"{course.title}\" tilgængeligt i overensstemmelse med "
         "lov om tilgængelighed af offentlige organers websteder og mobilapplikationer.",
         "",
         "## Overholdelsesstatus",
         "",
-        f"Kurset {status} standarden WCAG 2.1 på niveau AA.",
+        status,
         "",
         "## Indhold, der ikke er tilgængeligt",
         "",
-    ]
-    lines += [f"- {i}" for i in issues] or ["- Vi har ikke fundet indhold, der ikke er tilgængeligt."]
-    lines += [
+        "### Manglende overholdelse af lovgivningen",
         "",
-        "## Sådan er kurset testet",
+        *([f"- {i}" for i in failing] or (["- Vi har ikke fundet indhold, der ikke er tilgængeligt, i de test, der er kørt."]
+                                          if measured.tested else [f"- Ikke kendt: kurset er {NOT_TESTED} i en browser."])),
         "",
-        "- Kilderne er tjekket automatisk for alternativ tekst til billeder, undertekster til video, "
-        f"spørgsmål uden forklaring og læsbarhed (LIX højst {LIX_LIMIT:.0f}).",
-        "- Alle sider er testet i Chromium med axe-core ved 375 og 1280 pixel bredde"
-        + (" (resultater vedlagt)." if axe is not None and axe else "."),
-        "- Kurset er gennemført alene med tastatur, ved 200 % zoom og med øget tekstafstand (WCAG 1.4.12).",
+        "### Uforholdsmæssig stor byrde",
         "",
-        "## Feedback og kontakt",
+        "- [Udfyldes af kommunen, hvis det er relevant.]",
         "",
-        f"Oplever du problemer med tilgængeligheden, så kontakt {contact} på telefon {phone}.",
+        "### Indhold uden for lovens anvendelsesområde",
         "",
-        "## Håndhævelse",
+        *([f"- {i}" for i in outside] or ["- Intet."]),
+        "",
+        "## Udarbejdelse af denne erklæring",
+        "",
+        "Erklæringen bygger på en selvevaluering:",
+        "",
+        f"- {longdate(today, 'da')}: kursets kilder er tjekket automatisk for alternativ tekst til billeder, "
+        f"undertekster og tekstudgave til video og læsbarhed (LIX højst {LIX_LIMIT:.0f}).",
+        *axe_how,
+        *_keyboard_lines(measured),
+        *([f"- Resultater fundet, men ikke brugt: {measured.stale}."] if measured.stale else []),
+        "",
+        f"Kursets version: {course.version}. Indholdet er senest gennemgået: "
+        f"{longdate(course.reviewed, 'da') if course.reviewed else 'ikke angivet'}.",
+        "",
+        "## Feedback og kontaktoplysninger",
+        "",
+        f"Oplever du problemer med tilgængeligheden, så kontakt {unit}:",
+        "",
+        f"- Telefon: {phone}",
+        f"- Skriftligt: {written}",
+        "",
+        "## Håndhævelsesprocedure",
         "",
         "Digitaliseringsstyrelsen fører tilsyn med tilgængeligheden af offentlige websteder. "
         "Du kan klage til Digitaliseringsstyrelsen, hvis du ikke får et tilfredsstillende svar.",
-        "",
-        f"Version {course.version}. Senest gennemgået: {course.reviewed.isoformat() if course.reviewed else 'ikke angivet'}.",
         "",
     ]
     return "\n".join(lines)

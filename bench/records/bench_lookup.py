@@ -111,6 +111,24 @@ def load_storage(db_url: str, batches: Iterator[list[dict]]) -> None:
     insert_statements(db_url, batches)
 
 
+def time_team(client: LRSClient, args: argparse.Namespace, rng: random.Random) -> None:
+    """The team view: *args.team* learners in one course, one by one, and the chart's weekly completions."""
+    from toolkit.records.team import completions, lookup_team
+
+    rounds = []
+    for _ in range(5):
+        team = [(learner_name(rng.randrange(args.learners)), None) for _ in range(args.team)]
+        t = time.perf_counter()
+        rows = lookup_team(client, COURSES[0], team)
+        rounds.append(time.perf_counter() - t)
+    print(f"lookup_team, {args.team} learners in one course, 5 rounds: median {statistics.median(rounds) * 1000:.0f} ms, "
+          f"max {max(rounds) * 1000:.0f} ms ({len(rows)} rows)")
+    t = time.perf_counter()
+    done = completions(client, COURSES[0], START)
+    print(f"completions for the chart (all learners of one course since {START.date()}): "
+          f"{(time.perf_counter() - t) * 1000:.0f} ms, {len(done):,} learners")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--statements", type=int, default=1_000_000)
@@ -119,6 +137,7 @@ def main() -> None:
     ap.add_argument("--load", choices=("storage", "http"), default="storage")
     ap.add_argument("--samples", type=int, default=30, help="lookups to time")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--team", type=int, default=30, help="learners in the team view's lookup (0: skip)")
     args = ap.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="records-bench-"))
@@ -167,6 +186,8 @@ def main() -> None:
         cli_s = time.perf_counter() - t
         print(f"`toolkit records learner` end to end (process start included): {cli_s * 1000:.0f} ms "
               f"(exit {done.returncode})")
+        if args.team:
+            time_team(client, args, rng)
         verdict = "MET" if max(warm) < 1.0 else "MISSED"
         print(f"target < 1 s per lookup against {args.statements:,} statements: {verdict}")
 

@@ -1,21 +1,18 @@
 """axe-core in a real Chromium on every page of every built course.
 
 Zero violations at the serious or critical level; every other violation is
-printed, and all results are kept under artifacts/axe/ for the accessibility
-statement draft.
+printed.  Every run is written into the tested build's
+<slug>/a11y-results.json (date, axe-core and Chromium versions, pages,
+violations) for `toolkit statement`.
 """
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from ..conftest import ROOT
-from .conftest import site_pages
+from .conftest import now, record_results, site_pages
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
-ARTIFACTS = ROOT / "artifacts" / "axe"
 
 
 def run_axe(page, axe_source: str) -> list[dict]:
@@ -32,22 +29,30 @@ def test_no_serious_or_critical_violations(built, browser, axe_source, width):
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     serious: list[str] = []
-    report: dict[str, list[dict]] = {}
+    by_course: dict[str, dict] = {}
+    started = now()
+    axe_version = ""
     for html in pages:
         page.goto(html.as_uri())
         page.wait_for_load_state("load")
         name = str(html.relative_to(built))
         violations = run_axe(page, axe_source)
-        report[name] = [{"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": len(v["nodes"]),
-                         "targets": [n["target"] for n in v["nodes"]][:5]} for v in violations]
+        axe_version = axe_version or page.evaluate("axe.version")
+        slug, rel = name.split("/", 1)
+        run = by_course.setdefault(slug, {"date": started, "browser": f"Chromium {browser.version}",
+                                          "pages": [], "violations": []})
+        run["pages"].append(rel.removeprefix("site/"))
+        run["violations"] += [{"page": rel.removeprefix("site/"), "id": v["id"], "impact": v["impact"],
+                               "help": v["help"], "nodes": len(v["nodes"])} for v in violations]
         for v in violations:
             line = f"{width}px {name}: {v['impact']} {v['id']} ({len(v['nodes'])}x): {v['help']}"
             print(line)
             if v["impact"] in ("serious", "critical"):
                 serious.append(line + f" {[n['target'] for n in v['nodes']][:3]}")
     context.close()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / f"site-{width}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
+    for run in by_course.values():
+        run["axe_core"] = axe_version
+    record_results(built, "axe", by_course, key=str(width))
     assert serious == []
 
 
@@ -84,3 +89,19 @@ def test_reduced_motion_is_honoured(built, browser):
         smooth = page.evaluate("getComputedStyle(document.documentElement).scrollBehavior")
         assert running == 0 and smooth != "smooth", html.name
     context.close()
+
+
+@pytest.mark.browser
+def test_phone_numbers_never_wrap_at_320px(built, browser):
+    """A number split over two lines is misread or mistyped: every tel: link
+    fits on one line at 320 CSS px (a 640 px window at 200 % zoom)."""
+    context = browser.new_context(viewport={"width": 320, "height": 800})
+    page = context.new_page()
+    seen, wrapped = 0, []
+    for html in site_pages(built):
+        page.goto(html.as_uri())
+        lines = page.evaluate("() => [...document.querySelectorAll('a[href^=\"tel:\"]')].map(a => [a.textContent, a.getClientRects().length])")
+        seen += len(lines)
+        wrapped += [f"{html.relative_to(built)}: {text!r} on {n} lines" for text, n in lines if n != 1]
+    context.close()
+    assert seen > 0 and wrapped == []

@@ -4,15 +4,26 @@ without each brand."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
 from toolkit.build import check, discover_courses
 from toolkit.source.brand import available_brands
+from toolkit.source.facts import parse_facts
+from toolkit.source.report import Report
+from toolkit.source.yamlutil import load_yaml_file
 
 from ..conftest import ROOT
+
+# The day the suite checks the real courses on: a fixed date, never today, so
+# that the suite keeps passing when a course's review_by date passes.  The
+# publisher's gate (a warning, and a failure under --strict) is tested with
+# pinned dates in test_facts.py.
+CHECKED_ON = dt.date(2026, 12, 1)
 
 COURSES = discover_courses(None, ROOT)
 LESSONS = sorted(ROOT.glob("courses/*/lessons/*.md")) + sorted(ROOT.glob("brands/*/courses/*/lessons/*.md"))
@@ -46,7 +57,7 @@ def test_phone_pattern_catches_the_usual_forms():
 
 @pytest.mark.parametrize("brand", [None] + available_brands(ROOT / "brands"))
 def test_courses_clean_under_strict(brand):
-    loaded, report = check(COURSES, brand)
+    loaded, report = check(COURSES, brand, today=CHECKED_ON)
     assert len(loaded) == 4
     problems = [str(d) for d in report.errors + report.warnings]
     assert problems == []
@@ -56,3 +67,27 @@ def test_courses_clean_under_strict(brand):
         assert all(le.questions for le in course.lessons)
         assert all(q.explanation for q in course.questions)
         assert any(le.exercises for le in course.lessons), f"{course.slug} has no exercise"
+
+
+@pytest.mark.parametrize("course", COURSES, ids=lambda p: p.name)
+def test_sources_are_the_pages_that_state_the_rules(course: Path):
+    """A reader can check every source: a deep page, not a homepage, with the
+    day it was checked; its own date when it has one, and never a made-up
+    1 January; no page listed twice."""
+    sources = load_yaml_file(course / "course.yaml")["sources"]
+    assert sources
+    urls = [s["url"] for s in sources]
+    assert len(urls) == len(set(urls)), f"{course.name}: a source is listed twice"
+    for s in sources:
+        where = f"{course.name}: {s['title']}"
+        assert urlparse(s["url"]).path.strip("/"), f"{where}: {s['url']} is a homepage, not the page with the rule"
+        assert isinstance(s.get("checked"), dt.date) and s["checked"] <= CHECKED_ON, f"{where}: no 'checked' date"
+        if "date" in s:
+            assert isinstance(s["date"], dt.date) and s["date"] <= s["checked"], where
+            assert (s["date"].month, s["date"].day) != (1, 1), f"{where}: {s['date']} looks like a placeholder"
+
+
+def test_shared_facts_name_their_page_and_when_it_was_checked():
+    for name, fact in parse_facts(load_yaml_file(ROOT / "courses" / "facts.yaml"), ROOT, Report(), "shared").items():
+        assert fact.url and urlparse(fact.url).path.strip("/"), name
+        assert fact.checked and fact.checked <= CHECKED_ON.isoformat(), name

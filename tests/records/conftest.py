@@ -84,12 +84,23 @@ def fixture_statements(run: str, course: str) -> list[dict]:
     out += [S.stmt(f"{run}-gro", "initialized", minutes=0, course=course + "/au", registration=g),
             S.stmt(f"{run}-gro", "experienced", minutes=3, course=course + "/au", obj=lesson, registration=g),
             S.stmt(f"{run}-gro", "passed", minutes=9, course=course + "/au", registration=g, scaled=0.8)]
+    # ida and jens: through a conformant cmi5 LMS, with the ids ADL's CATAPULT assigns (AU id not under the
+    # course IRI, the course only in grouping) and the LMS's own "satisfied" about its course id
+    i, j = S.catapult_launch(course, S.reg()), S.catapult_launch(course, S.reg())
+    ida, jens = f"{run}-ida", f"{run}-jens"
+    out += [S.runtime(ida, "initialized", i, minutes=0), S.runtime(ida, "experienced", i, minutes=1, lesson="cv"),
+            S.runtime(ida, "completed", i, minutes=6), S.runtime(ida, "passed", i, minutes=6, scaled=0.9),
+            S.satisfied(ida, i, minutes=6), S.runtime(ida, "terminated", i, minutes=7, duration="PT7M"),
+            S.runtime(jens, "initialized", j, minutes=0), S.runtime(jens, "completed", j, minutes=2, lesson="cv")]
     return out + [S.voiding(eva_passed["id"], minutes=30, learner=f"{run}-admin")]
 
 
-EXPECTED = {"anna": "passed", "bo": "completed", "cai": "passed", "dorte": "in_progress", "eva": "in_progress",
-            "gro": "passed",
-            "hans": "completed"}
+# learner → (status, what the caseworker reads)
+EXPECTED = {"anna": "passed", "bo": "failed", "cai": "passed", "dorte": "in_progress", "eva": "in_progress",
+            "gro": "passed", "hans": "completed", "ida": "passed", "jens": "in_progress"}
+LABELS = {"anna": "I gang · bestået (90 %)", "bo": "Gennemført · ikke bestået (30 %)",
+          "cai": "I gang · bestået (85 %)", "dorte": "I gang", "eva": "I gang", "gro": "I gang · bestået (80 %)",
+          "hans": "Gennemført", "ida": "Gennemført · bestået (90 %)", "jens": "I gang"}
 
 
 @pytest.fixture(scope="module")

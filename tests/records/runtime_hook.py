@@ -17,7 +17,8 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from tests.browser.conftest import HERE as BROWSER_DIR, SCORM_AGAIN, _Quiet
+from tests.browser.conftest import HERE as BROWSER_DIR
+from tests.browser.conftest import SCORM_AGAIN, _Quiet
 from tests.browser.test_scorm import answer, complete_course, go
 from tests.conftest import FIXTURES
 from tests.records.conftest import HOMEPAGE
@@ -43,8 +44,8 @@ def runtime_statements(lrs: LRS, browser: Any) -> list[tuple[str, str, str]] | N
         base = f"http://127.0.0.1:{server.server_address[1]}"
         cases = []
         # A learner who views every lesson but misses the pass mark gets "completed" then "failed" from the
-        # runtime; by the records rules a later "failed" does not undo "completed", so the status is completed.
-        for learner, outcome, expected in (("runtime-pass", "passed", "passed"), ("runtime-fail", "failed", "completed"),
+        # runtime: both facts are shown, and the one-word status is "failed".
+        for learner, outcome, expected in (("runtime-pass", "passed", "passed"), ("runtime-fail", "failed", "failed"),
                                            ("runtime-half", "in_progress", "in_progress")):
             ctx = browser.new_context()
             page = ctx.new_page()

@@ -30,6 +30,16 @@ class LRS:
     endpoint: str
     reader: tuple[str, str]
     writer: tuple[str, str]
+    db: str | None = None  # the built-in LRS's database, for `toolkit lrs credentials add`; None for another LRS
+
+    def add_credential(self, name: str, password: str, *options: str) -> tuple[str, str]:
+        """A further credential through the real CLI, e.g. a key scoped to one course and homePage."""
+        if self.db is None:
+            raise RuntimeError("credentials can only be added to the built-in LRS")
+        done = toolkit("lrs", "credentials", "add", name, "--password", password, "--db", self.db, *options)
+        if done.returncode != 0:
+            raise RuntimeError(f"toolkit lrs credentials add failed:\n{done.stdout}\n{done.stderr}")
+        return name, password
 
 
 def free_port() -> int:
@@ -106,14 +116,15 @@ def built_in_lrs(workdir: Path) -> Iterator[LRS]:
     endpoint = f"http://127.0.0.1:{port}/xapi/"
     with running(["lrs", "serve", "--db", db, "--host", "127.0.0.1", "--port", str(port), "--cors-origin", "*"],
                  endpoint + "about", workdir / "lrs.log", child_env()):
-        yield LRS(endpoint, reader, writer)
+        yield LRS(endpoint, reader, writer, db)
 
 
 @contextmanager
-def records_web(lrs: LRS, users: list[str], workdir: Path, homepage: str) -> Iterator[str]:
+def records_web(lrs: LRS, users: list[str], workdir: Path, homepage: str, *extra: str) -> Iterator[str]:
     """``toolkit records serve`` reading *lrs* with the read credential; yields its base URL."""
     port = free_port()
-    args = ["records", "serve", "--host", "127.0.0.1", "--port", str(port), "--homepage", homepage]
+    args = ["records", "serve", "--host", "127.0.0.1", "--port", str(port), "--homepage", homepage,
+            "--db", str(workdir / "records.sqlite3"), *extra]
     for user in users:
         args += ["--user", user]
     env = child_env(TOOLKIT_LRS_ENDPOINT=lrs.endpoint, TOOLKIT_LRS_USERNAME=lrs.reader[0],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 ADL = "http://adlnet.gov/expapi/verbs/"
@@ -68,3 +69,97 @@ def voiding(target_id: str, minutes: float = 0, learner: str = "admin") -> dict[
 
 def reg() -> str:
     return str(uuid.uuid4())
+
+
+CMI5_CATEGORY = "https://w3id.org/xapi/cmi5/context/categories/cmi5"
+SESSION = "https://w3id.org/xapi/cmi5/context/extensions/sessionid"
+SATISFIED = "https://w3id.org/xapi/adl/verbs/satisfied"
+
+
+@dataclass(frozen=True)
+class Launch:
+    """Where the runtime's statements go and which ids it uses.
+
+    ``au`` is the activity id the LMS launched with (ADL's CATAPULT gives the
+    AU an id of its own, ``…/course/<uuid>/au/0``); ``grouping`` is what the
+    LMS's contextTemplate puts in ``contextActivities.grouping`` (the
+    publisher's AU id from cmi5.xml, ``<course>/au``).
+    """
+
+    course: str = COURSE
+    registration: str = ""
+    au: str | None = None
+    grouping: str | None = None
+    path: str | None = None
+    homepage: str = HOME
+    session: str = ""
+
+    @property
+    def course_object(self) -> str:
+        return self.au or self.course
+
+
+def catapult_launch(course: str, registration: str, path: str | None = None, homepage: str = HOME) -> Launch:
+    """The ids ADL's CATAPULT player uses for a course imported from our cmi5 package."""
+    lms_course = f"https://w3id.org/xapi/cmi5/catapult/player/course/{uuid.uuid4()}"
+    return Launch(course=course, registration=registration, au=lms_course + "/au/0", grouping=course + "/au",
+                  path=path, homepage=homepage, session=str(uuid.uuid4()))
+
+
+def runtime(learner: str, verb: str, launch: Launch, *, minutes: float = 0, lesson: str | None = None,
+            question: str | None = None, success: bool | None = None, scaled: float | None = None,
+            duration: str | None = None, title: str | None = None) -> dict[str, Any]:
+    """A statement shaped as toolkit.js sends it (``Tracker.emit``)."""
+    base = launch.course.rstrip("/")
+    if lesson is not None:
+        obj: dict[str, Any] = {"objectType": "Activity", "id": f"{base}/lessons/{lesson}", "definition": {
+            "name": {"da": title or lesson}, "type": "http://adlnet.gov/expapi/activities/lesson"}}
+    elif question is not None:
+        obj = {"objectType": "Activity", "id": f"{base}/questions/{question}", "definition": {
+            "name": {"da": title or question}, "type": "http://adlnet.gov/expapi/activities/cmi.interaction",
+            "interactionType": "choice"}}
+    else:
+        obj = {"objectType": "Activity", "id": launch.course_object, "definition": {
+            "name": {"da": title or COURSE_TITLE}, "type": "http://adlnet.gov/expapi/activities/course"}}
+    ctx: dict[str, Any] = {"registration": launch.registration, "contextActivities": {}}
+    if launch.grouping:
+        ctx["contextActivities"]["grouping"] = [{"id": launch.grouping}]
+        ctx["extensions"] = {SESSION: launch.session}
+    if obj["id"] != launch.course_object:
+        ctx["contextActivities"]["parent"] = [{"objectType": "Activity", "id": launch.course_object}]
+    elif launch.grouping:
+        ctx["contextActivities"]["category"] = [{"id": CMI5_CATEGORY}]
+    if launch.path:
+        ctx.setdefault("extensions", {})[f"{base}/extensions/path"] = launch.path
+    result: dict[str, Any] = {}
+    if question is not None:
+        result = {"response": "a", "success": bool(success)}
+    elif verb == "completed":
+        result = {"completion": True}
+    elif verb in ("passed", "failed"):
+        result = {"success": verb == "passed", "score": {"scaled": scaled if scaled is not None else 0.0}}
+    if duration:
+        result["duration"] = duration
+    s: dict[str, Any] = {"id": str(uuid.uuid4()), "actor": actor(learner, launch.homepage),
+                         "verb": {"id": ADL + verb, "display": {"en-US": verb}}, "object": obj,
+                         "context": ctx, "timestamp": _at(minutes)}
+    if result:
+        s["result"] = result
+    return s
+
+
+def satisfied(learner: str, launch: Launch, minutes: float = 0) -> dict[str, Any]:
+    """The LMS's own ``satisfied`` about the course, as CATAPULT's ``interpretMoveOn`` writes it."""
+    assert launch.au is not None
+    lms_course = launch.au.rsplit("/au/", 1)[0]
+    return {"id": str(uuid.uuid4()), "actor": actor(learner, launch.homepage),
+            "verb": {"id": SATISFIED, "display": {"en": "satisfied"}},
+            "object": {"id": lms_course, "definition": {"type": "https://w3id.org/xapi/cmi5/activitytype/course"}},
+            "context": {"registration": launch.registration,
+                        "contextActivities": {"category": [{"id": CMI5_CATEGORY}], "grouping": [{"id": launch.course}]},
+                        "extensions": {SESSION: launch.session}},
+            "timestamp": _at(minutes)}
+
+
+def _at(minutes: float) -> str:
+    return (BASE + dt.timedelta(minutes=minutes)).isoformat().replace("+00:00", "Z")

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from toolkit.errors import ConfigError
-from toolkit.records.auth import Signer, Throttle, hash_password, load_users, parse_user, verify_password
+from toolkit.records.auth import (
+    Signer,
+    Throttle,
+    hash_password,
+    load_users,
+    parse_user,
+    verify_password,
+)
 
 
 def test_hash_and_verify():

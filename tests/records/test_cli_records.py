@@ -37,7 +37,7 @@ def test_broken_course_yaml_gives_path_and_line(tmp_path):
     d = tmp_path / "courses" / "x"
     d.mkdir(parents=True)
     (d / "course.yaml").write_text("id: https://x\ntitle: [oops\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"course\.yaml:\d+: not valid YAML"):
+    with pytest.raises(ConfigError, match=r"course\.yaml:\d+: YAML syntax error"):
         resolve_course("x", tmp_path)
 
 

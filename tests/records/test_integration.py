@@ -10,7 +10,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from tests.records.conftest import EXPECTED, HOMEPAGE, Posted
+from tests.records.conftest import EXPECTED, HOMEPAGE, LABELS, Posted
 from toolkit.cli import main
 from toolkit.records.client import Connection, LRSClient
 from toolkit.records.lookup import lookup_course, lookup_learner
@@ -30,7 +30,7 @@ def test_learner_json_statuses(posted):
         assert result.exit_code == 0, result.output
         data = json.loads(result.stdout)
         mine = [r for r in data["records"] if r["course_id"] == posted.course]
-        assert [r["status"] for r in mine] == [status], name
+        assert [(r["status"], r["status_label"]) for r in mine] == [(status, LABELS[name])], name
 
 
 def test_learner_in_two_courses_with_attempts_and_time(posted):
@@ -60,13 +60,14 @@ def test_learner_without_statements(posted):
 
 def test_learner_table_csv_html(posted):
     table = run(posted, "learner", posted.learner("bo")).stdout
-    assert "gennemført" in table and "Dit CV på Jobnet" in table
+    assert "Gennemført · ikke bestået (30 %)" in table and "Dit CV på Jobnet" in table
     result = run(posted, "learner", posted.learner("bo"), "--format", "csv")
     assert result.stdout_bytes.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(result.stdout_bytes.decode("utf-8-sig")), delimiter=";"))
-    assert rows[1][:2] == ["Dit CV på Jobnet", "gennemført"]
+    rows = list(csv.DictReader(io.StringIO(result.stdout_bytes.decode("utf-8-sig")), delimiter=";"))
+    assert (rows[0]["Kursus"], rows[0]["Gennemført"], rows[0]["Bestået"], rows[0]["Score (%)"]) == \
+        ("Dit CV på Jobnet", "ja", "nej", "30,0")
     html = run(posted, "learner", posted.learner("bo"), "--format", "html").stdout
-    assert "<td>gennemført</td>" in html and 'lang="da"' in html
+    assert "<td>Gennemført · ikke bestået (30 %)</td>" in html and 'lang="da"' in html
 
 
 def test_course_lookup_with_team_list(posted, tmp_path):
@@ -76,9 +77,9 @@ def test_course_lookup_with_team_list(posted, tmp_path):
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(result.stdout_bytes.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][0] == "Borger-id"
-    assert [(r[0], r[1]) for r in rows[1:]] == [(posted.learner("anna"), "bestået"),
-                                                 (posted.learner("bo"), "gennemført"),
-                                                 (posted.learner("frank"), "ikke startet")]
+    assert [(r[0], r[1]) for r in rows[1:]] == [(posted.learner("anna"), LABELS["anna"]),
+                                                 (posted.learner("bo"), LABELS["bo"]),
+                                                 (posted.learner("frank"), "Ikke startet")]
 
 
 def test_course_lookup_everyone_and_since_until(posted):

@@ -6,9 +6,28 @@ import datetime as dt
 
 import pytest
 
-from toolkit.records.status import (Learner, Status, course_of, parse_duration, parse_timestamp,
-                                    record_from, records_for_course, records_for_learner, remove_voided)
-from tests.records.statements import BASE, COURSE, COURSE_TITLE, OTHER, reg, stmt, voiding
+from tests.records.statements import (
+    BASE,
+    COURSE,
+    COURSE_TITLE,
+    OTHER,
+    reg,
+    stmt,
+    voiding,
+)
+from toolkit.records.status import (
+    Completion,
+    Learner,
+    Status,
+    Success,
+    course_of,
+    parse_duration,
+    parse_timestamp,
+    record_from,
+    records_for_course,
+    records_for_learner,
+    remove_voided,
+)
 
 ANNA = Learner("anna-7f3a", "https://lms.example.dk")
 
@@ -51,12 +70,37 @@ def test_pass_then_fail_in_same_registration_stays_passed():
     assert r.result_at == BASE + dt.timedelta(minutes=10)
 
 
-def test_completed_then_failed_stays_completed():
+def test_completed_then_failed_is_both_facts():
     g = reg()
     r = record([stmt("anna-7f3a", "completed", minutes=10, registration=g),
                 stmt("anna-7f3a", "failed", minutes=12, registration=g, scaled=0.2)])
-    assert r.status is Status.COMPLETED
-    assert r.result_at == BASE + dt.timedelta(minutes=10)
+    assert (r.completion, r.success) == (Completion.COMPLETED, Success.FAILED)
+    assert r.status is Status.FAILED
+    assert r.label == "Gennemført · ikke bestået (20 %)"
+    assert r.result_at == BASE + dt.timedelta(minutes=12)
+
+
+def test_every_question_wrong_is_not_shown_as_done():
+    """Finding 1: completed with a score of 0 % says so."""
+    g = reg()
+    r = record([stmt("anna-7f3a", "completed", minutes=10, registration=g),
+                stmt("anna-7f3a", "failed", minutes=10, registration=g, scaled=0.0)])
+    assert r.label == "Gennemført · ikke bestået (0 %)"
+
+
+@pytest.mark.parametrize("verbs,label", [
+    ((), "Ikke startet"),
+    (("initialized",), "I gang"),
+    (("initialized", "completed"), "Gennemført"),
+    (("completed", "passed"), "Gennemført · bestået (90 %)"),
+    (("passed",), "I gang · bestået (90 %)"),
+    (("failed",), "I gang · ikke bestået (90 %)"),
+])
+def test_labels_name_completion_and_success(verbs, label):
+    g = reg()
+    r = record([stmt("anna-7f3a", v, minutes=i, registration=g, scaled=0.9 if v in ("passed", "failed") else None)
+                for i, v in enumerate(verbs)])
+    assert r.label == label
 
 
 def test_failed_then_passed_in_same_registration_is_passed():
@@ -91,7 +135,18 @@ def test_best_ranking_passed_over_completed_over_failed():
     a1, a2 = reg(), reg()
     r = record([stmt("anna-7f3a", "completed", minutes=0, registration=a1),
                 stmt("anna-7f3a", "failed", minutes=30, registration=a2, scaled=0.7)])
-    assert r.status is Status.COMPLETED
+    assert r.status is Status.COMPLETED and r.label == "Gennemført"
+
+
+def test_ranking_uses_both_facts():
+    """A completed-and-failed attempt beats a failed-only one; a passed one beats both."""
+    a1, a2, a3 = reg(), reg(), reg()
+    attempts = [stmt("anna-7f3a", "failed", minutes=0, registration=a1, scaled=0.75),
+                stmt("anna-7f3a", "completed", minutes=30, registration=a2),
+                stmt("anna-7f3a", "failed", minutes=31, registration=a2, scaled=0.5)]
+    assert record(attempts).label == "Gennemført · ikke bestået (50 %)"
+    attempts += [stmt("anna-7f3a", "passed", minutes=60, registration=a3, scaled=0.8)]
+    assert record(attempts).label == "I gang · bestået (80 %)"
     a3 = reg()
     r2 = record([stmt("anna-7f3a", "initialized", minutes=0, registration=a3),
                  stmt("anna-7f3a", "failed", minutes=30, registration=a1, scaled=0.1)])

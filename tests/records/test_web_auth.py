@@ -72,7 +72,7 @@ def test_wrong_password_then_right_one(client):
     assert "HttpOnly" in session_header and "SameSite=strict" in session_header.replace("Strict", "strict")
     assert PASSWORD not in cookie
     home = client.get("/")
-    assert home.status_code == 200 and "Borgerens id" in home.text
+    assert home.status_code == 200 and "Borgerens kode" in home.text
 
 
 def test_throttle_after_repeated_failures(client):
@@ -114,3 +114,32 @@ def test_security_headers_and_no_external_requests(client):
     assert LOGIN_COOKIE in r.headers["set-cookie"]
     css = client.get("/records.css")
     assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+
+
+@pytest.mark.parametrize("typed", ["010190-1234", "0101901234", "010190 1234"])
+def test_cpr_is_refused_before_any_request_and_not_echoed(client, typed):
+    login(client)
+    r = client.post("/", data={"learner": typed, "csrf": csrf_of(client.get("/").text)})
+    assert r.status_code == 400  # not 502: the unreachable LRS was never asked
+    assert "ligner et CPR-nummer" in r.text
+    assert typed not in r.text and "010190" not in r.text
+
+
+@pytest.mark.parametrize("path", ["/hold", "/invitationer"])
+def test_team_and_links_pages_need_a_session_and_the_csrf_token(client, path):
+    r = client.get(path)
+    assert r.status_code == 303 and r.headers["location"].endswith("/login")
+    assert client.post(path, data={"codes": "x", "csrf": "x"}).status_code == 401
+    login(client)
+    page = client.get(path)
+    assert page.status_code == 200 and "Skriv aldrig navne" in page.text
+    assert page.headers["content-security-policy"].startswith("default-src 'none'")
+    r = client.post(path, data={"csrf": "forkert", "course": "x", "codes": "K7F3Q-9QX2Z"})
+    assert r.status_code == 400 and "Siden var udløbet" in r.text
+
+
+def test_team_view_refuses_pasted_cpr_before_asking_the_lrs(client):
+    login(client)
+    token = csrf_of(client.get("/hold").text)
+    r = client.post("/hold", data={"csrf": token, "course": "x", "source": "pasted", "codes": "0101901234"})
+    assert r.status_code == 400 and "ligner et CPR-nummer" in r.text and "0101901234" not in r.text

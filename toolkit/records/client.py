@@ -14,9 +14,9 @@ environment (``TOOLKIT_LRS_ENDPOINT``, ``TOOLKIT_LRS_USERNAME``,
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import functools
 import http.client
-import datetime as dt
 import json
 import os
 import re
@@ -32,6 +32,7 @@ from toolkit.errors import ConfigError, ToolkitError
 DEFAULT_HOMEPAGE = "https://lms.example.dk"
 PAGE_SIZE = 500
 MAX_PAGES = 100_000
+SECTIONS = ("lrs", "learners", "web", "invitations")
 
 
 class LRSError(ToolkitError):
@@ -74,12 +75,12 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> dict
         raise ConfigError(f"{path}:{line}: not valid TOML: {exc}") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
-    for section in ("lrs", "learners", "web"):
+    for section in SECTIONS:
         if section in data and not isinstance(data[section], dict):
             raise ConfigError(f"{path}: [{section}] must be a table")
-    unknown = set(data) - {"lrs", "learners", "web"}
+    unknown = set(data) - set(SECTIONS)
     if unknown:
-        raise ConfigError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}; known: lrs, learners, web")
+        raise ConfigError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}; known: {', '.join(SECTIONS)}")
     return data
 
 

@@ -3,37 +3,36 @@
 Every format, and the web page, is built from :func:`display_rows`, so they
 all show the same answers.  Times are local (Europe/Copenhagen).
 
-CSV is written for Excel as Danish caseworkers open it: UTF-8 with a byte
-order mark (so æ, ø, å survive a double-click) and ``;`` as separator (the
-list separator of Danish Windows, where ``,`` is the decimal comma).
+CSV (:mod:`toolkit.records.csvout`) has numeric columns for Danish Excel.
+Text for the terminal has control characters removed, so a course title or
+an account name from the LRS cannot move the cursor or recolour the screen.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
+import re
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from toolkit.records.lookup import LOCAL_TZ
+from toolkit.records.csvout import to_csv
+from toolkit.records.lookup import LOCAL_TZ, local_time
 from toolkit.records.status import CourseRecord
 
-LEARNER_HEADERS = ("Kursus", "Status", "Afsluttet", "Score", "Tid brugt", "Forsøg", "Sidst aktiv")
-COURSE_HEADERS = ("Borger-id", "Status", "Afsluttet", "Score", "Tid brugt", "Forsøg", "Sidst aktiv")
+REST = ("Status", "Forløb", "Lektioner set", "Fejl i første forsøg", "Afsluttet", "Tid brugt", "Forsøg",
+        "Sidst aktiv")
+LEARNER_HEADERS = ("Kursus",) + REST
+COURSE_HEADERS = ("Borger-id",) + REST
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 FORMATS = ("table", "csv", "json", "html")
 EMPTY = "–"
 
 
-def local_time(moment: dt.datetime | None) -> str:
-    """``2026-03-02 09:15`` in Copenhagen time; "" for none."""
-    return moment.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
-def percent(scaled: float | None) -> str:
-    return f"{round(scaled * 100)} %" if scaled is not None else ""
+def clean(text: str) -> str:
+    """*text* without control and bidi-override characters, for a terminal."""
+    return _CONTROL.sub("", text)
 
 
 def duration(span: dt.timedelta) -> str:
@@ -53,7 +52,9 @@ def display_rows(records: Sequence[CourseRecord], by: str) -> tuple[tuple[str, .
     rows = []
     for r in records:
         first = (r.course_title or r.course_id) if by == "learner" else r.learner.name
-        rows.append([first, r.status.label, local_time(r.result_at), percent(r.score), duration(r.time_spent),
+        p = r.progress
+        rows.append([first, r.label, p.path_label or "", str(len(p.lessons_seen)),
+                     "; ".join(q.title for q in p.missed_first), local_time(r.result_at), duration(r.time_spent),
                      str(r.attempt_count), local_time(r.last_activity)])
     return headers, rows
 
@@ -65,26 +66,16 @@ def _width(text: str) -> int:
 def to_table(records: Sequence[CourseRecord], by: str, heading: str) -> str:
     headers, rows = display_rows(records, by)
     if not rows:
-        return f"{heading}\n{empty_message(by)}\n"
-    cells = [list(headers)] + [[c or EMPTY for c in row] for row in rows]
+        return f"{clean(heading)}\n{empty_message(by)}\n"
+    cells = [list(headers)] + [[clean(c) or EMPTY for c in row] for row in rows]
     widths = [max(_width(row[i]) for row in cells) for i in range(len(headers))]
 
     def line(row: list[str]) -> str:
         return "  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths)).rstrip()
 
-    out = [heading, line(cells[0]), "  ".join("-" * w for w in widths)]
+    out = [clean(heading), line(cells[0]), "  ".join("-" * w for w in widths)]
     out.extend(line(row) for row in cells[1:])
     return "\n".join(out) + "\n"
-
-
-def to_csv(records: Sequence[CourseRecord], by: str) -> str:
-    """CSV text starting with a BOM; write it as UTF-8 bytes."""
-    headers, rows = display_rows(records, by)
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return "\ufeff" + buf.getvalue()
 
 
 def _iso_local(moment: dt.datetime | None) -> str | None:
@@ -100,14 +91,23 @@ def to_data(records: Sequence[CourseRecord]) -> list[dict[str, Any]]:
             "course_id": r.course_id,
             "course_title": r.course_title,
             "status": r.status.value,
-            "status_label": r.status.label,
+            "completion": r.completion.value,
+            "success": r.success.value,
+            "satisfied": r.satisfied,
+            "status_label": r.label,
             "result_at": _iso_local(r.result_at),
             "score": r.score,
             "time_spent_seconds": round(r.time_spent.total_seconds()),
             "attempts": r.attempt_count,
             "last_activity": _iso_local(r.last_activity),
+            "path": r.progress.path,
+            "path_label": r.progress.path_label,
+            "lessons_seen": [{"id": i.id, "title": i.title} for i in r.progress.lessons_seen],
+            "missed_first_try": [{"id": i.id, "title": i.title} for i in r.progress.missed_first],
             "attempt_details": [{
                 "status": a.status.value,
+                "completion": a.completion.value,
+                "success": a.success.value,
                 "started": _iso_local(a.started),
                 "result_at": _iso_local(a.result_at),
                 "score": a.score,
@@ -154,3 +154,17 @@ def render(records: Sequence[CourseRecord], by: str, fmt: str, subject: str, tit
     if fmt == "html":
         return to_html(records, by, heading)
     raise ValueError(f"unknown format {fmt!r}")
+
+
+def tone(r: CourseRecord) -> str:
+    """``ok`` (green) only when nothing failed and the course is passed or completed; ``bad`` when failed."""
+    from toolkit.records.status import Status
+
+    return {Status.PASSED: "ok", Status.COMPLETED: "ok", Status.FAILED: "bad"}.get(r.status, "")
+
+
+def cards(records: Sequence[CourseRecord], by: str = "learner") -> list[dict[str, Any]]:
+    """The web page's cards: the same cells as :func:`display_rows`, plus the lessons' names."""
+    headers, rows = display_rows(records, by)
+    return [{"title": row[0], "tone": tone(r), "facts": list(zip(headers[1:], row[1:])),
+             "lessons": [i.title for i in r.progress.lessons_seen]} for r, row in zip(records, rows)]

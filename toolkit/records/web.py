@@ -1,6 +1,8 @@
-"""The caseworkers' web page: log in, type a learner id, see that learner's courses.
+"""The caseworkers' web page: log in, type a learner code, see that learner's courses.
 
-Read-only, Danish, works on a phone, makes no external requests.  Every page
+Danish, works on a phone, makes no external requests.  It only reads the
+LRS; the one thing it writes is the caseworker's own personal links, in the
+records' own database (:mod:`toolkit.records.web_team`).  Every page
 but the login page needs a session: a signed, HttpOnly, SameSite=Strict
 cookie.  Forms carry a CSRF token (double-submit on the login form, tied to
 the session afterwards).  The lookup is a POST so learner ids stay out of
@@ -10,6 +12,7 @@ and row code as the CLI.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,29 +21,38 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import (
+    HTMLResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import Route
 
-from toolkit.records.auth import (LOGIN_FORM_SECONDS, SESSION_SECONDS, Signer, Throttle, new_token, same_token,
-                                  verify_password)
+from toolkit.records.auth import (
+    LOGIN_FORM_SECONDS,
+    SESSION_SECONDS,
+    Signer,
+    Throttle,
+    new_token,
+    same_token,
+    verify_password,
+)
 from toolkit.records.client import LRSClient, LRSError
+from toolkit.records.codes import CPR_MESSAGE, CodeTypoError, looks_like_cpr
+from toolkit.records.codes import learner_id as checked_id
+from toolkit.records.invitations import DEFAULT_RETENTION_DAYS, InvitationStore, utc_now
 from toolkit.records.lookup import lookup_learner
-from toolkit.records.output import display_rows, empty_message
-from toolkit.records.pages import CSS, render_page
+from toolkit.records.output import cards, empty_message
+from toolkit.records.pages import SECURITY_HEADERS, render_page
+from toolkit.records.pages import css as stylesheet
+from toolkit.records.web_team import invite_page, team_page
 
 log = logging.getLogger("toolkit.records.web")
 
 SESSION_COOKIE = "tk_records_session"
 LOGIN_COOKIE = "tk_records_login"
 MAX_ID_LENGTH = 200
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-                               "frame-ancestors 'none'; base-uri 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "X-Frame-Options": "DENY",
-    "Cache-Control": "no-store",
-}
 
 
 @dataclass
@@ -53,6 +65,10 @@ class WebSettings:
     base_path: str = ""
     throttle: Throttle = field(default_factory=Throttle)
     ended: set[str] = field(default_factory=set)  # sessions logged out before they expired
+    invitations: InvitationStore | None = None  # the records' own database, when invitations are kept
+    retention_days: int = DEFAULT_RETENTION_DAYS
+    path_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    clock: Callable[[], dt.datetime] = utc_now  # "this week" for the chart; pinned in tests
 
 
 def create_app(settings: WebSettings) -> Starlette:
@@ -80,13 +96,14 @@ def create_app(settings: WebSettings) -> Starlette:
 
     def login_page(request: Request, error: str = "", username: str = "", status: int = 200) -> Response:
         token = new_token()
-        resp = page(request, "login.html", status, csrf=token, error=error, username=username, user=None)
+        resp = page(request, "login.html", status, csrf=token, error=error, username=username, user=None,
+                    here="login")
         set_cookie(resp, LOGIN_COOKIE, settings.signer.sign("login", {"t": token}, LOGIN_FORM_SECONDS),
                    LOGIN_FORM_SECONDS)
         return resp
 
     async def css(request: Request) -> Response:
-        return Response(CSS, media_type="text/css", headers={"Cache-Control": "max-age=3600",
+        return Response(stylesheet(), media_type="text/css", headers={"Cache-Control": "max-age=3600",
                                                                "X-Content-Type-Options": "nosniff"})
 
     async def login(request: Request) -> Response:
@@ -128,14 +145,23 @@ def create_app(settings: WebSettings) -> Starlette:
         resp.delete_cookie(SESSION_COOKIE, path=base or "/")
         return resp
 
-    async def home(request: Request) -> Response:
-        session = session_of(request)
-        if session is None:
-            if request.method == "GET":
-                return to_login()
-            return PlainTextResponse("Log ind først.", status_code=401, headers=SECURITY_HEADERS)
-        common = {"user": session["u"], "csrf": session["c"], "headers": (), "rows": [],
-                  "empty": empty_message("learner")}
+    def with_session(handler: Callable[..., Any]) -> Callable[[Request], Any]:
+        async def endpoint(request: Request) -> Response:
+            session = session_of(request)
+            if session is None:
+                if request.method == "GET":
+                    return to_login()
+                return PlainTextResponse("Log ind først.", status_code=401, headers=SECURITY_HEADERS)
+
+            def session_page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+                return page(request, name, status, user=session["u"], csrf=session["c"], **context)
+
+            response: Response = await handler(request, settings, session, session_page)
+            return response
+        return endpoint
+
+    async def home(request: Request, _: WebSettings, session: dict[str, Any], page: Callable[..., Response]) -> Response:
+        common: dict[str, Any] = {"cards": [], "empty": empty_message("learner"), "here": "lookup"}
         if request.method == "GET":
             return page(request, "lookup.html", learner="", searched=False, error="", **common)
         form = await request.form()
@@ -143,22 +169,29 @@ def create_app(settings: WebSettings) -> Starlette:
         if not same_token(form.get("csrf"), session.get("c")):
             return page(request, "lookup.html", 400, learner=learner, searched=False,
                         error="Siden var udløbet. Prøv igen.", **common)
+        if looks_like_cpr(learner):  # refused before any request, and never echoed
+            return page(request, "lookup.html", 400, learner="", searched=False, error=CPR_MESSAGE, **common)
         if not learner or len(learner) > MAX_ID_LENGTH:
             return page(request, "lookup.html", 400, learner=learner[:MAX_ID_LENGTH], searched=False,
-                        error="Skriv borgerens id.", **common)
+                        error="Skriv borgerens kode.", **common)
+        try:
+            learner = checked_id(learner)
+        except CodeTypoError as exc:
+            return page(request, "lookup.html", 400, learner=learner, searched=False, error=str(exc), **common)
         try:
             records = await run_in_threadpool(lambda: lookup_learner(settings.client(), learner,
-                                                                     settings.known_courses))
+                                                                     settings.known_courses, settings.path_labels))
         except LRSError as exc:
             log.error("records lookup failed: %s", exc)
             return page(request, "lookup.html", 502, learner=learner, searched=False,
                         error="Kursussystemet kunne ikke svare lige nu. Prøv igen om lidt.", **common)
-        headers, rows = display_rows(records, "learner")
-        common.update(headers=headers, rows=rows)
+        common.update(cards=cards(records))
         return page(request, "lookup.html", learner=learner, searched=True, error="", **common)
 
     routes = [
-        Route(f"{base}/", home, methods=["GET", "POST"]),
+        Route(f"{base}/hold", with_session(team_page), methods=["GET", "POST"]),
+        Route(f"{base}/invitationer", with_session(invite_page), methods=["GET", "POST"]),
+        Route(f"{base}/", with_session(home), methods=["GET", "POST"]),
         Route(f"{base}/login", login, methods=["GET", "POST"]),
         Route(f"{base}/logout", logout, methods=["POST"]),
         Route(f"{base}/records.css", css, methods=["GET"]),

@@ -535,6 +535,9 @@
 
   win.TK = { summary: summary, encode: encode, emptyState: emptyState };
   function boot() {
+    /* folded lists (the sources) open by themselves where the screen has room */
+    if (win.matchMedia && win.matchMedia("(min-width: 48em)").matches)
+      doc.querySelectorAll("details[data-tk-open-wide]").forEach(function (d) { d.open = true; });
     var frame = doc.getElementById("tk-frame");
     if (frame) { shell(frame); return; }
     var h = host();

@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from toolkit.errors import SourceError
-from toolkit.model import Brand, Course, Lesson, PathChoice, PathOption, Source
+from toolkit.model import Brand, Course, Fact, Lesson, PathChoice, PathOption, Source
 from toolkit.source.facts import parse_facts
 from toolkit.source.fields import (
     check_keys,
@@ -27,12 +27,13 @@ from toolkit.source.report import Report
 from toolkit.source.yamlutil import load_yaml_file
 
 COURSE_KEYS = {"id", "title", "language", "version", "description", "duration_minutes",
-               "audience", "completion", "sources", "lessons", "reviewed", "review_by", "paths",
+               "audience", "completion", "sources", "lessons", "reviewed", "review_by", "paths", "help",
                "sanitize_html"}
 COMPLETION_KEYS = {"pass_mark"}
-SOURCE_KEYS = {"title", "url", "date", "publisher"}
+SOURCE_KEYS = {"title", "url", "date", "publisher", "checked"}
 PATHS_KEYS = {"question", "options"}
 OPTION_KEYS = {"id", "label", "description"}
+SHARED_FACTS = "facts.yaml"  # beside the course folders: courses/facts.yaml
 BCP47_RE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 IRI_SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
@@ -101,27 +102,64 @@ def load_course(course_dir: Path, brand: Brand, report: Report) -> Course | None
             mark = get_number(completion, "pass_mark", path, report, "completion", 0, 1)
             if mark is not None:
                 course.pass_mark = mark
-    for i, item in enumerate(get_list(data, "sources", path, report, what)):
+    course.sources = _sources(data, path, report)
+    course.paths = _paths(data, path, report)
+    shared = _facts_file(course_dir.parent / SHARED_FACTS, report, "shared")
+    course.facts.update(shared)
+    course.facts.update(_facts_file(course_dir / "facts.yaml", report, "course", shared))
+    course.facts.update(brand.facts)
+    course.help = _help(data, course.facts, path, report)
+    course.lesson_files = _lesson_files(course, data, path, report)
+    return course
+
+
+def _facts_file(path: Path, report: Report, origin: str, shared: dict[str, Fact] | None = None) -> dict[str, Fact]:
+    if not path.is_file():
+        return {}
+    try:
+        return parse_facts(load_yaml_file(path), path, report, origin, shared=shared)
+    except SourceError as exc:
+        report.absorb(exc)
+        return {}
+
+
+def _help(data: dict[str, Any], facts: dict[str, Fact], path: Path, report: Report) -> list[str]:
+    """``help``: help lines shown on every page, each a fact prefix with ``.name`` and ``.phone``."""
+    prefixes = []
+    for i, item in enumerate(get_list(data, "help", path, report, "course.yaml")):
+        line = line_of(data["help"], i)
+        if not isinstance(item, str):
+            report.error(path, line, "each 'help' entry must be the name of a fact group, such as helpline.livslinien")
+            continue
+        missing = [f"{item}.{part}" for part in ("name", "phone") if f"{item}.{part}" not in facts]
+        if missing:
+            report.error(path, line, f"help line '{item}' needs the facts {' and '.join(missing)}")
+            continue
+        prefixes.append(item)
+    return prefixes
+
+
+def _sources(data: dict[str, Any], path: Path, report: Report) -> list[Source]:
+    """The ``sources`` list; the same page listed twice is an error."""
+    sources: list[Source] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(get_list(data, "sources", path, report, "course.yaml")):
         line = line_of(data["sources"], i)
         if not isinstance(item, dict):
             report.error(path, line, "each source must be a mapping with 'title', 'url' and 'date'")
             continue
         check_keys(item, SOURCE_KEYS, path, report, "a source")
-        stitle = get_str(item, "title", path, report, "a source", required=True, default_line=line)
-        date = item.get("date")
-        course.sources.append(Source(stitle or "", get_str(item, "url", path, report, "a source"),
-                                     date.isoformat() if isinstance(date, dt.date) else (str(date) if date else None),
-                                     get_str(item, "publisher", path, report, "a source")))
-    course.paths = _paths(data, path, report)
-    facts_path = course_dir / "facts.yaml"
-    if facts_path.is_file():
-        try:
-            course.facts.update(parse_facts(load_yaml_file(facts_path), facts_path, report, "course"))
-        except SourceError as exc:
-            report.absorb(exc)
-    course.facts.update(brand.facts)
-    course.lesson_files = _lesson_files(course, data, path, report)
-    return course
+        title = get_str(item, "title", path, report, "a source", required=True, default_line=line)
+        url = get_str(item, "url", path, report, "a source")
+        dates = [_date(item, key, path, report) for key in ("date", "checked")]
+        if url and url in seen:
+            report.error(path, line, f"source {url} is listed twice (also at line {seen[url]})")
+            continue
+        if url:
+            seen[url] = line
+        date, checked = (d.isoformat() if d else None for d in dates)
+        sources.append(Source(title or "", url, date, get_str(item, "publisher", path, report, "a source"), checked))
+    return sources
 
 
 def _paths(data: dict[str, Any], path: Path, report: Report) -> PathChoice | None:

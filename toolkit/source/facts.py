@@ -1,11 +1,14 @@
 """Facts: named values that lessons refer to as ``{{ name }}``.
 
-Facts come from ``courses/<slug>/facts.yaml`` (shared facts such as deadlines)
-and from a brand's ``brand.yaml`` under ``facts:`` (local facts such as the
-unit's name, phone numbers and the CV system).  A brand's value wins.  Each
-fact is a plain value or a mapping with ``value`` and optional ``source``,
-``url`` and ``date``.  A reference to an unknown fact is an error at its line;
-it never becomes an empty string.  ``\\{{`` writes literal braces.
+Facts come from ``courses/facts.yaml`` (rules that several courses state, so
+each has one value), ``courses/<slug>/facts.yaml`` (the course's own facts)
+and a brand's ``brand.yaml`` under ``facts:`` (local facts such as the unit's
+name, phone numbers and the CV system).  A course may not redefine a shared
+fact; a brand's value wins over both.  Each fact is a plain value or a mapping
+with ``value`` and optional ``source``, ``url``, ``date`` and ``checked``.  A
+reference to an unknown fact is an error at its line; it never becomes an
+empty string.  ``{{ name | tel }}`` writes a phone number as a tap-to-call
+link that does not wrap.  ``\\{{`` writes literal braces.
 """
 
 from __future__ import annotations
@@ -21,11 +24,18 @@ from toolkit.source.report import Report
 
 FACT_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*$")
 REFERENCE_RE = re.compile(r"(\\?)\{\{\s*([^{}]*?)\s*\}\}")
-FACT_KEYS = {"value", "source", "url", "date"}
+FACT_KEYS = {"value", "source", "url", "date", "checked"}
+FILTERS = {"tel"}
+NBSP = "\u00a0"
 
 
-def parse_facts(data: Any, path: Path, report: Report, origin: str, prefix: str = "") -> dict[str, Fact]:
-    """Flatten a (possibly nested) facts mapping into dotted names."""
+def parse_facts(data: Any, path: Path, report: Report, origin: str, prefix: str = "",
+                shared: dict[str, Fact] | None = None) -> dict[str, Fact]:
+    """Flatten a (possibly nested) facts mapping into dotted names.
+
+    A name found in *shared* is an error: that rule has one value, in the
+    shared file.
+    """
     facts: dict[str, Fact] = {}
     if data is None:
         return facts
@@ -38,13 +48,16 @@ def parse_facts(data: Any, path: Path, report: Report, origin: str, prefix: str 
         if not isinstance(key, str) or not FACT_NAME_RE.match(name):
             report.error(path, line, f"fact name '{name}' must be lower-case letters, digits and '_'")
             continue
+        if shared and name in shared:
+            report.error(path, line, f"fact '{name}' is shared by several courses: change it in courses/facts.yaml, not here")
+            continue
         if isinstance(value, dict) and "value" in value:
             check_keys(value, FACT_KEYS, path, report, f"fact '{name}'")
             facts[name] = Fact(name, _text(value["value"], path, line_of(value, "value"), report),
                                _opt(value.get("source")), _opt(value.get("url")),
-                               _opt(value.get("date")), origin)
+                               _opt(value.get("date")), origin, _opt(value.get("checked")))
         elif isinstance(value, dict):
-            facts.update(parse_facts(value, path, report, origin, prefix=f"{name}."))
+            facts.update(parse_facts(value, path, report, origin, prefix=f"{name}.", shared=shared))
         else:
             facts[name] = Fact(name, _text(value, path, line, report), origin=origin)
     return facts
@@ -78,26 +91,59 @@ def find_references(text: str) -> list[tuple[int, str]]:
     return found
 
 
+def _split(reference: str) -> tuple[str, str | None]:
+    """``name | filter`` -> (name, filter); a plain name has no filter."""
+    name, bar, filt = reference.partition("|")
+    return name.strip(), (filt.strip() if bar else None)
+
+
+def dial(number: str) -> str:
+    """What a ``tel:`` link dials: Danish 8-digit numbers get +45; short
+    numbers (112, 1813) are dialled as written."""
+    digits = "".join(c for c in number if c.isdigit() or c == "+")
+    return "+45" + digits if len(digits) == 8 else digits
+
+
+def tel_link(number: str) -> str:
+    """A Markdown ``tel:`` link whose text does not wrap."""
+    return f"[{number.replace(' ', NBSP)}](tel:{dial(number)})"
+
+
 def check_references(text: str, first_line: int, facts: dict[str, Fact], path: Path, report: Report) -> None:
-    for offset, name in find_references(text):
+    for offset, reference in find_references(text):
+        name, filt = _split(reference)
+        if filt is not None and filt not in FILTERS:
+            report.error(path, first_line + offset, f"unknown filter '{filt}' in '{{{{ {reference} }}}}' (known: {', '.join(sorted(FILTERS))})")
         if name not in facts:
             known = [n for n in facts if n.split(".")[0] == name.split(".")[0]]
             hint = f"; known facts here: {', '.join(sorted(known)[:6])}" if known else ""
             report.error(path, first_line + offset, f"unknown fact '{{{{ {name} }}}}'{hint}")
+        elif "{{" in facts[name].value:  # a fact built from other facts, one level deep
+            inner = {n: f for n, f in facts.items() if n != name and "{{" not in f.value}
+            for _, ref in find_references(facts[name].value):
+                if _split(ref)[0] not in inner:
+                    report.error(path, first_line + offset,
+                                 f"fact '{name}' refers to '{{{{ {ref} }}}}', which is unknown or itself built from facts")
 
 
-def substitute(text: str, facts: dict[str, Fact]) -> str:
+def substitute(text: str, facts: dict[str, Fact], depth: int = 0) -> str:
     """Replace references by their values; ``\\{{`` becomes ``{{``.
 
-    Unknown references are left as written: the check has already failed the
-    build for them.
+    A fact whose value refers to other facts (a brand's "how to reach us"
+    sentence naming its phone number) is expanded one level deep.  Unknown
+    references are left as written: the check has already failed the build
+    for them.
     """
 
     def repl(match: re.Match[str]) -> str:
         if match.group(1):
             return match.group(0)[1:]
-        fact = facts.get(match.group(2))
-        return fact.value if fact else match.group(0)
+        name, filt = _split(match.group(2))
+        fact = facts.get(name)
+        if fact is None or (filt is not None and filt not in FILTERS):
+            return match.group(0)
+        value = substitute(fact.value, facts, depth + 1) if depth == 0 and "{{" in fact.value else fact.value
+        return tel_link(value) if filt == "tel" else value
 
     return REFERENCE_RE.sub(repl, text)
 
