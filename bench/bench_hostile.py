@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.packaging.hostile import PEAK
+from tests.packaging.hostile import PEAK  # noqa: E402
 
 PEER_TIMEOUT = 20.0
 

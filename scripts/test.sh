@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# Runs the whole test suite.  Starts a throwaway PostgreSQL cluster so the
-# storage and HTTP tests of the LRS run on both SQLite and PostgreSQL.
+# Runs ruff, builds the docs (mkdocs --strict), runs the runtime's unit tests (node --test), then
+# pytest.  Starts a throwaway PostgreSQL cluster so the storage and HTTP tests of the LRS run on
+# both SQLite and PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The habits: lint, and the documentation site with every link checked.
+python3 -m ruff check toolkit tests
+DOCS_OUT=$(mktemp -d /tmp/toolkit-docs.XXXXXX)
+python3 -m mkdocs build --strict --quiet --site-dir "$DOCS_OUT"
+rm -rf "$DOCS_OUT"
 
 cleanup() { :; }
 if [ -z "${TOOLKIT_TEST_PG_URL:-}" ]; then
@@ -26,4 +33,6 @@ if [ -z "${TOOLKIT_TEST_PG_URL:-}" ]; then
 fi
 trap cleanup EXIT
 
+# The runtime's protocol core (toolkit/runtime/src) under Node's own test runner.
+node --test tests/runtime/
 python3 -m pytest -n 2 "$@"

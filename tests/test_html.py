@@ -31,7 +31,7 @@ def test_pages_are_valid_html5(site):
     pages = sorted(str(p) for p in site.glob("*.html"))
     assert len(pages) == 5  # overview, three lessons, the launch shell
     proc = subprocess.run(["java", "-jar", str(VNU), "--format", "json", "--also-check-css", *pages],
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, check=False)
     messages = json.loads(proc.stderr or proc.stdout or '{"messages": []}')["messages"]
     problems = [f"{m.get('url', '').rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m['message']}"
                 for m in messages if m.get("type") == "error" or m.get("subType") == "warning"]

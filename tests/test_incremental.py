@@ -23,7 +23,7 @@ def test_rebuild_after_one_change_matches_clean_build(fixture_copy, tmp_path):
     lesson = course / "lessons" / "02-cv.md"
     lesson.write_text(lesson.read_text(encoding="utf-8").replace("Et godt CV er kort.", "Et godt CV er kort og klart."),
                       encoding="utf-8")
-    results, _ = build([course], BuildOptions(out=out, formats=("web",)))
+    _results, _ = build([course], BuildOptions(out=out, formats=("web",)))
     clean = tmp_path / "clean"
     build([course], BuildOptions(out=clean, formats=("web",), no_cache=True))
 

@@ -76,7 +76,7 @@ def test_yaml_line_marks_and_errors():
     with pytest.raises(SourceError) as err:
         load_yaml("a: 1\n  b: 2\n", "f.yaml")
     assert str(err.value).startswith("f.yaml:2: YAML syntax error")
-    with pytest.raises(SourceError, match="f.yaml:2: duplicate key 'a'"):
+    with pytest.raises(SourceError, match=r"f\.yaml:2: duplicate key 'a'"):
         load_yaml("a: 1\na: 2\n", "f.yaml")
 
 

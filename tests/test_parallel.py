@@ -21,7 +21,8 @@ def big_course(fixture_copy) -> Path:
     course = fixture_copy("ok-minimal")
     template = (course / "lessons" / "02-cv.md").read_text(encoding="utf-8")
     for n in range(4, LESSONS + 1):
-        text = template.replace("title: Dit CV", f"title: Lektion {n}").replace("id: cv-dele", f"id: q-{n}").replace("id: mine-job", f"id: ex-{n}")
+        text = (template.replace("title: Dit CV", f"title: Lektion {n}").replace("id: cv-dele", f"id: q-{n}")
+                .replace("id: mine-job", f"id: ex-{n}"))
         if n % 17 == 0:
             text += "\nEn lang sætning med mange meget vanskelige og uforståelige ord, som trækker læsbarheden kraftigt ned.\n"
         (course / "lessons" / f"{n:03d}-lektion-{n}.md").write_text(text, encoding="utf-8")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+import jinja2
+import pytest
 from starlette.testclient import TestClient
 
 from toolkit.preview import Preview
@@ -40,3 +42,22 @@ def test_preview_serves_builds_and_shows_statements(fixture_copy):
     state = client.get("/preview/state").json()
     assert state["version"] == 2 and any("01-velkommen.md:2" in e for e in state["errors"])
     assert "Her lærer du nyt." in client.get("/course/velkommen.html").text  # last good build still served
+
+
+def test_preview_page_comes_from_the_theme_escaped_and_overridable(fixture_copy):
+    course = fixture_copy("ok-minimal")
+    preview = Preview(course, base_url="http://testserver")
+    preview.title = '<script>alert("x")</script>'
+    page = TestClient(preview.app()).get("/").text
+    assert "<title>Preview: &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;</title>" in page
+    assert '<script>alert("x")' not in page
+
+    override = course.parent.parent / "templates"
+    override.mkdir()
+    (override / "preview.html").write_text("<p>{{ title }} from the project</p>\n", encoding="utf-8")
+    preview.title = "Mit kursus"
+    assert TestClient(preview.app()).get("/").text == "<p>Mit kursus from the project</p>\n"
+
+    (override / "preview.html").write_text("<p>{{ no_such_value }}</p>\n", encoding="utf-8")
+    with pytest.raises(jinja2.UndefinedError, match="no_such_value"):  # StrictUndefined, not an empty string
+        TestClient(preview.app()).get("/")

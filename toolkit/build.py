@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import CheckFailed, ConfigError, Diagnostic
 from toolkit.cache import Entry, LessonCache, context_digest
 from toolkit.catalogue import Catalogue, load_catalogue, write_catalogue
+from toolkit.errors import CheckFailed, ConfigError, Diagnostic
 from toolkit.model import Course, Lesson
 from toolkit.parallel import default_jobs, render_lessons, render_one
 from toolkit.render.env import make_environment, template_chain
@@ -109,6 +109,7 @@ def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
     def process(file: Path, course: Course, report: Report) -> Lesson | None:
         entry = cache.get(file) if cache else None
         done = None
+        lesson: Lesson | None
         if entry is not None:
             lesson, items, used = entry.lesson, entry.diagnostics, entry.media
         else:

@@ -26,7 +26,7 @@ from toolkit import __version__
 from toolkit.errors import Diagnostic
 from toolkit.model import Course, Lesson
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: blocks as typed classes, media found while loading
 
 
 @dataclass
@@ -102,7 +102,7 @@ class LessonCache:
             return None
         try:
             entry: Entry = pickle.loads(blob)
-        except Exception:  # noqa: BLE001 - a damaged entry is just a miss
+        except Exception:  # a damaged entry is just a miss
             return None
         self.new[key] = blob
         self.hits += 1

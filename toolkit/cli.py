@@ -32,7 +32,8 @@ class ToolkitGroup(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in LAZY_GROUPS:
-            return getattr(importlib.import_module(LAZY_GROUPS[cmd_name]), cmd_name)
+            command: click.Command = getattr(importlib.import_module(LAZY_GROUPS[cmd_name]), cmd_name)
+            return command
         return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> object:

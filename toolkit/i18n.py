@@ -65,7 +65,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "contact": "Kontakt",
         "back_to_catalogue": "Alle kurser",
         "catalogue_title": "Kurser før dit første møde",
-        "catalogue_intro": "Her er korte kurser, du kan tage hjemme. Svar på nogle få spørgsmål, så foreslår vi de kurser, der passer til dig.",
+        "catalogue_intro": "Her er korte kurser, du kan tage hjemme. "
+                           "Svar på nogle få spørgsmål, så foreslår vi de kurser, der passer til dig.",
         "screening_title": "Hvilke kurser passer til mig?",
         "recommend": "Vis forslag",
         "recommended": "Forslag til dig",
@@ -80,6 +81,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "author_brand": "Udgivet af",
         "lesson_done": "Lektionen er set",
         "score": "Point",
+        # the runtime's messages (toolkit/runtime/src)
+        "launch_failed": "Kurset kan ikke gemme dine svar lige nu. Luk vinduet. Start kurset igen fra den side, du kom fra.",
+        "session_ended": "Du har lukket kurset. Start det igen fra den side, du kom fra.",
+        "code_bad": "Koden i dit link er forkert. Tjek linket i dit brev. Eller bed jobcentret om et nyt link.",
+        "text_not_saved": "Din tekst er for lang til at blive gemt i kurset. Gem den som fil, eller udskriv den.",
+        "receipt": "Vis koden til dit møde",
+        "receipt_code": "Din kode: {code}",
+        "receipt_completed": "Kurset er gennemført den {date}.",
+        "receipt_open": "Kurset er ikke gennemført endnu. Du har set {done} af {total} lektioner.",
+        "receipt_passed": "Bestået den {date} med {score} %.",
+        "receipt_failed": "Ikke bestået den {date}: {score} %.",
     },
     "en": {
         "next": "Next",
@@ -153,13 +165,25 @@ STRINGS: dict[str, dict[str, str]] = {
         "author_brand": "Published by",
         "lesson_done": "Lesson viewed",
         "score": "Score",
+        # the runtime's messages (toolkit/runtime/src)
+        "launch_failed": ("The course cannot save your answers right now. "
+                          "Close the window and start the course again from where you came from."),
+        "session_ended": "You have closed the course. Start it again from where you came from.",
+        "code_bad": "The code in your link is wrong. Check the link in your letter, or ask for a new one.",
+        "text_not_saved": "Your text is too long to be saved in the course. Save it as a file or print it.",
+        "receipt": "Show the code at your meeting",
+        "receipt_code": "Your code: {code}",
+        "receipt_completed": "Course completed on {date}.",
+        "receipt_open": "Course not completed yet. You have seen {done} of {total} lessons.",
+        "receipt_passed": "Passed on {date} with {score} %.",
+        "receipt_failed": "Not passed on {date}: {score} %.",
     },
 }
 
 
 def strings_for(language: str) -> dict[str, str]:
     """The string table for a BCP 47 tag, falling back to English per key."""
-    primary = language.split("-")[0].lower()
+    primary = language.split("-", maxsplit=1)[0].lower()
     table = dict(STRINGS["en"])
     table.update(STRINGS.get(primary, {}))
     return table

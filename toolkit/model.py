@@ -82,10 +82,19 @@ class Video:
     kind: str  # "file" | "youtube" | "vimeo" | "placeholder"
     src: str | None = None
     captions: str | None = None
-    transcript: str | None = None  # path relative to the course root
-    transcript_html: str | None = None
+    transcript: str | None = None  # as the author wrote them, relative to the lesson or the course
     duration_minutes: float | None = None
     line: int = 0
+    # Resolved while loading, so that rendering never looks at the disk:
+    src_file: Path | None = None  # a local video file
+    captions_file: Path | None = None
+    transcript_text: str | None = None  # the transcript's Markdown
+
+
+# A block of a lesson: a fenced block in its Markdown, replaced by a marker
+# that the renderer fills in.  Each kind is its own class; the renderer
+# dispatches on the class, never on a name.
+Block = Question | Exercise | Video
 
 
 @dataclass
@@ -98,10 +107,10 @@ class Lesson:
     paths: list[str] = field(default_factory=list)
     duration_minutes: float | None = None
     description: str | None = None
-    questions: list[Question] = field(default_factory=list)
-    exercises: list[Exercise] = field(default_factory=list)
-    videos: list[Video] = field(default_factory=list)
-    blocks: list[tuple[str, Any]] = field(default_factory=list)  # ("quiz", Question), ...
+    blocks: list[Block] = field(default_factory=list)  # in the order of their markers in ``body``
+    # Every local file the lesson's Markdown (body, blocks, transcripts) refers
+    # to, as written -> the file found; filled while loading.
+    media: dict[str, Path] = field(default_factory=dict)
     author_notes: list[tuple[int, str]] = field(default_factory=list)
     origin: str = "course"  # "course" | "brand:<name> (adds)" | "brand:<name> (replaces ...)"
     html: str = ""
@@ -111,6 +120,18 @@ class Lesson:
     @property
     def filename(self) -> str:
         return f"{self.id}.html"
+
+    @property
+    def questions(self) -> list[Question]:
+        return [b for b in self.blocks if isinstance(b, Question)]
+
+    @property
+    def exercises(self) -> list[Exercise]:
+        return [b for b in self.blocks if isinstance(b, Exercise)]
+
+    @property
+    def videos(self) -> list[Video]:
+        return [b for b in self.blocks if isinstance(b, Video)]
 
 
 @dataclass

@@ -65,14 +65,14 @@ def render_lessons(files: list[Path], course: Course, renderer: LessonRenderer, 
     """Each file rendered by *jobs* forked workers, or ``{}`` when that is not worth it."""
     if jobs < 2 or len(files) < MIN_LESSONS or "fork" not in multiprocessing.get_all_start_methods():
         return {}
-    global _job
+    global _job  # noqa: PLW0603 - the forked workers inherit the job through this module global
     _job = (course, renderer, lesson_names)
     out: dict[Path, Rendered] = {}
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
             chunk = max(1, len(files) // (jobs * 8))
-            for file, blob in zip(files, pool.map(_work, files, chunksize=chunk)):
+            for file, blob in zip(files, pool.map(_work, files, chunksize=chunk), strict=True):
                 out[file] = pickle.loads(blob)
                 if progress is not None:
                     progress(file.name)

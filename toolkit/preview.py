@@ -27,52 +27,8 @@ from toolkit.errors import CheckFailed, ToolkitError
 from toolkit.lrs.app import create_app
 from toolkit.lrs.auth import add_credential
 from toolkit.lrs.storage import open_storage
-
-PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Preview: {title}</title>
-<style>
-body{{margin:0;font:15px/1.4 system-ui,sans-serif;display:grid;grid-template-columns:minmax(320px,1fr) 420px;height:100vh}}
-iframe{{border:0;width:100%;height:100vh}} aside{{overflow:auto;border-left:1px solid #888;padding:0 .75rem;background:#f6f6f6}}
-pre{{white-space:pre-wrap;font-size:12px}} .err{{color:#a00;font-weight:bold}}
-@media (max-width:800px){{body{{grid-template-columns:1fr}}aside{{border:0}}}}
-</style></head><body>
-<iframe id="sco" title="{title}" src="course/launch.html"></iframe>
-<aside><h1>Preview (mock LMS)</h1>
-<p><a href="course/index.html" target="_blank">Open the site without an LMS</a> · <button id="reset">New attempt</button></p>
-<div id="build" role="status"></div>
-<h2>Statements</h2><ol id="statements"></ol>
-<h2>SCORM calls</h2><pre id="calls"></pre></aside>
-<script>
-var data = JSON.parse(sessionStorage.getItem("preview-cmi") || "{{}}"), calls = document.getElementById("calls");
-function log(t) {{ calls.textContent = t + "\\n" + calls.textContent.slice(0, 20000); }}
-window.API = {{
-  LMSInitialize: function () {{ log("LMSInitialize"); data["cmi.core.entry"] = data["cmi.suspend_data"] ? "resume" : "ab-initio";
-    data["cmi.core.student_id"] = "preview-learner"; return "true"; }},
-  LMSFinish: function () {{ log("LMSFinish"); sessionStorage.setItem("preview-cmi", JSON.stringify(data)); return "true"; }},
-  LMSGetValue: function (k) {{ var v = data[k] || (k === "cmi.interactions._count" ? "0" : ""); log("LMSGetValue " + k + " = " + v); return v; }},
-  LMSSetValue: function (k, v) {{ log("LMSSetValue " + k + " = " + v); data[k] = String(v);
-    var m = /^cmi\\.interactions\\.(\\d+)\\.id$/.exec(k); if (m) data["cmi.interactions._count"] = String(+m[1] + 1); return "true"; }},
-  LMSCommit: function () {{ log("LMSCommit"); sessionStorage.setItem("preview-cmi", JSON.stringify(data)); return "true"; }},
-  LMSGetLastError: function () {{ return "0"; }}, LMSGetErrorString: function () {{ return ""; }}, LMSGetDiagnostic: function () {{ return ""; }}
-}};
-document.getElementById("reset").onclick = function () {{ sessionStorage.removeItem("preview-cmi"); localStorage.clear(); location.reload(); }};
-var version = null;
-function poll() {{
-  fetch("preview/state").then(function (r) {{ return r.json(); }}).then(function (s) {{
-    if (version !== null && s.version !== version) document.getElementById("sco").src = "course/launch.html";
-    version = s.version;
-    document.getElementById("build").innerHTML = s.errors.length
-      ? "<p class='err'>Rebuild failed; showing the last good build:</p><pre>" + s.errors.join("\\n").replace(/</g, "&lt;") + "</pre>"
-      : "<p>Build " + s.version + " OK</p>";
-    document.getElementById("statements").innerHTML = s.statements.map(function (st) {{
-      return "<li>" + st.verb.id.split("/").pop() + " " + st.object.id.replace(/</g, "&lt;") +
-        (st.result ? " <code>" + JSON.stringify(st.result).replace(/</g, "&lt;") + "</code>" : "") + "</li>";
-    }}).join("");
-  }}).catch(function () {{}});
-}}
-setInterval(poll, 1500); poll();
-</script></body></html>"""
+from toolkit.render.env import make_environment
+from toolkit.source.brand import project_root_of
 
 
 class Preview:
@@ -113,9 +69,10 @@ class Preview:
 
     def app(self) -> Starlette:
         lrs_app = create_app("", storage=self.storage, rate=0)
+        template = make_environment(None, project_root_of(self.course_dir), theme="preview").get_template("preview.html")
 
         async def page(request: Request) -> HTMLResponse:
-            return HTMLResponse(PAGE.format(title=self.title))
+            return HTMLResponse(template.render(title=self.title))
 
         async def state(request: Request) -> JSONResponse:
             rows = self.storage.query({}, 50, None, False)
@@ -123,7 +80,8 @@ class Preview:
 
         async def course(scope: Any, receive: Any, send: Any) -> None:
             if self.site is None:
-                await HTMLResponse("The course did not build:<pre>" + "\n".join(self.errors) + "</pre>", 500)(scope, receive, send)
+                failed = HTMLResponse("The course did not build:<pre>" + "\n".join(self.errors) + "</pre>", 500)
+                await failed(scope, receive, send)
                 return
             await StaticFiles(directory=str(self.site), html=True)(scope, receive, send)
 
@@ -133,8 +91,8 @@ class Preview:
     def watch(self, stop: threading.Event) -> None:
         from watchfiles import watch
 
-        roots = [self.course_dir] + [p for p in (self.course_dir.parent.parent / "brands",
-                                                 self.course_dir.parent.parent / "templates") if p.is_dir()]
+        project = project_root_of(self.course_dir)
+        roots = [self.course_dir] + [p for p in (project / "brands", project / "templates") if p.is_dir()]
         for _changes in watch(*roots, stop_event=stop):
             self.rebuild()
 

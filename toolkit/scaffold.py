@@ -15,7 +15,8 @@ TEXT = {
         "title": "Nyt kursus",
         "description": "Et kort kursus. Skriv her, hvad man lærer.",
         "lesson_title": "Velkommen",
-        "body": "Her starter kurset. Skriv korte sætninger. Brug \"du\".\n\n## Det lærer du\n\n- Det første punkt\n- Det andet punkt\n",
+        "body": "Her starter kurset. Skriv korte sætninger. Brug \"du\".\n\n"
+                "## Det lærer du\n\n- Det første punkt\n- Det andet punkt\n",
         "question": "Hvem er kurset til?",
         "right": "Dig",
         "wrong": "Ingen",
@@ -26,7 +27,8 @@ TEXT = {
         "title": "New course",
         "description": "A short course. Say here what learners will learn.",
         "lesson_title": "Welcome",
-        "body": "The course starts here. Write short sentences. Talk to the reader.\n\n## What you learn\n\n- The first point\n- The second point\n",
+        "body": "The course starts here. Write short sentences. Talk to the reader.\n\n"
+                "## What you learn\n\n- The first point\n- The second point\n",
         "question": "Who is the course for?",
         "right": "You",
         "wrong": "Nobody",
@@ -42,9 +44,10 @@ def scaffold(slug: str, parent: Path, title: str | None = None, language: str = 
     root = parent / slug
     if root.exists():
         raise ConfigError(f"{root} already exists")
-    text = TEXT.get(language.split("-")[0], TEXT["en"])
+    text = TEXT.get(language.split("-", maxsplit=1)[0], TEXT["en"])
     today = dt.date.today()
-    review_by = today.replace(year=today.year + 1) if not (today.month == 2 and today.day == 29) else today + dt.timedelta(days=365)
+    leap_day = today.month == 2 and today.day == 29
+    review_by = today + dt.timedelta(days=365) if leap_day else today.replace(year=today.year + 1)
     (root / "lessons").mkdir(parents=True)
     (root / "media").mkdir()
     (root / "course.yaml").write_text(

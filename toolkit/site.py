@@ -15,7 +15,7 @@ from toolkit.i18n import Translator
 from toolkit.model import Course, Source
 from toolkit.render.env import asset_chain
 from toolkit.render.markdown import MediaMap
-from toolkit.runtime import COURSE_DATA, course_data, course_data_script, runtime_files
+from toolkit.runtime import COURSE_DATA, course_data, course_data_script, runtime_assets
 from toolkit.source.facts import NBSP, dial
 from toolkit.source.fields import escape_problem
 
@@ -34,7 +34,7 @@ def longdate(value: dt.date | str, language: str) -> str:
     """``1. december 2026``; an ISO date string is read first."""
     if isinstance(value, str):
         value = dt.date.fromisoformat(value)
-    primary = language.split("-")[0]
+    primary = language.split("-", maxsplit=1)[0]
     if primary == "da":
         return f"{value.day}. {MONTHS['da'][value.month - 1]} {value.year}"
     return f"{value.day} {MONTHS['en'][value.month - 1]} {value.year}"
@@ -171,10 +171,12 @@ def write_site(course: Course, pages: dict[str, str], media: MediaMap, dest: Pat
         for file in sorted(folder.rglob("*")):
             if file.is_file() and escape_problem(file, folder) is None:  # links: errors of the check
                 assets[f"assets/{file.relative_to(folder).as_posix()}"] = file
-    for file in runtime_files():
-        assets[f"assets/{file.name}"] = file
+    runtime = {f"assets/{name}": data for name, data in runtime_assets().items()}
     for rel, file in sorted(assets.items()):
-        writer.copy(rel, file)
+        if rel not in runtime:
+            writer.copy(rel, file)
+    for rel, data in sorted(runtime.items()):
+        writer.write_bytes(rel, data)
     writer.write_text("assets/brand.css", brand_css(course))
     writer.write_bytes(COURSE_DATA, course_data_script(course_data(course, settings)))
     for name, html in pages.items():

@@ -29,7 +29,7 @@ def course_dirs() -> list[Path]:
     dirs = []
     if (ROOT / "courses").is_dir() and any((ROOT / "courses").glob("*/course.yaml")):
         dirs += discover_courses(None, ROOT)  # first, so the catalogue is built too
-    return dirs + [FIXTURES / "ok-minimal"]
+    return [*dirs, FIXTURES / "ok-minimal"]
 
 
 @pytest.fixture(scope="session")

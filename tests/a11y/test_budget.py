@@ -9,7 +9,7 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 
-from toolkit.runtime import runtime_files
+from toolkit.runtime import runtime_assets
 
 from .conftest import site_pages
 
@@ -34,7 +34,7 @@ def test_every_page_is_within_budget(built):
     rows = []
     worst = 0
     for page in site_pages(built):
-        weight, refs = page_weight(page)
+        weight, _refs = page_weight(page)
         worst = max(worst, weight)
         rows.append((weight, str(page.relative_to(built))))
     rows.sort(reverse=True)
@@ -44,8 +44,8 @@ def test_every_page_is_within_budget(built):
 
 
 def test_runtime_javascript_within_budget():
-    js = [p for p in runtime_files() if p.suffix == ".js"]
+    js = [data for name, data in runtime_assets().items() if name.endswith(".js")]
     assert js, "no runtime JavaScript found"
-    total = sum(gz(p.read_bytes()) for p in js)
+    total = sum(gz(data) for data in js)
     print(f"runtime JS: {total / 1024:.1f} KB gzipped over {len(js)} file(s)")
     assert total < RUNTIME_BUDGET

@@ -12,11 +12,15 @@ from pathlib import Path
 import pytest
 
 from toolkit.build import BuildOptions, build
+from toolkit.lrs.auth import add_credential
+from toolkit.lrs.storage import open_storage
 
 from ..conftest import FIXTURES, ROOT, require
+from .lrs_server import LiveLRS, free_port
 
 SCORM_AGAIN = ROOT / "node_modules" / "scorm-again" / "dist"
 HERE = Path(__file__).resolve().parent
+FIXTURE_COURSE = "https://kurser.example.dk/test/ok-minimal"  # the id of the ok-minimal course
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -59,3 +63,18 @@ def lms_server(packages, tmp_path_factory):
     """The fixture course's packages under /<format>/."""
     zips = {zpath.stem.rsplit("-", 1)[1]: zpath for zpath in packages.glob("*/*.zip")}
     yield from serve_lms(tmp_path_factory.mktemp("lms"), zips)
+
+
+@pytest.fixture
+def live_lrs(tmp_path, lms_server):
+    """Our real LRS for xAPI and cmi5 launches of the fixture course: a launch key that may
+    write about that course for learners of https://lms.example.dk, and an admin key."""
+    storage = open_storage(str(tmp_path / "lrs.sqlite3"))
+    add_credential(storage, "launch", ["statements/write"], password="launch-pw",
+                   activity_prefixes=[FIXTURE_COURSE], homepage="https://lms.example.dk")
+    add_credential(storage, "admin", ["all"], password="admin-pw")
+    lrs = LiveLRS(storage, free_port(), cors=(lms_server,))
+    lrs.start()
+    yield lrs
+    lrs.stop()
+    storage.close()

@@ -56,7 +56,7 @@ def test_largest_course_suspend_data_within_budget(browser, tmp_path):
         frame.get_by_role("link", name="Start kurset").click()
         answered = 0
         for lesson in course.lessons:
-            frame.locator("article.tk-lesson[data-lesson='%s']" % lesson.id).wait_for()
+            frame.locator(f"article.tk-lesson[data-lesson='{lesson.id}']").wait_for()
             ready(frame)  # answering before the runtime binds the forms would submit them to the server
             answered += frame.locator("body").evaluate(ANSWER_ALL)
             frame.get_by_role("link", name="Næste", exact=True).click()

@@ -16,29 +16,14 @@ from urllib.parse import urlencode
 
 import pytest
 
-from toolkit.lrs.auth import add_credential
-from toolkit.lrs.storage import open_storage
-
 from ..conftest import ROOT, require
-from .lrs_server import LiveLRS, free_port
+from .conftest import FIXTURE_COURSE
+from .lrs_server import LiveLRS
 from .test_scorm import answer, go
 
 pytestmark = pytest.mark.browser
-COURSE = "https://kurser.example.dk/test/ok-minimal"
+COURSE = FIXTURE_COURSE
 X = "http://adlnet.gov/expapi/verbs/"
-
-
-@pytest.fixture
-def live_lrs(tmp_path, lms_server):
-    storage = open_storage(str(tmp_path / "lrs.sqlite3"))
-    add_credential(storage, "launch", ["statements/write"], password="launch-pw",
-                   activity_prefixes=[COURSE], homepage="https://lms.example.dk")
-    add_credential(storage, "admin", ["all"], password="admin-pw")
-    lrs = LiveLRS(storage, free_port(), cors=(lms_server,))
-    lrs.start()
-    yield lrs
-    lrs.stop()
-    storage.close()
 
 
 def stored(lrs: LiveLRS) -> list[dict]:
@@ -91,7 +76,8 @@ def test_xapi_launch_statements_survive_an_lrs_outage(browser, lms_server, live_
     answer(frame, "Kan du læse teksten til videoen?", ["Ja"])
     go(frame, "Næste")
     frame.locator(".tk-complete").wait_for()
-    queued = page.evaluate("JSON.parse(localStorage.getItem('tk-queue') || '[]').length")
+    queued = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('tk-q:'))"
+                           ".reduce((n, k) => n + JSON.parse(localStorage.getItem(k)).length, 0)")
     assert queued >= 5  # experienced x2, answered x2, completed, passed
     live_lrs.start()  # back up: the queue drains with backoff
     wait_for(page, live_lrs, lambda ss: any(s["verb"]["id"] == X + "passed" for s in ss), "passed")

@@ -90,7 +90,8 @@ def test_each_brand_adds_or_replaces_one_lesson(tmp_path):
     assert "Sådan kontakter du jobcentret" in default
     assert "Sådan kontakter du Sølvig Kommune" in solvig and "mitjob.solvig.example" in solvig
     eksempelby = tmp_path / "eksempelby-rop"
-    build([ROOT / "courses" / "ret-og-pligt"], BuildOptions(out=eksempelby, brand="eksempelby", formats=("web",), today=dt.date(2026, 12, 1)))
+    build([ROOT / "courses" / "ret-og-pligt"],
+          BuildOptions(out=eksempelby, brand="eksempelby", formats=("web",), today=dt.date(2026, 12, 1)))
     cafe = (eksempelby / "ret-og-pligt" / "site" / "jobcafe.html").read_text(encoding="utf-8")
     assert "Jobcaféen i Eksempelby" in cafe and "11\u00a022\u00a033\u00a044" in cafe
     assert not (tmp_path / "default" / "ret-og-pligt" / "site" / "jobcafe.html").exists()

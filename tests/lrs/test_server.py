@@ -47,3 +47,4 @@ def test_serve_with_tincan_client(db_url):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        proc.stdout.close()

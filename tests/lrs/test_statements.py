@@ -125,7 +125,8 @@ def test_alternate_request_syntax_for_beacons(lrs):
 
 def test_cors_preflight_and_null_origin(lrs):
     r = lrs.http.options("/xapi/statements", headers={"Origin": "null", "Access-Control-Request-Method": "PUT",
-                                                       "Access-Control-Request-Headers": "authorization,content-type,x-experience-api-version"})
+                                                       "Access-Control-Request-Headers":
+                                                           "authorization,content-type,x-experience-api-version"})
     assert r.status_code == 204
     assert r.headers["Access-Control-Allow-Origin"] == "null"
     assert "X-Experience-API-Version" in r.headers["Access-Control-Allow-Headers"]
@@ -134,13 +135,14 @@ def test_cors_preflight_and_null_origin(lrs):
 
 
 def test_attachments_roundtrip(lrs):
-    content = "Mine noter".encode()
+    content = b"Mine noter"
     sha2 = hashlib.sha256(content).hexdigest()
     s = statement(attachments=[{"usageType": "http://id.tincanapi.com/attachment/supporting_media",
                                 "display": {"da": "Noter"}, "contentType": "text/plain", "length": len(content), "sha2": sha2}])
     boundary = "abc123"
     body = (f"--{boundary}\r\nContent-Type: application/json\r\n\r\n{json.dumps(s)}\r\n"
-            f"--{boundary}\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: binary\r\nX-Experience-API-Hash: {sha2}\r\n\r\n").encode() \
+            f"--{boundary}\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: binary\r\n"
+            f"X-Experience-API-Hash: {sha2}\r\n\r\n").encode() \
         + content + f"\r\n--{boundary}--\r\n".encode()
     r = lrs.request("POST", "statements", content=body, headers={"Content-Type": f"multipart/mixed; boundary={boundary}"})
     assert r.status_code == 200, r.text

@@ -71,7 +71,7 @@ def test_every_listed_file_exists_and_every_file_is_listed(built, fmt):
         names = set(zf.namelist())
     assert listed <= names
     assert names - listed == {"imsmanifest.xml"} | set(xsd.controlling_documents(fmt))
-    launch = [r.get("href") for r in root.iter("{*}resource")][0]
+    launch = next(r.get("href") for r in root.iter("{*}resource"))
     assert launch == "launch.html" and launch in names
 
 

@@ -40,7 +40,8 @@ def test_our_packages_are_valid(runner, packages):
 
 def test_tampered_manifest(packages, tmp_path):
     bad = rewrite(packages / "ok-minimal-scorm12.zip", tmp_path / "t.zip", lambda e: {
-        **e, "imsmanifest.xml": e["imsmanifest.xml"].replace(b"<organizations", b"<organisations").replace(b"</organizations>", b"</organisations>")})
+        **e, "imsmanifest.xml": e["imsmanifest.xml"].replace(b"<organizations", b"<organisations")
+                                                   .replace(b"</organizations>", b"</organisations>")})
     r = inspect(bad, find_schemas_dir())
     assert not r.ok and r.schema_valid is False
 

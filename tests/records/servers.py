@@ -60,7 +60,7 @@ def child_env(**extra: str) -> dict[str, str]:
 
 def toolkit(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "toolkit", *args], cwd=ROOT, env=env or child_env(),
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, check=False)
 
 
 def wait_for(url: str, proc: subprocess.Popen[bytes] | None, log: Path, seconds: float = 60) -> None:

@@ -12,7 +12,7 @@ HOME = "https://lms.example.dk"
 COURSE = "https://kurser.example.dk/cv-paa-jobnet"
 COURSE_TITLE = "Dit CV på Jobnet"
 OTHER = "https://kurser.example.dk/rettigheder"
-BASE = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.timezone.utc)
+BASE = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
 
 
 def actor(name: str, homepage: str = HOME) -> dict[str, Any]:

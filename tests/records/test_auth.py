@@ -48,7 +48,7 @@ def test_signer_rejects_tampering_other_purpose_and_expiry():
     token = s.sign("session", {"u": "mette"}, 60)
     assert s.unsign("session", token)["u"] == "mette"
     assert s.unsign("login", token) is None
-    body, mac = token.split(".")
+    _body, mac = token.split(".")
     forged = Signer(b"x" * 32).sign("session", {"u": "admin"}, 60).split(".")[0] + "." + mac
     assert s.unsign("session", forged) is None
     assert s.unsign("session", s.sign("session", {"u": "mette"}, -1)) is None
@@ -58,7 +58,8 @@ def test_signer_rejects_tampering_other_purpose_and_expiry():
 def test_throttle_blocks_after_limit():
     t = Throttle(limit=2, window=60)
     assert not t.blocked("k")
-    t.fail("k"); t.fail("k")
+    t.fail("k")
+    t.fail("k")
     assert t.blocked("k")
     t.clear("k")
     assert not t.blocked("k")

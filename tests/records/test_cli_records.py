@@ -43,9 +43,9 @@ def test_broken_course_yaml_gives_path_and_line(tmp_path):
 
 def test_days_are_copenhagen_days():
     # winter: CET = UTC+1, summer: CEST = UTC+2
-    assert parse_day("2026-01-10").astimezone(dt.timezone.utc) == dt.datetime(2026, 1, 9, 23, tzinfo=dt.timezone.utc)
-    assert parse_day("2026-07-10", end=True).astimezone(dt.timezone.utc) == dt.datetime(
-        2026, 7, 10, 22, tzinfo=dt.timezone.utc)
+    assert parse_day("2026-01-10").astimezone(dt.UTC) == dt.datetime(2026, 1, 9, 23, tzinfo=dt.UTC)
+    assert parse_day("2026-07-10", end=True).astimezone(dt.UTC) == dt.datetime(
+        2026, 7, 10, 22, tzinfo=dt.UTC)
     with pytest.raises(ConfigError, match="not a date"):
         parse_day("10/7/2026")
 

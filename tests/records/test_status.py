@@ -255,7 +255,7 @@ def test_parse_duration_rejects(text):
 
 def test_parse_timestamp():
     assert parse_timestamp("2026-03-02T09:00:00.123456789+01:00") == dt.datetime(
-        2026, 3, 2, 8, 0, 0, 123456, tzinfo=dt.timezone.utc)
+        2026, 3, 2, 8, 0, 0, 123456, tzinfo=dt.UTC)
     assert parse_timestamp("2026-03-02T08:00:00Z") == BASE
     assert parse_timestamp("nonsense") is None
 

@@ -68,7 +68,7 @@ def test_wrong_password_then_right_one(client):
     r = login(client)
     assert r.status_code == 303
     cookie = r.headers["set-cookie"]
-    session_header = [h for h in r.headers.get_list("set-cookie") if h.startswith(SESSION_COOKIE)][0]
+    session_header = next(h for h in r.headers.get_list("set-cookie") if h.startswith(SESSION_COOKIE))
     assert "HttpOnly" in session_header and "SameSite=strict" in session_header.replace("Strict", "strict")
     assert PASSWORD not in cookie
     home = client.get("/")

@@ -8,7 +8,14 @@ import pytest
 
 from toolkit.build import BuildOptions, build, check
 from toolkit.errors import CheckFailed
-from toolkit.runtime.budget import SCORM12_SUSPEND_LIMIT, js_length, worst_case_length, worst_case_state
+from toolkit.runtime.budget import (
+    RUNTIME_GZIP_LIMIT,
+    SCORM12_SUSPEND_LIMIT,
+    js_length,
+    runtime_gzip_size,
+    worst_case_length,
+    worst_case_state,
+)
 
 from .coursegen import write_course
 
@@ -34,8 +41,12 @@ def test_worst_case_counts_every_id(tmp_path):
     (loaded,), _ = check([course_dir])
     state = worst_case_state(loaded.course)
     assert state["s"] == [le.id for le in loaded.course.lessons]
-    assert state["a"]["velkommen-til-forloebet-q3"] == "0a,b,c,d"  # two correct: checkboxes
-    assert state["a"]["velkommen-til-forloebet-q1"] == "0a"  # one correct: a single radio
+    questions = {q.id: q for le in loaded.course.lessons for q in le.questions}
+    every = [c.id for c in questions["velkommen-til-forloebet-q3"].choices]
+    one = max((c.id for c in questions["velkommen-til-forloebet-q1"].choices), key=len)
+    assert len(every) == 4
+    assert state["a"]["velkommen-til-forloebet-q3"] == "0" + ",".join(every)  # two correct: checkboxes
+    assert state["a"]["velkommen-til-forloebet-q1"] == "0" + one  # one correct: a single radio
     assert len(state["a"]) == 6 and "f" not in state
     assert worst_case_length(loaded.course) == len(json.dumps(state, ensure_ascii=False, separators=(",", ":")))
 
@@ -54,3 +65,25 @@ def test_too_large_course_warns_at_course_yaml_and_fails_strict(tmp_path):
     assert str(worst_case_length(loaded.course)) in warnings[0].message
     with pytest.raises(CheckFailed):
         build([course_dir], BuildOptions(out=tmp_path / "out", formats=("web",), strict=True, no_cache=True))
+
+
+def test_exercise_room_is_reported_at_build(tmp_path):
+    """Issue 14, case 16: what SCORM 1.2 keeps of exercise text is said at build time."""
+    course_dir = write_course(tmp_path / "courses", "mappe", lessons=2, questions=1, choices=3)
+    lesson = next((course_dir / "lessons").glob("*.md"))
+    lesson.write_text(lesson.read_text(encoding="utf-8") + "\n```exercise\nid: mappe\ntitle: Min mappe\n"
+                      "fields:\n  - id: job\n    label: Hvor har du arbejdet?\n```\n", encoding="utf-8")
+    (loaded,), report = check([course_dir])
+    notes = [d for d in report.items if "exercise text" in d.message]
+    assert len(notes) == 1 and notes[0].path.endswith("course.yaml")
+    room = int(notes[0].message.split("about ")[1].split(" ")[0])
+    state = worst_case_state(loaded.course)
+    state["x"] = {"mappe": {"job": "x" * room}}
+    assert js_length(json.dumps(state, ensure_ascii=False, separators=(",", ":"))) == SCORM12_SUSPEND_LIMIT
+    assert notes[0] not in report.warnings  # plenty of room: a note, not a warning
+
+
+def test_runtime_stays_under_15_kb_gzipped():
+    size = runtime_gzip_size()
+    print(f"assets/toolkit.js: {size} bytes gzipped")
+    assert 4000 < size < RUNTIME_GZIP_LIMIT

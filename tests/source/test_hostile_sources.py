@@ -19,7 +19,7 @@ from ..packaging.hostile import PEAK
 
 # billion laughs, 9 levels of 9, on one line: 9**9 values once expanded
 BOMB = "[" + ", ".join(["&a [" + ", ".join(['"lol"'] * 9) + "]"]
-                       + [f"&{b} [" + ", ".join([f"*{a}"] * 9) + "]" for a, b in zip("abcdefgh", "bcdefghi")]) + "]"
+                       + [f"&{b} [" + ", ".join([f"*{a}"] * 9) + "]" for a, b in zip("abcdefgh", "bcdefghi", strict=True)]) + "]"
 MEMORY_LIMIT_KB = 200 * 1024
 
 

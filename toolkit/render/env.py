@@ -1,9 +1,10 @@
 """The Jinja environment, with templates from an ordered override chain.
 
 Search order (first match wins): the chosen brand's ``templates/``, the
-default brand's ``templates/``, the project's ``templates/`` and finally the
-toolkit's built-in theme.  ``StrictUndefined`` makes a missing variable an
-error instead of an empty string.
+default brand's ``templates/``, the project's ``templates/`` and finally a
+built-in theme, package data under ``toolkit/themes/<name>/`` (``site`` for
+course pages, ``preview`` for the preview page).  ``StrictUndefined`` makes a
+missing variable an error instead of an empty string.
 """
 
 from __future__ import annotations
@@ -14,17 +15,21 @@ import jinja2
 
 from toolkit.model import Brand
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-BUILTIN_TEMPLATES = PACKAGE_ROOT.parent / "templates"
+THEMES = Path(__file__).resolve().parent.parent / "themes"
 
 
-def template_chain(brand: Brand | None, project_root: Path | None = None) -> list[Path]:
+def builtin_theme(name: str) -> Path:
+    """The folder of a built-in theme, shipped inside the package."""
+    return THEMES / name
+
+
+def template_chain(brand: Brand | None, project_root: Path | None = None, theme: str = "site") -> list[Path]:
     chain: list[Path] = []
     if brand is not None:
         chain += [root / "templates" for root in brand.chain]
     if project_root is not None:
         chain.append(project_root / "templates")
-    chain.append(BUILTIN_TEMPLATES)
+    chain.append(builtin_theme(theme))
     seen: list[Path] = []
     for path in chain:
         resolved = path.resolve()
@@ -43,7 +48,7 @@ def asset_chain(brand: Brand | None, project_root: Path | None = None) -> list[P
 
 
 def make_environment(brand: Brand | None, project_root: Path | None = None,
-                     cache_dir: Path | None = None) -> jinja2.Environment:
+                     cache_dir: Path | None = None, theme: str = "site") -> jinja2.Environment:
     """With *cache_dir*, compiled templates are kept there between builds
     (Jinja checks each template's source checksum before reusing one)."""
     bytecode_cache = None
@@ -52,7 +57,7 @@ def make_environment(brand: Brand | None, project_root: Path | None = None,
         bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache_dir / "jinja"))
     env = jinja2.Environment(
         bytecode_cache=bytecode_cache,
-        loader=jinja2.FileSystemLoader([str(p) for p in template_chain(brand, project_root)]),
+        loader=jinja2.FileSystemLoader([str(p) for p in template_chain(brand, project_root, theme)]),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

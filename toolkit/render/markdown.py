@@ -1,4 +1,8 @@
-"""Markdown to HTML for lessons, with the toolkit's blocks filled in."""
+"""Markdown to HTML for lessons, with the toolkit's blocks filled in.
+
+Rendering reads only the model: every file a lesson refers to was found
+while it was loaded (``Lesson.media``, ``Video.src_file`` ...).
+"""
 
 from __future__ import annotations
 
@@ -14,9 +18,9 @@ from lxml import html as lxml_html
 from markdown.extensions.toc import slugify_unicode
 
 from toolkit.i18n import Translator
-from toolkit.model import Course, Lesson
+from toolkit.model import Block, Course, Exercise, Lesson, Question, Video
 from toolkit.render.sanitize import sanitize
-from toolkit.source.lesson import MARKER, resolve_media
+from toolkit.source.lesson import MARKER
 
 EXTENSIONS: list[Any] = ["tables", "admonition", "attr_list", "sane_lists", "fenced_code", "def_list", "md_in_html"]
 MARKER_RE = re.compile(r"(?:<p>)?" + re.escape(MARKER).replace(r"\{\}", r"(\d+)") + r"(?:</p>)?")
@@ -71,12 +75,12 @@ class LessonRenderer:
         self.media = media
         self.t = Translator(course.language)
         self.md = markdown.Markdown(
-            extensions=EXTENSIONS + ["toc"],
+            extensions=[*EXTENSIONS, "toc"],
             extension_configs={"toc": {"slugify": slugify_unicode, "toc_depth": "2-4"}},
             output_format="html",
         )
         self.inline_md = markdown.Markdown(extensions=["attr_list"], output_format="html")
-        self.blocks = env.get_template("blocks.html").module
+        self.blocks: Any = env.get_template("blocks.html").module  # its macros: quiz, exercise, video
 
     def markdown(self, text: str, lesson: Lesson) -> str:
         self.md.reset()
@@ -104,10 +108,10 @@ class LessonRenderer:
             out = out[3:-4]
         return self.rewrite_urls(out, lesson)
 
-    def media_url(self, ref: str | None, lesson: Lesson) -> str:
+    def media_url(self, ref: str | None, found: Path | None) -> str:
+        """Where a file the author named as *ref* is in the site (*ref* itself when it was not found)."""
         if not ref:
             return ""
-        found = resolve_media(ref, lesson, self.course)
         return self.media.add(found) if found else ref
 
     def rewrite_urls(self, html: str, lesson: Lesson) -> str:
@@ -119,48 +123,48 @@ class LessonRenderer:
             if path.endswith(".md"):
                 new = LESSON_LINK + Path(path).name
             else:
-                found = resolve_media(path, lesson, self.course)
-                new = self.media.add(found) if found else path
+                new = self.media_url(path, lesson.media.get(path))
             return f'{match.group("attr")}="{new}{"#" + fragment if fragment else ""}"'
 
         return URL_ATTR_RE.sub(fix, html)
 
     def render(self, lesson: Lesson) -> None:
         html = self.markdown(lesson.body, lesson)
-        rendered_blocks = [self.render_block(kind, block, lesson) for kind, block in lesson.blocks]
+        rendered_blocks = [self.render_block(block, lesson) for block in lesson.blocks]
         prose = visible_text(MARKER_RE.sub("", html))
         lesson.html = MARKER_RE.sub(lambda m: rendered_blocks[int(m.group(1))], html)
-        lesson.text = "\n\n".join([prose] + [self.block_text(kind, block, lesson) for kind, block in lesson.blocks]).strip()
+        lesson.text = "\n\n".join([prose] + [block_text(block) for block in lesson.blocks]).strip()
 
-    def block_text(self, kind: str, block: Any, lesson: Lesson) -> str:
-        """The author's words in a block (not UI strings, not answer fragments), for LIX."""
-        parts: list[str | None] = []
-        if kind == "quiz":
-            parts = [block.prompt, block.explanation] + [c.feedback for c in block.choices]
-        elif kind == "exercise":
-            parts = [block.title, block.intro] + [x for f in block.fields for x in (f.label, f.hint)]
-        elif kind == "video":
-            parts = [block.title]
-            if block.transcript and (found := resolve_media(block.transcript, lesson, self.course)):
-                parts.append(found.read_text(encoding="utf-8"))
-        return "\n\n".join(plain_text(p) for p in parts if p)
+    def render_block(self, block: Block, lesson: Lesson) -> str:
+        def md(text: str | None) -> str:
+            return self.block_markdown(text, lesson)
 
-    def render_block(self, kind: str, block: Any, lesson: Lesson) -> str:
-        md = lambda text: self.block_markdown(text, lesson)  # noqa: E731
-        inline = lambda text: self.inline(text, lesson)  # noqa: E731
-        if kind == "quiz":
-            return str(self.blocks.quiz(block, self.t, md, inline))
-        if kind == "exercise":
-            return str(self.blocks.exercise(block, self.t, md, inline))
-        if kind == "video":
-            transcript = ""
-            if block.transcript:
-                found = resolve_media(block.transcript, lesson, self.course)
-                if found is not None:
-                    transcript = self.markdown(found.read_text(encoding="utf-8"), lesson)
-            return str(self.blocks.video(block, self.t, self.media_url(block.src, lesson) if block.kind == "file" else block.src,
-                                         self.media_url(block.captions, lesson), transcript, self.course.language))
-        raise ValueError(kind)
+        def inline(text: str | None) -> str:
+            return self.inline(text, lesson)
+
+        match block:
+            case Question():
+                return str(self.blocks.quiz(block, self.t, md, inline))
+            case Exercise():
+                return str(self.blocks.exercise(block, self.t, md, inline))
+            case Video():
+                transcript = self.markdown(block.transcript_text, lesson) if block.transcript_text is not None else ""
+                src = self.media_url(block.src, block.src_file) if block.kind == "file" else block.src
+                return str(self.blocks.video(block, self.t, src, self.media_url(block.captions, block.captions_file),
+                                             transcript, self.course.language))
+
+
+def block_text(block: Block) -> str:
+    """The author's words in a block (not UI strings, not answer fragments), for LIX."""
+    parts: list[str | None]
+    match block:
+        case Question():
+            parts = [block.prompt, block.explanation, *(c.feedback for c in block.choices)]
+        case Exercise():
+            parts = [block.title, block.intro, *(x for f in block.fields for x in (f.label, f.hint))]
+        case Video():
+            parts = [block.title, block.transcript_text]
+    return "\n\n".join(plain_text(p) for p in parts if p)
 
 
 INLINE_MARKUP_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`>#|]+")

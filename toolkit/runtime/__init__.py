@@ -2,11 +2,16 @@
 
 ``course_data`` is the contract between the build and the JavaScript: it is
 written to ``assets/course-data.js`` as ``window.TK_COURSE``.
+
+The JavaScript is kept as source files in ``src/`` (the protocol core ``1x``-``5x``,
+with no DOM, and the page layer ``6x``-``9x``) and shipped as one file,
+``assets/toolkit.js``: the sources concatenated in file-name order, no bundler.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,20 +20,44 @@ from toolkit.model import Course
 
 COURSE_DATA = "assets/course-data.js"
 RUNTIME_DIR = Path(__file__).resolve().parent
+SOURCE_DIR = RUNTIME_DIR / "src"
+RUNTIME_FILE = "toolkit.js"
 RUNTIME_STRINGS = ("check_answer", "correct", "incorrect", "partly", "choose_answer", "complete",
                    "completed_lessons", "standalone", "try_again", "lesson_done", "score",
-                   "print", "save_file", "exercise")
+                   "print", "save_file", "exercise", "continue_course", "launch_failed", "session_ended",
+                   "code_bad", "text_not_saved", "receipt", "receipt_code", "receipt_completed",
+                   "receipt_open", "receipt_passed", "receipt_failed")
 
 
-def runtime_files() -> list[Path]:
-    """JavaScript and CSS files copied to ``assets/``."""
-    return sorted(p for p in RUNTIME_DIR.iterdir() if p.suffix in (".js", ".css") and p.is_file())
+def source_files() -> list[Path]:
+    """The runtime's JavaScript sources, in the order they are concatenated."""
+    return sorted(SOURCE_DIR.glob("*.js"), key=lambda p: p.name)
+
+
+def runtime_source() -> str:
+    """``assets/toolkit.js``: the sources concatenated, as the browser gets it.
+
+    Block comments and indentation are left out (the sources never hold ``/*`` in a
+    string or a regular expression); nothing else is changed.
+    """
+    text = "".join(p.read_text(encoding="utf-8") for p in source_files())
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    text = re.sub(r"^[ \t]+", "", text, flags=re.M)
+    return re.sub(r"\n\s*\n", "\n", text)
+
+
+def runtime_assets() -> dict[str, bytes]:
+    """File name under ``assets/`` -> content, for every runtime file a site ships."""
+    out = {RUNTIME_FILE: runtime_source().encode("utf-8")}
+    for p in sorted(RUNTIME_DIR.glob("*.css")):
+        out[p.name] = p.read_bytes()
+    return out
 
 
 def course_data_script(data: dict[str, Any]) -> bytes:
     """``assets/course-data.js``: the course data as ``window.TK_COURSE``."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return f"window.TK_COURSE={text};\n".encode("utf-8")
+    return f"window.TK_COURSE={text};\n".encode()
 
 
 def course_data(course: Course, settings: dict[str, Any] | None = None) -> dict[str, Any]:

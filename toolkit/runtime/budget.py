@@ -1,4 +1,4 @@
-"""Suspend-data budget: can the learner's resume state outgrow SCORM 1.2?
+"""Budgets: can the learner's resume state outgrow SCORM 1.2, and the runtime's weight.
 
 SCORM 1.2 gives ``cmi.suspend_data`` 4,096 characters.  The runtime
 (``toolkit.js``, functions ``emptyState``/``encode``) stores the resume state
@@ -9,7 +9,8 @@ as compact JSON keyed by stable lesson and question ids::
 
 where each answer is the first-try flag (``1`` right, ``0`` wrong) followed by
 the choice ids now ticked.  Exercise text (``x``) is dropped by the encoder
-whenever the whole state does not fit, so the worst case that must always fit
+whenever the whole state does not fit (the learner is then told on the page to save
+or print the text), so the worst case that must always fit
 is the state with ``x`` empty, every lesson seen, every question answered with
 every choice ticked (the longest choice id where only one can be chosen), the
 longest path id and the longest lesson id as the location.
@@ -17,10 +18,12 @@ longest path id and the longest lesson id as the location.
 
 from __future__ import annotations
 
+import gzip
 import json
 from typing import Any
 
 from toolkit.model import Course
+from toolkit.runtime import runtime_source
 
 SCORM12_SUSPEND_LIMIT = 4096
 REGISTRATION = "00000000-0000-4000-8000-000000000000"  # a UUID v4 has this length
@@ -65,6 +68,30 @@ def budget_message(course: Course, limit: int = SCORM12_SUSPEND_LIMIT) -> str | 
     return (f"the resume state can reach {size} characters, more than SCORM 1.2's {limit} for "
             f"cmi.suspend_data ({len(course.lessons)} lessons, {questions} questions): use shorter "
             f"lesson, question and choice ids, or split the course")
+
+
+RUNTIME_GZIP_LIMIT = 15 * 1024  # bytes: assets/toolkit.js as a server sends it gzipped
+
+
+def runtime_gzip_size() -> int:
+    """Bytes of the shipped ``assets/toolkit.js``, gzipped (level 6, as servers do)."""
+    return len(gzip.compress(runtime_source().encode("utf-8"), compresslevel=6, mtime=0))
+
+
+EXERCISE_ROOM_WARNING = 1000  # characters: less than this for all exercise text is a warning
+
+
+def exercise_room_message(course: Course, limit: int = SCORM12_SUSPEND_LIMIT) -> tuple[bool, str] | None:
+    """For a course with exercises: (is it a warning?, what SCORM 1.2 keeps of their text)."""
+    exercises = [ex for le in course.lessons for ex in le.exercises]
+    if not exercises:
+        return None
+    skeleton = {ex.id: {f.id: "" for f in ex.fields} for ex in exercises}  # "x" with empty answers
+    room = max(0, limit - worst_case_length(course) - js_length(json.dumps(skeleton, separators=(",", ":"))) + 2)
+    return room < EXERCISE_ROOM_WARNING, (
+        f"in a SCORM 1.2 package the resume data keeps about {room} characters of exercise text "
+        f"({len(exercises)} exercise(s)); past that the text is kept for the rest of the visit only, "
+        f"and the learner is told to save it as a file or print it")
 
 
 # Names the first version of this module used (tests/test_budget_suspend.py).

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from toolkit.model import Course, Lesson
-from toolkit.runtime.budget import budget_message
+from toolkit.runtime.budget import budget_message, exercise_room_message
 from toolkit.source.lesson import FENCE_RE, resolve_media
 from toolkit.source.lix import lix
 from toolkit.source.report import Report
@@ -77,7 +77,8 @@ def check_course(course: Course, report: Report, today: dt.date | None = None) -
     yaml_path = course.root / "course.yaml"
     if course.review_by is not None and course.review_by < today:
         report.warning(yaml_path, _key_line(yaml_path, "review_by"),
-                       f"review_by {course.review_by.isoformat()} has passed: check every fact against current rules and set new review dates")
+                       f"review_by {course.review_by.isoformat()} has passed: "
+                       "check every fact against current rules and set new review dates")
     if course.reviewed is not None and course.review_by is not None and course.review_by < course.reviewed:
         report.error(yaml_path, _key_line(yaml_path, "review_by"), "review_by is before reviewed")
     if not course.sources:
@@ -97,6 +98,8 @@ def check_course(course: Course, report: Report, today: dt.date | None = None) -
             report.info(lesson.source, 1, f"local lesson '{lesson.id}' from {lesson.origin}")
     if (budget := budget_message(course)) is not None:
         report.warning(yaml_path, 1, budget)
+    if (room := exercise_room_message(course)) is not None:
+        (report.warning if room[0] else report.info)(yaml_path, 1, room[1])
 
 
 def check_lesson(lesson: Lesson, course: Course, lesson_names: set[str], report: Report) -> None:

@@ -12,16 +12,7 @@ from urllib.parse import urlparse
 from toolkit.errors import SourceError
 from toolkit.model import Brand, Course, Fact, Lesson, PathChoice, PathOption, Source
 from toolkit.source.facts import parse_facts
-from toolkit.source.fields import (
-    check_keys,
-    escape_problem,
-    get_id,
-    get_list,
-    get_number,
-    get_str,
-    line_of,
-    load_mapping,
-)
+from toolkit.source.fields import check_keys, escape_problem, get_id, get_list, get_number, get_str, line_of, load_mapping
 from toolkit.source.lesson import load_lesson
 from toolkit.source.report import Report
 from toolkit.source.yamlutil import load_yaml_file
@@ -73,7 +64,8 @@ def load_course(course_dir: Path, brand: Brand, report: Report) -> Course | None
     what = "course.yaml"
     cid = get_str(data, "id", path, report, what, required=True, default_line=1)
     if cid and not is_absolute_iri(cid):
-        report.error(path, line_of(data, "id"), f"'id' must be an absolute IRI such as https://example.org/courses/x, not '{cid}'")
+        report.error(path, line_of(data, "id"),
+                     f"'id' must be an absolute IRI such as https://example.org/courses/x, not '{cid}'")
     title = get_str(data, "title", path, report, what, required=True, default_line=1)
     language = get_str(data, "language", path, report, what, required=True, default_line=1)
     if language and not BCP47_RE.match(language):

@@ -3,36 +3,28 @@
 Blocks are fenced code blocks whose info string names a block type and whose
 body is YAML: ``quiz``, ``exercise``, ``video`` and ``author-note`` (shown to
 authors by ``toolkit check``, never to learners).  Each block is parsed here,
-with line marks, and replaced in the body by a marker the renderer fills in.
+with line marks, into its class in the model (``Question``, ``Exercise``,
+``Video``) and replaced in the body by a marker the renderer fills in.
+
+Every local file the lesson refers to (images and links in its Markdown and
+its blocks, a video's file, captions and transcript) is found here too, so
+rendering reads only the model.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 from toolkit.errors import SourceError
-from toolkit.model import (
-    Choice,
-    Course,
-    Exercise,
-    ExerciseField,
-    Lesson,
-    Question,
-    Video,
-)
+from toolkit.model import Choice, Course, Exercise, ExerciseField, Lesson, Question, Video
 from toolkit.source import rawhtml
 from toolkit.source.facts import check_references, substitute, substitute_data
-from toolkit.source.fields import (
-    check_keys,
-    get_id,
-    get_list,
-    get_number,
-    get_str,
-    line_of,
-)
+from toolkit.source.fields import check_keys, get_id, get_list, get_number, get_str, line_of
 from toolkit.source.report import Report
 from toolkit.source.yamlutil import load_yaml
 
@@ -46,6 +38,12 @@ BLOCK_TYPES = ("quiz", "exercise", "video", "author-note")
 FENCE_RE = re.compile(r"^(?P<fence>`{3,}|~{3,})\s*(?P<info>[\w-]*)\s*$")
 MARKER = "<!--tk-block:{}-->"
 FILENAME_ID_RE = re.compile(r"^\d+[-_.]?")
+# Where Markdown and HTML name a file: inline links and images, reference
+# definitions, and href/src/poster attributes of raw HTML.
+URL_RES = (re.compile(r"\]\(\s*(<[^>]*>|[^)\s]+)"),
+           re.compile(r"^ {0,3}\[[^\]]+\]:\s*(<[^>]*>|\S+)", re.MULTILINE),
+           re.compile(r"\b(?:href|src|poster)\s*=\s*(\"[^\"]*\"|'[^']*')", re.IGNORECASE))
+REMOTE_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^#|^//")
 
 
 def derive_id(filename: str) -> str:
@@ -94,6 +92,7 @@ def load_lesson(path: Path, course: Course, report: Report) -> Lesson | None:
         check_references(title, line_of(meta, "title", 2), course.facts, path, report)
     rawhtml.scan(body, body_line, path, report, course.sanitize_html)
     lesson.body = _extract_blocks(body, body_line, lesson, course, report)
+    lesson.media = _find_media(lesson, course)
     return lesson
 
 
@@ -139,7 +138,7 @@ def _extract_blocks(body: str, first_line: int, lesson: Lesson, course: Course, 
         if block is None:
             continue
         out.extend(["", MARKER.format(len(lesson.blocks)), ""])
-        lesson.blocks.append((info, block))
+        lesson.blocks.append(block)
     markdown = "\n".join(out)
     _check_body_references(lines, first_line, course, lesson, report)
     return substitute(markdown, course.facts)
@@ -167,11 +166,10 @@ def _quiz(data: dict[str, Any], line: int, lesson: Lesson, course: Course, repor
     qid = get_id(data, "id", path, report, "quiz") or f"{lesson.id}-q{len(lesson.questions) + 1}"
     choices: list[Choice] = []
     raw_choices = get_list(data, "choices", path, report, "quiz")
-    letters = "abcdefghijklmnopqrstuvwxyz"
     for i, item in enumerate(raw_choices):
         cline = line_of(raw_choices, i, line)
         if isinstance(item, str):
-            choices.append(Choice(letters[i % 26], item))
+            choices.append(Choice(choice_id(item, choices), item))
             continue
         if not isinstance(item, dict):
             report.error(path, cline, "a choice must be text or a mapping with 'text' and 'correct'")
@@ -182,7 +180,7 @@ def _quiz(data: dict[str, Any], line: int, lesson: Lesson, course: Course, repor
         if not isinstance(correct, bool):
             report.error(path, line_of(item, "correct", cline), "'correct' must be true or false")
             correct = False
-        cid = get_id(item, "id", path, report, "a choice") or letters[i % 26]
+        cid = get_id(item, "id", path, report, "a choice") or choice_id(text or "", choices)
         if any(c.id == cid for c in choices):
             report.error(path, cline, f"duplicate choice id '{cid}'")
         choices.append(Choice(cid, text or "", correct, get_str(item, "feedback", path, report, "a choice")))
@@ -193,9 +191,22 @@ def _quiz(data: dict[str, Any], line: int, lesson: Lesson, course: Course, repor
     explanation = get_str(data, "explanation", path, report, "quiz")
     if not explanation:
         report.warning(path, line, "quiz has no explanation: say why the answer is right")
-    question = Question(qid, prompt or "", choices, explanation, line)
-    lesson.questions.append(question)
-    return question
+    return Question(qid, prompt or "", choices, explanation, line)
+
+
+def choice_id(text: str, taken: list[Choice]) -> str:
+    """A choice's default id, from its text, not its position: reordering the choices in a
+    new version keeps a resumed learner's ticks.  Four base-36 characters of a SHA-1 of
+    the text (case and spacing ignored), longer only when two choices would share them."""
+    digest = int(hashlib.sha1(" ".join(text.casefold().split()).encode("utf-8")).hexdigest(), 16)
+    chars = ""
+    while digest:
+        digest, rest = divmod(digest, 36)
+        chars += "0123456789abcdefghijklmnopqrstuvwxyz"[rest]
+    for size in range(4, len(chars) + 1):
+        if not any(c.id == chars[:size] for c in taken):
+            return chars[:size]
+    return chars
 
 
 def _exercise(data: dict[str, Any], line: int, lesson: Lesson, course: Course, report: Report) -> Exercise | None:
@@ -207,10 +218,9 @@ def _exercise(data: dict[str, Any], line: int, lesson: Lesson, course: Course, r
     raw_fields = get_list(data, "fields", path, report, "exercise")
     if not raw_fields:
         report.error(path, line, "exercise needs at least one field under 'fields'")
-    for i, item in enumerate(raw_fields):
+    for i, raw in enumerate(raw_fields):
         fline = line_of(raw_fields, i, line)
-        if isinstance(item, str):
-            item = {"label": item}
+        item = {"label": raw} if isinstance(raw, str) else raw
         if not isinstance(item, dict):
             report.error(path, fline, "a field must be text (its label) or a mapping with 'label'")
             continue
@@ -224,9 +234,7 @@ def _exercise(data: dict[str, Any], line: int, lesson: Lesson, course: Course, r
         fid = get_id(item, "id", path, report, "an exercise field") or f"f{i + 1}"
         fields.append(ExerciseField(fid, label or "", kind, get_str(item, "hint", path, report, "an exercise field"),
                                     int(rows or 4)))
-    exercise = Exercise(eid, title or "", get_str(data, "intro", path, report, "exercise"), fields, line)
-    lesson.exercises.append(exercise)
-    return exercise
+    return Exercise(eid, title or "", get_str(data, "intro", path, report, "exercise"), fields, line)
 
 
 def _video(data: dict[str, Any], line: int, lesson: Lesson, course: Course, report: Report) -> Video | None:
@@ -239,11 +247,12 @@ def _video(data: dict[str, Any], line: int, lesson: Lesson, course: Course, repo
     captions = get_str(data, "captions", path, report, "video")
     transcript = get_str(data, "transcript", path, report, "video")
     kind = "placeholder"
+    src_file = None
     if src:
         parsed = urlparse(src)
         host = (parsed.hostname or "").lower()
         if parsed.scheme in ("http", "https"):
-            if host.endswith("youtube.com") or host.endswith("youtu.be") or host.endswith("youtube-nocookie.com"):
+            if host.endswith(("youtube.com", "youtu.be", "youtube-nocookie.com")):
                 kind = "youtube"
             elif host.endswith("vimeo.com"):
                 kind = "vimeo"
@@ -251,28 +260,65 @@ def _video(data: dict[str, Any], line: int, lesson: Lesson, course: Course, repo
                 report.error(path, line_of(data, "src", line), "video 'src' must be a local file, a YouTube URL or a Vimeo URL")
         else:
             kind = "file"
-            if resolve_media(src, lesson, course) is None:
+            src_file = resolve_media(src, lesson, course)
+            if src_file is None:
                 report.error(path, line_of(data, "src", line), f"video file not found: {src}")
     elif not placeholder:
         report.error(path, line, "video needs 'src' (a file, YouTube or Vimeo URL) or 'placeholder: true'")
     if kind != "placeholder" and not captions:
         report.error(path, line, "video has no captions: add 'captions' with a .vtt file")
+    target = resolve_media(captions, lesson, course) if captions else None
     if captions:
-        target = resolve_media(captions, lesson, course)
         if not captions.lower().endswith(".vtt"):
             report.error(path, line_of(data, "captions", line), "captions must be a WebVTT (.vtt) file")
         elif target is None:
             report.error(path, line_of(data, "captions", line), f"captions file not found: {captions}")
         elif not target.read_text(encoding="utf-8", errors="replace").lstrip("\ufeff").startswith("WEBVTT"):
-            report.error(path, line_of(data, "captions", line), f"captions file is not WebVTT (must start with 'WEBVTT'): {captions}")
-    if transcript and resolve_media(transcript, lesson, course) is None:
+            report.error(path, line_of(data, "captions", line),
+                         f"captions file is not WebVTT (must start with 'WEBVTT'): {captions}")
+    transcript_file = resolve_media(transcript, lesson, course) if transcript else None
+    transcript_text = None
+    if transcript and transcript_file is None:
         report.error(path, line_of(data, "transcript", line), f"transcript file not found: {transcript}")
+    elif transcript_file is not None:
+        try:
+            transcript_text = transcript_file.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            report.error(path, line_of(data, "transcript", line), f"transcript is not valid UTF-8 ({exc.reason}): {transcript}")
     if placeholder and not transcript:
         report.warning(path, line, "a video placeholder should have a transcript or summary to read meanwhile")
-    video = Video(vid, title or "", kind, src, captions, transcript,
-                  duration_minutes=get_number(data, "duration_minutes", path, report, "video", 0, 300), line=line)
-    lesson.videos.append(video)
-    return video
+    return Video(vid, title or "", kind, src, captions, transcript,
+                 duration_minutes=get_number(data, "duration_minutes", path, report, "video", 0, 300), line=line,
+                 src_file=src_file, captions_file=target, transcript_text=transcript_text)
+
+
+def _strings(value: object) -> list[str]:
+    """Every text in a block, however deep (choices, fields)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [s for f in dataclasses.fields(value) for s in _strings(getattr(value, f.name))]
+    return []
+
+
+def _find_media(lesson: Lesson, course: Course) -> dict[str, Path]:
+    """Each local file named in the lesson's Markdown, its blocks and its
+    transcripts, as written (without ``#fragment``) -> the file found."""
+    texts = [lesson.body, *_strings(lesson.blocks)]
+    found: dict[str, Path] = {}
+    for text in texts:
+        for pattern in URL_RES:
+            for match in pattern.finditer(text):
+                target = match.group(1).strip("<>\"'")
+                path = target.partition("#")[0]
+                if not path or REMOTE_RE.match(target) or path.endswith(".md") or path in found:
+                    continue
+                file = resolve_media(path, lesson, course)
+                if file is not None:
+                    found[path] = file
+    return found
 
 
 def resolve_media(ref: str, lesson: Lesson, course: Course) -> Path | None:

@@ -29,8 +29,8 @@ def lix(blocks: list[str]) -> Lix:
     heading or a list item does for a reader.
     """
     words = sentences = long_words = 0
-    for block in blocks:
-        block = " ".join(block.split())
+    for raw in blocks:
+        block = " ".join(raw.split())
         tokens = WORD_RE.findall(block)
         if not tokens:
             continue

@@ -50,7 +50,7 @@ MAX_NODES = 100_000
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when present
 
 
-class _Loader(_Base):  # type: ignore[misc, valid-type]
+class _Loader(_Base):  # type: ignore[misc]
     """SafeLoader whose mappings and sequences carry line marks.
 
     Timestamps stay strings unless they are plain dates, so that ids and
@@ -61,7 +61,7 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
 
     name = "<yaml>"
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # type: ignore[override]
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
         self.flatten_mapping(node)
         result = LineDict()
         result.line = node.start_mark.line + 1 + self.line_offset
@@ -72,7 +72,7 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
                 hash(key)
             except TypeError:
                 raise SourceError(self.name, key_node.start_mark.line + 1 + self.line_offset,
-                                  "a mapping key must be a plain value")
+                                  "a mapping key must be a plain value") from None
             if key in result:
                 raise SourceError(self.name, key_node.start_mark.line + 1 + self.line_offset,
                                   f"duplicate key '{key}'")
@@ -80,7 +80,7 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
             result.lines[key] = key_node.start_mark.line + 1 + self.line_offset
         return result
 
-    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:  # type: ignore[override]
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:
         result = LineList(self.construct_object(child, deep=True) for child in node.value)
         result.line = node.start_mark.line + 1 + self.line_offset
         result.lines = [child.start_mark.line + 1 + self.line_offset for child in node.value]
