@@ -19,6 +19,7 @@ from markdown.extensions.toc import slugify_unicode
 
 from toolkit.i18n import Translator
 from toolkit.model import Block, Course, Exercise, Lesson, Question, Video
+from toolkit.render.sanitize import sanitize
 from toolkit.source.lesson import MARKER, REMOTE_RE
 
 EXTENSIONS: list[Any] = ["tables", "admonition", "attr_list", "sane_lists", "fenced_code", "def_list", "md_in_html"]
@@ -82,7 +83,11 @@ class LessonRenderer:
 
     def markdown(self, text: str, lesson: Lesson) -> str:
         self.md.reset()
-        return self.rewrite_urls(self.md.convert(text), lesson)
+        return self.rewrite_urls(self.authored(self.md.convert(text)), lesson)
+
+    def authored(self, html: str) -> str:
+        """HTML that came from the author's Markdown, sanitised when the course asks for it."""
+        return sanitize(html) if self.course.sanitize_html else html
 
     def block_markdown(self, text: str | None, lesson: Lesson) -> str:
         if not text:
@@ -97,7 +102,7 @@ class LessonRenderer:
         if not MARKDOWN_SYNTAX_RE.search(text):  # plain words: no need for the Markdown engine
             return html_escape(text, quote=False)
         self.inline_md.reset()
-        out = self.inline_md.convert(text)
+        out = self.authored(self.inline_md.convert(text))
         if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
             out = out[3:-4]
         return self.rewrite_urls(out, lesson)

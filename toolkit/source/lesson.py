@@ -22,6 +22,7 @@ from urllib.parse import urlparse
 
 from toolkit.errors import SourceError
 from toolkit.model import Choice, Course, Exercise, ExerciseField, Lesson, Question, Video
+from toolkit.source import rawhtml
 from toolkit.source.facts import check_references, substitute, substitute_data
 from toolkit.source.fields import check_keys, get_id, get_list, get_number, get_str, line_of
 from toolkit.source.report import Report
@@ -89,6 +90,7 @@ def load_lesson(path: Path, course: Course, report: Report) -> Lesson | None:
     )
     if title:
         check_references(title, line_of(meta, "title", 2), course.facts, path, report)
+    rawhtml.scan(body, body_line, path, report, course.sanitize_html)
     lesson.body = _extract_blocks(body, body_line, lesson, course, report)
     lesson.media = _find_media(lesson, course)
     return lesson
