@@ -52,6 +52,7 @@ def catapult_like(tmp_path, shipped):  # noqa: F811 (the fixture imported above)
     finally:
         proxy.terminate()
         proxy.wait(timeout=10)
+        proxy.stdout.close()
         lrs.stop()
         storage.close()
 
