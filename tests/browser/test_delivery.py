@@ -17,7 +17,7 @@ from toolkit.preview import Preview
 
 from ..conftest import FIXTURES
 from .lrs_server import free_port
-from .test_scorm import answer, go
+from .test_scorm import answer, go, ready
 
 pytestmark = pytest.mark.browser
 
@@ -98,6 +98,7 @@ def test_site_opened_directly_is_standalone_and_says_so_once(browser, preview):
     answer(page, "Må du holde pause?", ["Nej"])
     page.get_by_role("link", name="Næste", exact=True).click()
     page.locator("h1", has_text="Mødet").wait_for()
+    ready(page)  # the runtime has seen the lesson
     page.goto(f"{base}/course/index.html")
     page.locator("[data-tk-status]", has_text="2 af 3 lektioner set").wait_for()
     assert page.locator("[data-tk-status] .tk-notice").count() == 0  # said once, not on every page
@@ -133,11 +134,11 @@ def test_a_refused_statement_is_set_aside_and_shown_in_preview(browser, preview)
     expect(page.locator("#aside li")).to_have_count(1, timeout=10_000)
     expect(page.locator("#aside li")).to_contain_text("400 answered")
     expect(page.locator("#aside li")).to_contain_text("result.response is not allowed here")
-    for _ in range(100):
+    for _ in range(300):
         verbs = [s["verb"]["id"].rsplit("/", 1)[1] for s in received(base)]
         if verbs.count("experienced") >= 2:
             break
-        time.sleep(0.1)
+        page.wait_for_timeout(100)  # not time.sleep: the route above only runs while Playwright is called
     assert "answered" not in verbs and verbs.count("experienced") >= 2
     assert any("set aside" in line and "400" in line for line in console)
     ctx.close()
