@@ -8,6 +8,7 @@ import shutil
 import threading
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -178,6 +179,16 @@ def test_a_personal_link_reports_as_the_code_and_ends_with_a_receipt(browser, pr
     expect(receipt).to_contain_text("Bestået den")
     expect(receipt.get_by_role("heading", name="Vis koden til dit møde")).to_be_visible()
     expect(receipt.get_by_role("button", name="Udskriv")).to_be_visible()
+    page.evaluate("document.documentElement.classList.add('tk-print-receipt')")  # as the print button does
+    page.emulate_media(media="print")
+    expect(page.locator("h1").first).to_be_hidden()  # only the receipt is on the paper
+    expect(receipt.get_by_text("Din kode")).to_be_visible()
+    page.emulate_media(media="screen")
+    page.evaluate("document.documentElement.classList.remove('tk-print-receipt')")
+    with page.expect_download() as saved:
+        receipt.get_by_role("button", name="Gem som fil").click()
+    text = Path(saved.value.path()).read_text(encoding="utf-8")
+    assert f"Din kode: {code[:5]}-{code[5:]}" in text and "Bestået den" in text
     page.goto(f"{base}/course/index.html")  # the bookmark, without the code: still this learner
     expect(page.locator(".tk-receipt")).to_contain_text(f"{code[:5]}-{code[5:]}")
     for _ in range(100):
