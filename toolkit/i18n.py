@@ -92,6 +92,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "receipt_open": "Kurset er ikke gennemført endnu. Du har set {done} af {total} lektioner.",
         "receipt_passed": "Bestået den {date} med {score} %.",
         "receipt_failed": "Ikke bestået den {date}: {score} %.",
+        "exit_course": "Afslut kurset",
     },
     "en": {
         "next": "Next",
@@ -177,6 +178,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "receipt_open": "Course not completed yet. You have seen {done} of {total} lessons.",
         "receipt_passed": "Passed on {date} with {score} %.",
         "receipt_failed": "Not passed on {date}: {score} %.",
+        "exit_course": "Leave the course",
     },
 }
 

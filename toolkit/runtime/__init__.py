@@ -26,7 +26,7 @@ RUNTIME_STRINGS = ("check_answer", "correct", "incorrect", "partly", "choose_ans
                    "completed_lessons", "standalone", "try_again", "lesson_done", "score",
                    "print", "save_file", "exercise", "continue_course", "launch_failed", "session_ended",
                    "code_bad", "text_not_saved", "receipt", "receipt_code", "receipt_completed",
-                   "receipt_open", "receipt_passed", "receipt_failed")
+                   "receipt_open", "receipt_passed", "receipt_failed", "exit_course")
 
 
 def source_files() -> list[Path]:

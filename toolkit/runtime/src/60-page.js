@@ -46,6 +46,7 @@
       if (startLink && sum.seen && next) { startLink.textContent = S.continue_course || startLink.textContent; startLink.href = next.file; }
     }
     tracker.onChange(show);
+    leave(tracker, status, standalone);
     if (lessonId) tracker.view(lessonId);
     show(tracker.summary());
     if (standalone) {
@@ -64,4 +65,17 @@
     }
     box.hidden = false;
     box.textContent = S[problem];
+  }
+  /* cmi5: the LMS gave a returnURL, so the overview offers to end the course there */
+  function leave(tracker, status, standalone) {
+    var back = tracker.lrs && tracker.lrs.returnURL;
+    if (!back || !status || !tracker.live()) return;
+    var p = doc.createElement("p"), button = doc.createElement("button");
+    button.type = "button"; button.className = "tk-button"; button.textContent = S.exit_course;
+    button.addEventListener("click", function () {
+      tracker.finish();
+      (standalone ? win : win.parent).location.href = back;
+    });
+    p.appendChild(button);
+    status.parentNode.insertBefore(p, status.nextSibling);
   }

@@ -56,10 +56,14 @@
         var label = form.querySelector("label[for='" + f.id + "']");
         text += (label ? label.textContent.trim() : f.name) + "\n" + (f.value || "-") + "\n\n";
       });
-      var a = doc.createElement("a");
-      a.href = URL.createObjectURL(new Blob([text], { type: "text/plain;charset=utf-8" }));
-      a.download = id + ".txt"; doc.body.appendChild(a); a.click(); a.remove();
+      download(text, id + ".txt");
     });
+  }
+  /* a text file the learner keeps (exercise answers, the receipt) */
+  function download(text, name) {
+    var a = doc.createElement("a");
+    a.href = URL.createObjectURL(new Blob([text], { type: "text/plain;charset=utf-8" }));
+    a.download = name; doc.body.appendChild(a); a.click(); a.remove();
   }
   function paths(tracker) {
     var box = doc.querySelector("[data-tk-paths]");
