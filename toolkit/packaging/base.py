@@ -85,7 +85,7 @@ class Packager:
         if self.launch not in entries:
             raise PackageError(f"{ctx.course.slug}: launch file {self.launch} is missing from the site")
         if COURSE_DATA in entries:
-            changes: dict[str, Any] = {"format": self.name}
+            changes: dict[str, Any] = {"format": self.name, "catalogue": ""}  # a package stands alone
             if not self.embeds_lrs_key:
                 changes["lrs"] = {}  # endpoint, auth and actor come from the launch
             entries[COURSE_DATA] = course_data_for(entries, **changes)

@@ -72,9 +72,13 @@
       /* a choice made while the page was still loading counts */
       var early = !tracker.state.p && box.querySelector("input:checked");
       if (early) tracker.setPath(early.value);
+      screenedPath(tracker, box);
       box.querySelectorAll("input").forEach(function (i) {
         i.checked = i.value === tracker.state.p;
-        i.addEventListener("change", function () { tracker.setPath(i.value); apply(); });
+        i.addEventListener("change", function () {
+          tracker.setPath(i.value); apply();
+          var ask = box.querySelector(".tk-ask"); if (ask) ask.remove();
+        });
       });
     }
     apply();
