@@ -197,3 +197,34 @@ def test_default_contact_says_where_to_find_kommune_or_a_kasse(phone, shipped_si
     expect(box).to_contain_text("jobcentret i din kommune")
     expect(box.get_by_role("link", name="Find din kommune på borger.dk")).to_have_attribute("href", "https://www.borger.dk/")
     assert "jobcentret · www.borger.dk" not in box.inner_text()
+
+
+def test_printing_the_exercise_prints_it_alone_with_whole_answers(phone, shipped_site):
+    """Finding 6: "Udskriv" prints the exercise alone: the course title, the date and every
+    answer in full (a text box of 4 rows would cut a 12-line answer).  The browser's print
+    dialog is replaced by a counter; the print itself is Chromium's print media."""
+    phone.clock.set_fixed_time(dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.timezone.utc))
+    phone.add_init_script("window.__printed = 0; window.print = () => { window.__printed++; };")
+    open_course(phone, shipped_site, "dagpenge")
+    phone.goto(f"{shipped_site}/{COURSE}/naeste-skridt.html")
+    ready(phone)
+    long = "\n".join(f"Linje {i}: et spørgsmål om frister og kurser" for i in range(1, 13))
+    box = phone.locator("textarea").first
+    box.fill(long)
+    phone.get_by_role("button", name="Udskriv").click()
+    assert phone.evaluate("window.__printed") == 1
+    phone.emulate_media(media="print")
+    sheet = phone.locator(".tk-print-sheet")
+    expect(sheet).to_be_visible()
+    expect(phone.locator("article.tk-lesson")).to_be_hidden()
+    expect(phone.locator("form.tk-quiz").first).to_be_hidden()
+    expect(sheet.locator(".tk-print-course")).to_have_text("Dine rettigheder og pligter som ledig")
+    expect(sheet).to_contain_text("Udskrevet den 1. december 2026")
+    expect(sheet.locator("h1")).to_contain_text("Mine spørgsmål til mødet")
+    answer_el = sheet.locator(".tk-print-answer").filter(has_text="Linje 12")
+    assert answer_el.inner_text() == long
+    assert answer_el.evaluate("e => e.scrollHeight <= e.clientHeight + 1")  # nothing cut
+    phone.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    phone.emulate_media(media="screen")
+    expect(sheet).to_have_count(0)
+    expect(phone.locator("article.tk-lesson")).to_be_visible()
