@@ -228,3 +228,57 @@ def test_printing_the_exercise_prints_it_alone_with_whole_answers(phone, shipped
     phone.emulate_media(media="screen")
     expect(sheet).to_have_count(0)
     expect(phone.locator("article.tk-lesson")).to_be_visible()
+
+
+FAKE_VOICES = """
+window.__spoken = [];
+const voices = %s;
+class FakeUtterance { constructor(text) { this.text = text; } }
+window.SpeechSynthesisUtterance = FakeUtterance;
+const synth = new EventTarget();
+synth.getVoices = () => voices;
+synth.speaking = false;
+synth.speak = (u) => { window.__spoken.push({text: u.text, lang: u.lang, voice: u.voice && u.voice.name}); };
+synth.cancel = () => { window.__spoken.push('cancel'); };
+Object.defineProperty(window, 'speechSynthesis', {value: synth});
+"""
+
+
+def test_read_aloud_uses_a_local_voice_in_the_course_language(phone, shipped_site):
+    """Finding 9: with a Danish voice on the device, "Læs op" reads the lesson with it, line
+    by line, and "Stop oplæsning" stops; no request leaves the page.  (The device's
+    speech engine is replaced by a recorder: a headless Chromium has no voices.)"""
+    voices = ('[{name: "Net", lang: "da-DK", localService: false}, {name: "Eng", lang: "en-US", localService: true},'
+              ' {name: "Dansk", lang: "da-DK", localService: true}]')
+    phone.add_init_script(FAKE_VOICES % voices)
+    requests: list[str] = []
+    phone.on("request", lambda r: requests.append(r.url))
+    open_course(phone, shipped_site, "dagpenge")
+    phone.goto(f"{shipped_site}/{COURSE}/rettigheder.html")
+    ready(phone)
+    button = phone.get_by_role("button", name="Læs op")
+    expect(button).to_be_visible()
+    button.click()
+    spoken = phone.evaluate("window.__spoken")
+    title = phone.locator("article h1").inner_text()
+    assert spoken[0] == {"text": title, "lang": "da-DK", "voice": "Dansk"}
+    assert all(s["voice"] == "Dansk" for s in spoken) and len(spoken) > 3
+    assert "Læs op" not in [s["text"] for s in spoken]
+    expect(phone.get_by_role("button", name="Stop oplæsning")).to_have_attribute("aria-pressed", "true")
+    phone.get_by_role("button", name="Stop oplæsning").click()
+    assert phone.evaluate("window.__spoken.at(-1)") == "cancel"
+    expect(button).to_be_visible()
+    assert all(u.startswith(shipped_site) for u in requests)
+
+
+@pytest.mark.parametrize("voices", ["[]", '[{name: "Net", lang: "da-DK", localService: false}]',
+                                    '[{name: "Eng", lang: "en-GB", localService: true}]', None])
+def test_read_aloud_is_hidden_without_a_local_voice_in_the_language(phone, shipped_site, voices):
+    """No voice, only a network voice, only another language, or Chromium's own (none
+    headless): no button."""
+    if voices is not None:
+        phone.add_init_script(FAKE_VOICES % voices)
+    phone.goto(f"{shipped_site}/{COURSE}/start.html")
+    ready(phone)
+    phone.wait_for_timeout(300)  # voices may arrive late (voiceschanged)
+    expect(phone.get_by_role("button", name="Læs op")).to_have_count(0)

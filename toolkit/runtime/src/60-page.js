@@ -25,6 +25,7 @@
     paths(tracker);
     pager(tracker, lessonId);
     guardStart(tracker);
+    readAloud(article);
     backLinks(tracker);
     var status = doc.querySelector("[data-tk-status]");
     /* said once per browser, and kept for the whole of that page view */
