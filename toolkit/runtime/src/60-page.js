@@ -26,6 +26,7 @@
     pager(tracker, lessonId);
     guardStart(tracker);
     readAloud(article);
+    offline(tracker);
     backLinks(tracker);
     var status = doc.querySelector("[data-tk-status]");
     /* said once per browser, and kept for the whole of that page view */
