@@ -282,3 +282,44 @@ def test_read_aloud_is_hidden_without_a_local_voice_in_the_language(phone, shipp
     ready(phone)
     phone.wait_for_timeout(300)  # voices may arrive late (voiceschanged)
     expect(phone.get_by_role("button", name="Læs op")).to_have_count(0)
+
+
+@pytest.mark.parametrize("width", [320, 375, 1280])
+def test_axe_on_the_new_states(browser, shipped_site, width):
+    """axe-core (WCAG 2.1 A/AA and best practice): 0 serious or critical violations on the
+    pages as this issue changes them: the overview asking for a path, then with progress
+    and ticks; a lesson with wrong-answer feedback, the progress bar and "Læs op"; the
+    catalogue with progress."""
+    from ..a11y.conftest import AXE
+    from ..a11y.test_axe import run_axe
+    from ..conftest import require
+
+    require(AXE.is_file(), "axe-core is not installed (npm ci)")
+    source = AXE.read_text(encoding="utf-8")
+    ctx = browser.new_context(viewport={"width": width, "height": 800})
+    page = ctx.new_page()
+    page.add_init_script(FAKE_VOICES % '[{name: "Dansk", lang: "da-DK", localService: true}]')
+    serious: list[str] = []
+
+    def check(name: str) -> None:
+        serious.extend(f"{width}px {name}: {v['id']} {[n['target'] for n in v['nodes']][:3]}"
+                       for v in run_axe(page, source) if v["impact"] in ("serious", "critical"))
+
+    open_course(page, shipped_site, None)
+    page.get_by_role("link", name="Start kurset").click()
+    check("overview asking for a path")
+    page.locator("#tk-path-dagpenge").check()
+    go(page, "Start kurset")
+    form = page.locator("form.tk-quiz[data-question=start-q1]")
+    form.locator("input[value='u3sn']").check()
+    form.get_by_role("button", name="Tjek svar").click()
+    expect(page.get_by_role("button", name="Læs op")).to_be_visible()
+    check("lesson with feedback")
+    page.goto(f"{shipped_site}/{COURSE}/index.html")
+    ready(page)
+    check("overview with progress")
+    page.goto(f"{shipped_site}/catalogue/index.html")
+    page.locator(".tk-card[data-course=ret-og-pligt] .tk-card-progress").wait_for()
+    check("catalogue with progress")
+    ctx.close()
+    assert serious == []
