@@ -13,6 +13,7 @@ import threading
 from collections import Counter
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
 from playwright.sync_api import expect
@@ -32,7 +33,7 @@ HOMEPAGE = "https://kurser.example.dk"
 
 
 class Counting(SimpleHTTPRequestHandler):
-    sent: list[tuple[str, int]] = []
+    sent: ClassVar[list[tuple[str, int]]] = []
 
     def log_message(self, *args: object) -> None:
         pass

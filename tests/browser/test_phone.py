@@ -203,7 +203,7 @@ def test_printing_the_exercise_prints_it_alone_with_whole_answers(phone, shipped
     """Finding 6: "Udskriv" prints the exercise alone: the course title, the date and every
     answer in full (a text box of 4 rows would cut a 12-line answer).  The browser's print
     dialog is replaced by a counter; the print itself is Chromium's print media."""
-    phone.clock.set_fixed_time(dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.timezone.utc))
+    phone.clock.set_fixed_time(dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC))
     phone.add_init_script("window.__printed = 0; window.print = () => { window.__printed++; };")
     open_course(phone, shipped_site, "dagpenge")
     phone.goto(f"{shipped_site}/{COURSE}/naeste-skridt.html")
