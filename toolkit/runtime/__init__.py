@@ -80,6 +80,7 @@ def course_data(course: Course, settings: dict[str, Any] | None = None) -> dict[
         "exercises": [ex.id for le in course.lessons for ex in le.exercises],
         "strings": {k: t(k) for k in RUNTIME_STRINGS},
         "catalogue": settings.get("catalogue_url", ""),
+        "offline": bool(settings.get("offline", True)),
         "lrs": {k: v for k, v in {
             "endpoint": settings.get("lrs_endpoint"),
             "key": settings.get("lrs_key"),
