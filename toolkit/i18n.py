@@ -101,9 +101,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "read_aloud": "Læs op",
         "stop_reading": "Stop oplæsning",
         "printed_on": "Udskrevet den {date}",
-        "contact_default": "Har du spørgsmål om din sag? Får du dagpenge, så kontakt din a-kasse. "
-                           "Får du kontanthjælp, så kontakt jobcentret i din kommune. "
-                           "Du finder telefon og adresse i brevet fra dem eller i Digital Post.",
+        "contact_default": "Har du spørgsmål om din sag? Får du dagpenge? Så ring eller skriv til din a-kasse. "
+                           "Får du kontanthjælp? Så ring eller skriv til jobcentret i din kommune. "
+                           "Du finder nummeret i brevet fra dem. Eller i Digital Post.",
         "find_kommune": "Find din kommune på borger.dk",
     },
     "en": {

@@ -193,7 +193,7 @@ def test_default_contact_says_where_to_find_kommune_or_a_kasse(phone, shipped_si
     """Finding 7: with no brand, the contact box tells the learner where to turn."""
     phone.goto(f"{shipped_site}/{COURSE}/index.html")
     box = phone.locator(".tk-contact")
-    expect(box).to_contain_text("kontakt din a-kasse")
+    expect(box).to_contain_text("ring eller skriv til din a-kasse")
     expect(box).to_contain_text("jobcentret i din kommune")
     expect(box.get_by_role("link", name="Find din kommune på borger.dk")).to_have_attribute("href", "https://www.borger.dk/")
     assert "jobcentret · www.borger.dk" not in box.inner_text()
