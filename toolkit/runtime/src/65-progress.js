@@ -1,6 +1,7 @@
   /* ---------- progress on the page: the counter, the bar, the ticks, the start button ----------
      Everything follows the chosen path: a lesson of the other path is neither counted nor listed. */
   function fill(text, values) {
+    text = text === undefined ? "" : String(text);
     for (var k in values) text = text.split("{" + k + "}").join(String(values[k]));
     return text;
   }
