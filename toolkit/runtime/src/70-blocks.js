@@ -48,7 +48,7 @@
     var actions = form.querySelector("[data-tk-exercise-actions]");
     if (actions) actions.hidden = false;
     var printBtn = form.querySelector("[data-tk-print]"), saveBtn = form.querySelector("[data-tk-save]");
-    if (printBtn) printBtn.addEventListener("click", function () { win.print(); });
+    if (printBtn) printBtn.addEventListener("click", function () { printExercise(form.closest(".tk-exercise"), fields); });
     if (saveBtn) saveBtn.addEventListener("click", function () {
       var section = form.closest(".tk-exercise"), title = section.querySelector("h2").textContent.trim();
       var text = title + "\n" + "=".repeat(title.length) + "\n\n";
@@ -76,9 +76,13 @@
       /* a choice made while the page was still loading counts */
       var early = !tracker.state.p && box.querySelector("input:checked");
       if (early) tracker.setPath(early.value);
+      screenedPath(tracker, box);
       box.querySelectorAll("input").forEach(function (i) {
         i.checked = i.value === tracker.state.p;
-        i.addEventListener("change", function () { tracker.setPath(i.value); apply(); });
+        i.addEventListener("change", function () {
+          tracker.setPath(i.value); apply();
+          var ask = box.querySelector(".tk-ask"); if (ask) ask.remove();
+        });
       });
     }
     apply();
