@@ -152,7 +152,7 @@ def serve(host: str, port: int, users: tuple[str, ...], users_file: Path | None,
     """Serve the caseworkers' lookup page (read-only, login required)."""
     import uvicorn
 
-    from toolkit.records.auth import Signer, load_users
+    from toolkit.records.auth import EndedSessions, Signer, load_users
     from toolkit.records.client import LRSClient
     from toolkit.records.lookup import known_course_titles
     from toolkit.records.web import WebSettings, create_app
@@ -167,8 +167,11 @@ def serve(host: str, port: int, users: tuple[str, ...], users_file: Path | None,
     if secure_cookies is None:
         secure_cookies = host not in ("127.0.0.1", "localhost", "::1")
     connection = client.connection
+    # with a fixed secret, sessions outlive a restart: so must the list of logged-out ones
+    ended = EndedSessions(Path(os.environ.get("TOOLKIT_DATA_DIR", "data")) / "records-ended-sessions.txt"
+                          if secret else None)
     settings = WebSettings(users=logins, client=lambda: LRSClient(connection), known_courses=known_course_titles(),
-                           signer=signer, secure_cookies=secure_cookies, base_path=base_path)
+                           signer=signer, secure_cookies=secure_cookies, base_path=base_path, ended=ended)
     click.echo(f"Serving the records page on http://{host}:{port}{base_path}/ for {len(logins)} login(s), "
                f"reading {connection.endpoint} as {connection.username!r}", err=True)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

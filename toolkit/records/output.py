@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
@@ -58,6 +59,23 @@ def display_rows(records: Sequence[CourseRecord], by: str) -> tuple[tuple[str, .
     return headers, rows
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|")
+
+
+def safe_text(text: str) -> str:
+    """Text for a terminal: control characters (escape sequences, bidi overrides) shown as
+    ``\\x1b``-style escapes instead of being obeyed."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
+                        text)
+
+
+def safe_cell(text: str) -> str:
+    """A CSV cell Excel shows as text: one that would start a formula gets a leading ``'``
+    (the OWASP advice for CSV injection)."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def _width(text: str) -> int:
     return sum(0 if unicodedata.combining(c) else 1 for c in text)
 
@@ -66,7 +84,8 @@ def to_table(records: Sequence[CourseRecord], by: str, heading: str) -> str:
     headers, rows = display_rows(records, by)
     if not rows:
         return f"{heading}\n{empty_message(by)}\n"
-    cells = [list(headers)] + [[c or EMPTY for c in row] for row in rows]
+    heading = safe_text(heading)
+    cells = [list(headers)] + [[safe_text(c) or EMPTY for c in row] for row in rows]
     widths = [max(_width(row[i]) for row in cells) for i in range(len(headers))]
 
     def line(row: list[str]) -> str:
@@ -83,7 +102,7 @@ def to_csv(records: Sequence[CourseRecord], by: str) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerows([[safe_cell(c) for c in row] for row in rows])
     return "\ufeff" + buf.getvalue()
 
 
