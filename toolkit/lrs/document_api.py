@@ -17,6 +17,7 @@ from toolkit.lrs.validation import UUID_RE, Invalid, is_iri, validate_agent
 
 SUPPORTED = ("1.0.0", "1.0.1", "1.0.2", "1.0.3")
 MAX_DOC_ID = 200
+MAX_AGENT_KEY = 1300
 ALLOWED = {"state": {"activityId", "agent", "registration", "stateId", "since"},
            "activity_profile": {"activityId", "profileId", "since"},
            "agent_profile": {"agent", "profileId", "since"}}
@@ -49,6 +50,8 @@ class Documents:
         if kind in ("state", "agent_profile"):
             parsed = parse_agent(p.get("agent"))
             agent = agent_key(parsed) or json.dumps(parsed, sort_keys=True)
+            if len(agent.encode("utf-8")) > MAX_AGENT_KEY:
+                raise HTTPError(400, "the agent parameter is too long to be a document key")
         if kind == "state" and x.credential is not None:
             scope.check_state(x.credential, parsed, activity)
         registration = p.get("registration")
