@@ -19,6 +19,7 @@ from typing import Any
 MAX_DEPTH = 64
 MAX_DIGITS = 100
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 class BadJSON(ValueError):
@@ -42,24 +43,25 @@ def _int(text: str) -> int:
     return int(text)
 
 
-def check(value: Any) -> Any:
-    """Depth and surrogate checks on an already parsed value, without recursion."""
+def check(value: Any, text: str | None = None) -> Any:
+    """Depth and surrogate checks on a parsed value, without recursion.  Only containers
+    are walked for depth; strings only when the source *text* (if given) has a ``\\uD8..``
+    escape, the only way a lone surrogate gets into parsed JSON."""
+    strings = text is None or _ESCAPED_SURROGATE.search(text) is not None
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
-        if isinstance(item, str):
-            if _SURROGATE.search(item):
-                raise BadJSON("a string holds a lone UTF-16 surrogate")
-        elif isinstance(item, (dict, list)):
-            if depth > MAX_DEPTH:
-                raise BadJSON(f"JSON nested more than {MAX_DEPTH} levels deep")
-            if isinstance(item, dict):
-                stack.extend((k, depth) for k in item)
-                stack.extend((v, depth + 1) for v in item.values())
-            else:
-                stack.extend((v, depth + 1) for v in item)
-        elif isinstance(item, float) and not math.isfinite(item):
-            raise BadJSON("NaN and Infinity are not JSON numbers")
+        if depth > MAX_DEPTH:
+            raise BadJSON(f"JSON nested more than {MAX_DEPTH} levels deep")
+        children = list(item.values()) if isinstance(item, dict) else item
+        if strings:
+            keys = item.keys() if isinstance(item, dict) else ()
+            for s in (*keys, *children):
+                if isinstance(s, str) and _SURROGATE.search(s):
+                    raise BadJSON("a string holds a lone UTF-16 surrogate")
+                if isinstance(s, float) and not math.isfinite(s):
+                    raise BadJSON("NaN and Infinity are not JSON numbers")
+        stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list)))
     return value
 
 
@@ -78,7 +80,11 @@ def loads(data: str | bytes) -> Any:
         raise BadJSON(f"JSON nested more than {MAX_DEPTH} levels deep") from None
     except ValueError as exc:
         raise BadJSON(f"not valid JSON: {exc}") from None
-    return check(value)
+    if isinstance(value, (dict, list)):
+        check(value, data)
+    elif isinstance(value, str) and _SURROGATE.search(value):
+        raise BadJSON("a string holds a lone UTF-16 surrogate")
+    return value
 
 
 def dumps(value: Any) -> str:

@@ -97,14 +97,15 @@ class StatementWriter:
 
     # -- storing ------------------------------------------------------------------
     def store(self, x: XRequest, statements: list[Any], parts: Parts) -> list[str]:
+        """Validate and store.  Most batches are new statements, so the first try does not look
+        up the ids: the insert itself finds any that exist (ON CONFLICT), and then the batch is
+        decided again against what is stored (same content: fine; different: 409)."""
         try:
-            return self._store(x, statements, parts)
+            return self._store(x, statements, parts, look=False)
         except Conflict:
-            # another request stored one of these ids between our check and our insert: decide
-            # again, now against what it stored (same content: fine; different: 409)
-            return self._store(x, statements, parts)
+            return self._store(x, statements, parts, look=True)
 
-    def _store(self, x: XRequest, statements: list[Any], parts: Parts) -> list[str]:
+    def _store(self, x: XRequest, statements: list[Any], parts: Parts, look: bool) -> list[str]:
         cred = x.credential
         assert cred is not None
         stored = now_stored()
@@ -129,7 +130,7 @@ class StatementWriter:
             raise HTTPError(400, f"missing attachment data for {', '.join(sorted(needed - set(parts)))}")
         if set(parts) - {a["sha2"] for s in prepared for a in s.get("attachments", [])}:
             raise HTTPError(400, "an attachment part is not referenced by any statement")
-        existing = self.storage.existing(list(seen))
+        existing = self.storage.existing(list(seen)) if look else {}
         targets = [s["object"]["id"] for s in prepared if is_voiding(s)]
         target_rows = self.storage.existing(targets)
         rows = []

@@ -45,7 +45,7 @@ class StatementStore:
         return out
 
     def insert(self, rows: list[dict[str, Any]], attachments: dict[str, tuple[str, bytes]]) -> None:
-        """Store a batch in one transaction.  Each row: statement, body (its JSON), stored, agents,
+        """Store a batch in one transaction.  Each row: statement, body (its JSON, optional), stored, agents,
         activities, definitions, voids, sha2s.  Raises :class:`Conflict` (and stores nothing) if
         another request stored one of the ids first."""
         with self.transaction() as cur:
@@ -53,19 +53,7 @@ class StatementStore:
                 cur.executemany(self.sql("INSERT INTO attachments (sha2, content_type, data) VALUES (?, ?, ?) "
                                          "ON CONFLICT (sha2) DO NOTHING"),
                                 [(sha2, ctype, data) for sha2, (ctype, data) in attachments.items()])
-            seqs: dict[str, int] = {}
-            for chunk in _chunks(rows, CHUNK):
-                values = []
-                for row in chunk:
-                    s = row["statement"]
-                    obj = s.get("object") or {}
-                    values += [s["id"], row["stored"], s["verb"]["id"], (s.get("context") or {}).get("registration"),
-                               row["voids"], obj.get("id") if obj.get("objectType") == "StatementRef" else None,
-                               row["body"]]
-                cur.execute(self.sql("INSERT INTO statements (id, stored, verb, registration, voids, refs, body) VALUES "
-                                     + ",".join(["(?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
-                                     + " ON CONFLICT (id) DO NOTHING RETURNING seq, id"), values)
-                seqs.update((sid, seq) for seq, sid in cur.fetchall())
+            seqs = self._insert_statements(cur, rows)
             missing = [row["statement"]["id"] for row in rows if row["statement"]["id"] not in seqs]
             if missing:
                 raise Conflict(missing)
@@ -88,6 +76,36 @@ class StatementStore:
                     definitions.setdefault(act_id, []).append(definition)
             if definitions:
                 self._merge_activities(cur, definitions)
+
+    def _insert_statements(self, cur: Any, rows: list[dict[str, Any]]) -> dict[str, int]:
+        """Insert the statements rows; their positions (seq) by id, leaving out ids that exist."""
+        values = []
+        for row in rows:
+            s = row["statement"]
+            obj = s.get("object") or {}
+            values.append((s["id"], row["stored"], s["verb"]["id"], (s.get("context") or {}).get("registration"),
+                           row["voids"], obj.get("id") if obj.get("objectType") == "StatementRef" else None,
+                           row.get("body") or json.dumps(s, separators=(",", ":"), allow_nan=False)))
+        if self.postgres:  # positions first, then one COPY; a duplicate id fails the COPY
+            import psycopg
+
+            cur.execute("SELECT nextval(pg_get_serial_sequence('statements', 'seq')) FROM generate_series(1, %s)",
+                        (len(values),))
+            numbers = [r[0] for r in cur.fetchall()]
+            try:
+                with cur.copy("COPY statements (seq, id, stored, verb, registration, voids, refs, body) FROM STDIN") as copy:
+                    for seq, value in zip(numbers, values):
+                        copy.write_row((seq, *value))
+            except psycopg.errors.UniqueViolation:
+                raise Conflict([v[0] for v in values]) from None
+            return {v[0]: seq for seq, v in zip(numbers, values)}
+        seqs: dict[str, int] = {}
+        for chunk in _chunks(values, CHUNK):
+            cur.execute("INSERT INTO statements (id, stored, verb, registration, voids, refs, body) VALUES "
+                        + ",".join(["(?, ?, ?, ?, ?, ?, ?)"] * len(chunk)) + " ON CONFLICT (id) DO NOTHING RETURNING seq, id",
+                        [v for value in chunk for v in value])
+            seqs.update((sid, seq) for seq, sid in cur.fetchall())
+        return seqs
 
     def _bulk(self, cur: Any, table: str, rows: list[tuple[Any, ...]]) -> None:
         if not rows:

@@ -6,6 +6,7 @@ offending property; the HTTP layer turns it into a 400.
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from typing import Any
@@ -60,7 +61,12 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def is_iri(value: Any) -> bool:
-    if not isinstance(value, str) or not value or _SPACE.search(value) or _CONTROL.search(value) \
+    return isinstance(value, str) and _is_iri(value)
+
+
+@functools.lru_cache(maxsize=8192)  # the same verbs, courses and homePages come again and again
+def _is_iri(value: str) -> bool:
+    if not value or _SPACE.search(value) or _CONTROL.search(value) \
             or len(value.encode("utf-8", "surrogatepass")) > MAX_IRI:
         return False
     parsed = urlparse(value)
