@@ -27,6 +27,8 @@ def lrs() -> None:
 @click.option("--cors-origin", "cors", multiple=True, help="Allowed browser origin (repeatable; '*' or 'null' allowed).")
 @click.option("--rate", default=200.0, show_default=True,
               help="Write requests per second per restricted credential (0: no limit).")
+@click.option("--burst", default=1000, show_default=True, type=click.IntRange(1),
+              help="Write requests a restricted credential may send at once before --rate applies.")
 @click.option("--rate-per-address", "rate_address", default=20.0, show_default=True,
               help="Write requests per second per client address, for restricted credentials (0: no limit).")
 @click.option("--rate-all", default=0.0, show_default=True,
@@ -35,7 +37,7 @@ def lrs() -> None:
               help="Server processes; more than one needs PostgreSQL, which they share.")
 @click.option("--pool-size", default=10, show_default=True, type=click.IntRange(1, 200),
               help="PostgreSQL connections per worker.")
-def serve(db: str | None, host: str, port: int, cors: tuple[str, ...], rate: float, rate_address: float,
+def serve(db: str | None, host: str, port: int, cors: tuple[str, ...], rate: float, burst: int, rate_address: float,
           rate_all: float, workers: int, pool_size: int) -> None:
     """Serve xAPI 1.0.3 at http://HOST:PORT/xapi/."""
     import json
@@ -49,7 +51,7 @@ def serve(db: str | None, host: str, port: int, cors: tuple[str, ...], rate: flo
     postgres = url.startswith("postgres")
     if workers > 1 and not postgres:
         raise ConfigError("--workers above 1 needs a PostgreSQL database (--db postgresql://...): SQLite is one process")
-    options = {"cors_origins": list(cors), "rate": rate, "rate_address": rate_address, "rate_all": rate_all,
+    options = {"cors_origins": list(cors), "rate": rate, "burst": burst, "rate_address": rate_address, "rate_all": rate_all,
                "base_url": f"http://{host}:{port}/", "pool_size": pool_size}
     where = "PostgreSQL" if postgres else "SQLite " + url
     click.echo(f"LRS on http://{host}:{port}/xapi/ ({where}, {workers} worker{'s' if workers > 1 else ''})")
