@@ -58,9 +58,10 @@ def serve(db: str | None, host: str, port: int, cors: tuple[str, ...], rate: flo
     if workers == 1:
         uvicorn.run(create_app(url, **options), host=host, port=port, log_level="warning")
         return
+    from toolkit.lrs import workers as pool
+
     os.environ[ENV] = json.dumps({"db_url": url, **options})
-    uvicorn.run("toolkit.lrs.app:create_app_from_env", factory=True, host=host, port=port, workers=workers,
-                log_level="warning")
+    pool.run(host, port, workers)
 
 
 @lrs.group()

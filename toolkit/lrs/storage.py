@@ -9,6 +9,7 @@ agent, verb, activity, registration and stored time.  Migrations run at open.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -131,8 +132,12 @@ class Storage(StatementStore):
             self.dialect = SQLITE
             self.conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10.0)
             self.conn.execute("PRAGMA journal_mode=WAL")
-            # A 200 means the statement is on disk: WAL with a sync at every commit.
-            self.conn.execute("PRAGMA synchronous=FULL")
+            # A 200 means the statement is on disk: WAL with a sync at every commit.  NORMAL (syncs at
+            # checkpoints only) is faster and can lose the last commits in a power cut, not in a crash.
+            sync = os.environ.get("TOOLKIT_LRS_SQLITE_SYNCHRONOUS", "FULL").upper()
+            if sync not in ("FULL", "EXTRA", "NORMAL"):
+                raise ValueError(f"TOOLKIT_LRS_SQLITE_SYNCHRONOUS must be FULL, EXTRA or NORMAL, not {sync!r}")
+            self.conn.execute(f"PRAGMA synchronous={sync}")
             self.conn.execute("PRAGMA foreign_keys=ON")
         self.migrate()
 
