@@ -141,7 +141,7 @@ class Authenticator:
             return None if row["revoked"] else self._credential(row)
         buckets = [f"login-addr:{client}", f"login-key:{user[:200]}"]
         rates = [(self.failure_rate, self.failures), (self.failure_rate * 10, self.failures * 10)]
-        taken = []
+        taken: list[tuple[str, float, float]] = []
         for name, (rate, burst) in zip(buckets, rates):
             if not self.limits.take(name, rate, burst):
                 for back in taken:

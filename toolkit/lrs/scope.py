@@ -28,14 +28,15 @@ def statement_agents(s: dict[str, Any]) -> Iterator[dict[str, Any]]:
     for stmt in (s, s.get("object") if (s.get("object") or {}).get("objectType") == "SubStatement" else None):
         if not isinstance(stmt, dict):
             continue
-        candidates = [stmt.get("actor"), stmt.get("object")]
         ctx = stmt.get("context") or {}
-        candidates += [ctx.get("instructor"), ctx.get("team")]
-        for agent in candidates:
-            if not isinstance(agent, dict) or agent.get("objectType", "Agent") not in ("Agent", "Group"):
+        # (value, is it the object): an object without objectType is an Activity
+        candidates = [(stmt.get("actor"), False), (stmt.get("object"), True), (ctx.get("instructor"), False),
+                      (ctx.get("team"), False)]
+        for agent, is_object in candidates:
+            if not isinstance(agent, dict) or (is_object and "objectType" not in agent):
                 continue
-            if agent is stmt.get("object") and "objectType" not in agent:
-                continue  # an object without objectType is an Activity
+            if agent.get("objectType", "Agent") not in ("Agent", "Group"):
+                continue
             yield agent
             if agent.get("objectType") == "Group":
                 yield from (m for m in agent.get("member", []) if isinstance(m, dict))

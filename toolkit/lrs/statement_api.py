@@ -78,7 +78,8 @@ class StatementWriter:
         payloads = list(msg.iter_parts())
         if not payloads or payloads[0].get_content_type() != "application/json":
             raise HTTPError(400, "the first part of a multipart/mixed request must be application/json")
-        data = parse_json(payloads[0].get_payload(decode=True) or b"", "the statement part")
+        first = payloads[0].get_payload(decode=True)
+        data = parse_json(first if isinstance(first, bytes) else b"", "the statement part")
         for part in payloads[1:]:
             sha2 = str(part.get("X-Experience-API-Hash") or "").strip()
             if not sha2:

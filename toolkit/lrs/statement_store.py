@@ -25,7 +25,9 @@ class Conflict(Exception):
 
 
 class StatementStore:
-    postgres: bool
+    @property
+    def postgres(self) -> bool:
+        raise NotImplementedError
 
     def transaction(self) -> AbstractContextManager[Any]:
         raise NotImplementedError

@@ -192,8 +192,8 @@ def _definition(value: Any, where: str) -> None:
         return
     if not isinstance(itype, str) or itype not in INTERACTION_TYPES:
         raise Invalid(f"{where}.interactionType {itype!r} is not a valid interaction type")
-    allowed = COMPONENT_KEYS.get(itype, ())
-    allowed = {allowed} if isinstance(allowed, str) else set(allowed)
+    keys = COMPONENT_KEYS.get(itype, ())
+    allowed = {keys} if isinstance(keys, str) else set(keys)
     if components - allowed:
         raise Invalid(f"{where}: {', '.join(sorted(components - allowed))} not allowed for {itype}")
     if "correctResponsesPattern" in d:
