@@ -14,6 +14,7 @@ from typing import Any
 
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 CHUNK = 400  # rows per multi-row INSERT: 7 columns stay far below every parameter limit
+SMALL = 20  # on PostgreSQL, fewer statements go by INSERT (fewer round trips), more by COPY
 
 
 class Conflict(Exception):
@@ -88,7 +89,7 @@ class StatementStore:
             values.append((s["id"], row["stored"], s["verb"]["id"], (s.get("context") or {}).get("registration"),
                            row["voids"], obj.get("id") if obj.get("objectType") == "StatementRef" else None,
                            row.get("body") or json.dumps(s, separators=(",", ":"), allow_nan=False)))
-        if self.postgres:  # positions first, then one COPY; a duplicate id fails the COPY
+        if self.postgres and len(values) > SMALL:  # positions first, then one COPY; a duplicate id fails it
             import psycopg
 
             cur.execute("SELECT nextval(pg_get_serial_sequence('statements', 'seq')) FROM generate_series(1, %s)",
@@ -103,8 +104,9 @@ class StatementStore:
             return {v[0]: seq for seq, v in zip(numbers, values)}
         seqs: dict[str, int] = {}
         for chunk in _chunks(values, CHUNK):
-            cur.execute("INSERT INTO statements (id, stored, verb, registration, voids, refs, body) VALUES "
-                        + ",".join(["(?, ?, ?, ?, ?, ?, ?)"] * len(chunk)) + " ON CONFLICT (id) DO NOTHING RETURNING seq, id",
+            cur.execute(self.sql("INSERT INTO statements (id, stored, verb, registration, voids, refs, body) VALUES "
+                                 + ",".join(["(?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
+                                 + " ON CONFLICT (id) DO NOTHING RETURNING seq, id"),
                         [v for value in chunk for v in value])
             seqs.update((sid, seq) for seq, sid in cur.fetchall())
         return seqs
@@ -112,13 +114,13 @@ class StatementStore:
     def _bulk(self, cur: Any, table: str, rows: list[tuple[Any, ...]]) -> None:
         if not rows:
             return
-        if self.postgres:
+        if self.postgres and len(rows) > 4 * SMALL:
             with cur.copy(f"COPY {table} FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
             width = len(rows[0])
-            cur.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * width)})", rows)
+            cur.executemany(self.sql(f"INSERT INTO {table} VALUES ({', '.join('?' * width)})"), rows)
 
     def _merge_activities(self, cur: Any, definitions: dict[str, list[dict[str, Any]]]) -> None:
         """Merge new definitions into the stored ones.  The rows are created first and then
