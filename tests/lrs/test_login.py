@@ -87,3 +87,19 @@ def test_unknown_and_known_key_names_cost_the_same_hash(lrs, monkeypatch):
     assert lrs.request("GET", "statements", who=None, headers={"Authorization": "Basic bm9ib2R5Onc="}).status_code == 401
     assert lrs.http.get("/xapi/statements", auth=("reader", "wrong"), headers=V).status_code == 401
     assert len(calls) == 2 and calls[0] != calls[1]  # a dummy hash for the unknown name, the real one for reader
+
+
+def test_parallel_wrong_logins_cannot_outrun_the_throttle(db_url):
+    """30 guesses at once from one address: only as many are hashed as the limit allows."""
+    client = Client(db_url, login_failures=5, login_failure_seconds=3600)
+
+    async def attack() -> list[int]:
+        transport = httpx.ASGITransport(app=client.app, client=("203.0.113.9", 4000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+            answers = await asyncio.gather(*[c.get("/xapi/statements", auth=("reader", f"guess-{i}"), headers=V)
+                                             for i in range(30)])
+            return [a.status_code for a in answers]
+
+    codes = asyncio.run(attack())
+    assert codes.count(401) == 5 and codes.count(429) == 25, codes
+    client.storage.close()
