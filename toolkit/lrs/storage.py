@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -124,7 +125,14 @@ class Storage(StatementStore):
             self.pool = ConnectionPool(url, min_size=1, max_size=max(1, pool_size), kwargs={"autocommit": True},
                                        check=ConnectionPool.check_connection, timeout=5.0, reconnect_timeout=3600.0,
                                        open=False, name="toolkit-lrs")
-            self.pool.open(wait=True, timeout=10.0)
+            try:
+                self.pool.open(wait=True, timeout=10.0)
+            except Exception as exc:  # PoolTimeout, with the driver's reason in the log
+                self.pool.close()
+                from toolkit.errors import ConfigError
+
+                where = re.sub(r"//[^@/]*@", "//", url)  # no password in the message
+                raise ConfigError(f"cannot connect to PostgreSQL at {where}: {exc}") from None
         else:
             path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url
             if path != ":memory:":
