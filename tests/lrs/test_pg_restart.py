@@ -47,6 +47,8 @@ def test_the_lrs_recovers_by_itself_after_postgresql_restarts(cluster, mode):
     cluster.stop(mode)
     down = post()
     assert down == 503  # not a 500: the client may retry, the server is fine
+    time.sleep(8)  # a long outage: the pool's reconnection attempts back off meanwhile
+    assert post() == 503
     cluster.start()
     started = time.monotonic()
     first = post()

@@ -13,6 +13,7 @@ import os
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -109,9 +110,26 @@ def _mapped_errors() -> Iterator[None]:
         raise
 
 
+IDLE_CHECK = 0.5  # seconds: a pooled connection idle longer than this is checked before use
+
+
+def _note_return(conn: Any) -> None:
+    conn.toolkit_returned = time.monotonic()
+
+
+def _check_if_idle(conn: Any) -> None:
+    """The pool's check before it hands out a connection: a round trip, so only for one that
+    has been idle (a restart of PostgreSQL happens while connections wait in the pool)."""
+    if time.monotonic() - getattr(conn, "toolkit_returned", 0.0) > IDLE_CHECK:
+        conn.execute("")
+
+
 class Storage(StatementStore):
-    """SQLite: one connection behind a lock.  PostgreSQL: a pool of connections that are
-    checked before use, so the LRS recovers by itself when the server restarts.  Every
+    """SQLite: one connection behind a lock.  PostgreSQL: a pool of connections, checked
+    before use after being idle, so the LRS recovers by itself when the server restarts.  The
+    pool's reconnection attempts back off for at most ``reconnect_timeout`` (2 s); after that
+    the next request starts a fresh attempt at once, so even a long outage ends within
+    seconds of PostgreSQL being back.  Every
     write is one transaction that always ends (commit, or rollback on any error)."""
 
     def __init__(self, url: str, pool_size: int = 10) -> None:
@@ -123,8 +141,8 @@ class Storage(StatementStore):
 
             self.dialect = POSTGRES
             self.pool = ConnectionPool(url, min_size=1, max_size=max(1, pool_size), kwargs={"autocommit": True},
-                                       check=ConnectionPool.check_connection, timeout=5.0, reconnect_timeout=3600.0,
-                                       open=False, name="toolkit-lrs")
+                                       check=_check_if_idle, reset=_note_return, timeout=5.0,
+                                       reconnect_timeout=2.0, open=False, name="toolkit-lrs")
             try:
                 self.pool.open(wait=True, timeout=10.0)
             except Exception as exc:  # PoolTimeout, with the driver's reason in the log
