@@ -132,9 +132,8 @@ class LRS:
             buckets = [(f"cred:{cred.key}", s.rate_all, s.burst)]
         else:
             buckets = [(f"cred:{cred.key}", s.rate, s.burst), (f"addr:{x.client}", s.rate_address, s.burst_address)]
-        for name, rate, burst in buckets:
-            if not self.limits.take(name, rate, burst):
-                raise HTTPError(429, "too many write requests: slow down", {"Retry-After": "1"})
+        if not self.limits.take([(name, rate, float(burst)) for name, rate, burst in buckets]):
+            raise HTTPError(429, "too many write requests: slow down", {"Retry-After": "1"})
 
     # -- resources --------------------------------------------------------------------
     def statements(self, x: XRequest) -> Response:

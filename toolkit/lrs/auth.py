@@ -84,21 +84,26 @@ class Limits:
         self.buckets: dict[str, tuple[float, float]] = {}
         self.lock = threading.Lock()
 
-    def take(self, name: str, rate: float, burst: float, cost: float = 1.0) -> bool:
-        if rate <= 0:
+    def take(self, buckets: list[tuple[str, float, float]], cost: float = 1.0) -> bool:
+        """Take *cost* tokens from every bucket (name, rate per second, burst) whose rate is
+        above 0, or from none of them if one holds too few."""
+        buckets = [b for b in buckets if b[1] > 0]
+        if not buckets:
             return True
         if self.storage.postgres:
-            return self.storage.take(name, rate, burst, cost)
+            return self.storage.take(buckets, cost)
         now = time.monotonic()
         with self.lock:
             if len(self.buckets) > 100_000:  # bounded memory under a flood of made-up names
                 self.buckets.clear()
-            tokens, last = self.buckets.get(name, (float(burst), now))
-            tokens = min(float(burst), tokens + (now - last) * rate)
-            if tokens < cost:
-                self.buckets[name] = (tokens, now)
-                return False
-            self.buckets[name] = (tokens - cost, now)
+            after = {}
+            for name, rate, burst in buckets:
+                tokens, last = self.buckets.get(name, (float(burst), now))
+                tokens = min(float(burst), tokens + (now - last) * rate)
+                if tokens < cost:
+                    return False
+                after[name] = (tokens - cost, now)
+            self.buckets.update(after)
             return True
 
 
@@ -139,21 +144,15 @@ class Authenticator:
             known = self.cache.get(digest)
         if row is not None and known is not None and hmac.compare_digest(known, row["secret_hash"]):
             return None if row["revoked"] else self._credential(row)
-        buckets = [f"login-addr:{client}", f"login-key:{user[:200]}"]
-        rates = [(self.failure_rate, self.failures), (self.failure_rate * 10, self.failures * 10)]
-        taken: list[tuple[str, float, float]] = []
-        for name, (rate, burst) in zip(buckets, rates):
-            if not self.limits.take(name, rate, burst):
-                for back in taken:
-                    self.limits.take(back[0], back[1], back[2], cost=-1)
-                raise Throttled("too many failed logins: wait a few seconds")
-            taken.append((name, rate, burst))
+        buckets = [(f"login-addr:{client}", self.failure_rate, float(self.failures)),
+                   (f"login-key:{user[:200]}", self.failure_rate * 10, float(self.failures * 10))]
+        if not self.limits.take(buckets):
+            raise Throttled("too many failed logins: wait a few seconds")
         with self.hashing:
             ok = check_secret(secret, row["secret_hash"] if row else _DUMMY_HASH) and row is not None
         if not ok or row is None:
             return None
-        for back in taken:
-            self.limits.take(back[0], back[1], back[2], cost=-1)
+        self.limits.take(buckets, cost=-1)
         with self.lock:
             if len(self.cache) > 10_000:
                 self.cache.clear()

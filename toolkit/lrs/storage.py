@@ -124,6 +124,10 @@ def _check_if_idle(conn: Any) -> None:
         conn.execute("")
 
 
+class _Empty(Exception):
+    """A rate bucket holds too few tokens: roll the other buckets back."""
+
+
 class Storage(StatementStore):
     """SQLite: one connection behind a lock.  PostgreSQL: a pool of connections, checked
     before use after being idle, so the LRS recovers by itself when the server restarts.  The
@@ -312,9 +316,10 @@ class Storage(StatementStore):
         return {"key": r[0], "name": r[1], "secret_hash": r[2], "scopes": json.loads(r[3]),
                 "activity_prefixes": json.loads(r[4]), "homepage": r[5], "revoked": bool(r[6]), "created": r[7]}
 
-    def take(self, name: str, rate: float, burst: float, cost: float = 1.0) -> bool:
-        """Take *cost* tokens from the shared bucket *name* (PostgreSQL only), refilled at
-        *rate* per second up to *burst*; False if it holds too few.  A negative cost gives back."""
+    def take(self, buckets: list[tuple[str, float, float]], cost: float = 1.0) -> bool:
+        """Take *cost* tokens from each shared bucket (name, rate per second, burst), in one
+        transaction (PostgreSQL only): from all of them, or, if one holds too few, from none
+        (False).  A negative cost gives back."""
         sql = ("INSERT INTO rate_buckets AS b (name, tokens, at) "
                "VALUES (%(n)s, %(burst)s - %(cost)s, extract(epoch FROM clock_timestamp())) "
                "ON CONFLICT (name) DO UPDATE SET "
@@ -322,9 +327,15 @@ class Storage(StatementStore):
                "at = GREATEST(b.at, EXCLUDED.at) "
                "WHERE LEAST(%(burst)s, b.tokens + GREATEST(0, EXCLUDED.at - b.at) * %(rate)s) >= %(cost)s "
                "RETURNING tokens")
-        with self.transaction() as cur:
-            cur.execute("SET LOCAL synchronous_commit TO OFF")
-            return cur.execute(sql, {"n": name, "rate": rate, "burst": burst, "cost": cost}).fetchone() is not None
+        try:
+            with self.transaction() as cur:
+                cur.execute("SET LOCAL synchronous_commit TO OFF")
+                for name, rate, burst in buckets:
+                    if cur.execute(sql, {"n": name, "rate": rate, "burst": burst, "cost": cost}).fetchone() is None:
+                        raise _Empty
+        except _Empty:
+            return False
+        return True
 
     def revoke(self, key_or_name: str) -> int:
         with self.transaction() as cur:
