@@ -17,6 +17,23 @@ CHUNK = 400  # rows per multi-row INSERT: 7 columns stay far below every paramet
 SMALL = 20  # on PostgreSQL, fewer statements go by INSERT (fewer round trips), more by COPY
 
 
+PLAIN_INSERT = """
+WITH ins AS (
+  INSERT INTO statements (id, stored, verb, registration, voids, refs, body)
+  SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
+  RETURNING seq, id),
+ag AS (
+  INSERT INTO statement_agents (seq, agent, related)
+  SELECT ins.seq, a.agent, a.related FROM unnest(%s::text[], %s::text[], %s::int[]) AS a(id, agent, related)
+  JOIN ins ON ins.id = a.id),
+ac AS (
+  INSERT INTO statement_activities (seq, activity, related)
+  SELECT ins.seq, a.activity, a.related FROM unnest(%s::text[], %s::text[], %s::int[]) AS a(id, activity, related)
+  JOIN ins ON ins.id = a.id)
+SELECT count(*) FROM ins
+"""
+
+
 class Conflict(Exception):
     """Another request stored some of these statement ids first, between our check and our insert."""
 
@@ -51,6 +68,9 @@ class StatementStore:
         """Store a batch in one transaction.  Each row: statement, body (its JSON, optional), stored, agents,
         activities, definitions, voids, sha2s.  Raises :class:`Conflict` (and stores nothing) if
         another request stored one of the ids first."""
+        if self.postgres and not attachments and not any(r["voids"] or r["definitions"] or r["sha2s"] for r in rows):
+            self._insert_plain(rows)
+            return
         with self.transaction() as cur:
             if attachments:
                 cur.executemany(self.sql("INSERT INTO attachments (sha2, content_type, data) VALUES (?, ?, ?) "
@@ -80,8 +100,32 @@ class StatementStore:
             if definitions:
                 self._merge_activities(cur, definitions)
 
-    def _insert_statements(self, cur: Any, rows: list[dict[str, Any]]) -> dict[str, int]:
-        """Insert the statements rows; their positions (seq) by id, leaving out ids that exist."""
+    def _insert_plain(self, rows: list[dict[str, Any]]) -> None:
+        """The common case on PostgreSQL (no voiding, attachments or definitions): the batch and
+        its index rows in one SQL statement, which is atomic by itself: one round trip and one
+        commit.  A duplicate id fails the statement and nothing is stored."""
+        import psycopg
+
+        columns: list[list[Any]] = [[] for _ in range(7)]
+        for value in self._values(rows):
+            for column, item in zip(columns, value):
+                column.append(item)
+        agents: list[list[Any]] = [[], [], []]
+        activities: list[list[Any]] = [[], [], []]
+        for row in rows:
+            sid = row["statement"]["id"]
+            for target, pairs in ((agents, row["agents"]), (activities, row["activities"])):
+                for key, related in pairs:
+                    target[0].append(sid)
+                    target[1].append(key)
+                    target[2].append(related)
+        try:
+            self.fetchall(PLAIN_INSERT, (*columns, *agents, *activities))
+        except psycopg.errors.UniqueViolation:
+            raise Conflict([row["statement"]["id"] for row in rows]) from None
+
+    @staticmethod
+    def _values(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
         values = []
         for row in rows:
             s = row["statement"]
@@ -89,6 +133,11 @@ class StatementStore:
             values.append((s["id"], row["stored"], s["verb"]["id"], (s.get("context") or {}).get("registration"),
                            row["voids"], obj.get("id") if obj.get("objectType") == "StatementRef" else None,
                            row.get("body") or json.dumps(s, separators=(",", ":"), allow_nan=False)))
+        return values
+
+    def _insert_statements(self, cur: Any, rows: list[dict[str, Any]]) -> dict[str, int]:
+        """Insert the statements rows; their positions (seq) by id, leaving out ids that exist."""
+        values = self._values(rows)
         if self.postgres and len(values) > SMALL:  # positions first, then one COPY; a duplicate id fails it
             import psycopg
 
