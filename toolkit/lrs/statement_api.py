@@ -104,7 +104,11 @@ class StatementWriter:
         try:
             return self._store(x, statements, parts, look=False)
         except Conflict:
+            pass
+        try:
             return self._store(x, statements, parts, look=True)
+        except Conflict as exc:  # yet another request got in between: let the client retry
+            raise HTTPError(409, f"statements {exc} were being stored by another request; send again") from None
 
     def _store(self, x: XRequest, statements: list[Any], parts: Parts, look: bool) -> list[str]:
         cred = x.credential
