@@ -46,7 +46,7 @@ def test_scrypt_runs_off_the_event_loop(db_url, monkeypatch):
             release.set()
             return pending, about.status_code, (await login).status_code
 
-    pending, about, login = asyncio.run(scenario())
+    pending, about, login = in_own_loop(scenario())
     assert about == 200 and pending, "the event loop answered /about while the hash was being computed"
     assert login == 401
     client.storage.close()
@@ -100,6 +100,15 @@ def test_parallel_wrong_logins_cannot_outrun_the_throttle(db_url):
                                              for i in range(30)])
             return [a.status_code for a in answers]
 
-    codes = asyncio.run(attack())
+    codes = in_own_loop(attack())
     assert codes.count(401) == 5 and codes.count(429) == 25, codes
     client.storage.close()
+
+
+def in_own_loop(coro):
+    """Run *coro* on a fresh event loop in a thread of its own: another test in this process
+    (the browser tests' Playwright) may have left a loop running in this thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import re
 import socket
 
@@ -119,7 +121,6 @@ def test_security_headers_and_no_external_requests(client):
 def test_parallel_attempts_cannot_outrun_the_lockout():
     """31 attempts at once from one address, reusing one CSRF pair, the right password last:
     only as many as the limit are checked, and the right one does not get in (finding 10)."""
-    import asyncio
 
     import httpx
 
@@ -140,7 +141,7 @@ def test_parallel_attempts_cannot_outrun_the_lockout():
                 for pw in passwords])
             return [a.status_code for a in answers]
 
-    codes = asyncio.run(attack())
+    codes = in_own_loop(attack())
     assert codes.count(401) == 5 and codes.count(429) == 26, codes
     assert 303 not in codes
 
@@ -173,3 +174,12 @@ def test_logged_out_session_stays_invalid_after_restart(tmp_path):
     again = server()  # a restart with the same secret
     again.cookies.set(SESSION_COOKIE, cookie)
     assert again.get("/").status_code == 303  # sent to the login page: the session stays ended
+
+
+def in_own_loop(coro):
+    """Run *coro* on a fresh event loop in a thread of its own: another test in this process
+    (the browser tests' Playwright) may have left a loop running in this thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
