@@ -4,14 +4,20 @@ Run:
     python3 bench/lrs/bench_lrs.py [--sizes 10000,100000,1000000] [--pg postgresql://...]
                                    [--ralph /path/to/ralph-venv]
 
-Measures, over HTTP on loopback, against real server processes (one uvicorn
-worker each):
-  * statements/s for batched POST (100 statements a request) and single POST;
+Measures, over HTTP on loopback, against real server processes:
+  * statements/s for batched POST (100 statements a request) and single POST,
+    from one client and from several at once;
   * agent-filtered GET latency (median and p95) as the store grows.
+Every measure runs in rounds (--rounds); in each round every target takes its
+turn, in an order that rotates, so a busy moment of a shared machine falls on
+all targets alike.  Write figures are the median of the rounds (min–max).
 
 Targets, side by side in one run:
   * `toolkit lrs serve` on SQLite (a temporary file);
-  * `toolkit lrs serve` on PostgreSQL (`--pg`, a fresh database is made);
+  * `toolkit lrs serve` on SQLite with synchronous=NORMAL (`--sqlite-normal`),
+    to show what the default synchronous=FULL costs;
+  * `toolkit lrs serve` on PostgreSQL (`--pg`, a fresh database is made), with
+    one worker and with `--pg-workers` workers;
   * Ralph (ralph-malph, fs backend) when `--ralph` names a virtualenv that has
     it (`python3 -m venv V && V/bin/pip install 'ralph-malph[lrs,cli]' requests`),
     started by ralph_serve.py (see there for the one setting it changes).
@@ -35,6 +41,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from datetime import datetime, timezone
@@ -87,8 +94,9 @@ class Target:
 
 
 class Toolkit(Target):
-    def __init__(self, name: str, url: str) -> None:
-        self.name, self.url = name, url
+    def __init__(self, name: str, url: str, workers: int = 1, env: dict[str, str] | None = None) -> None:
+        self.name, self.url, self.workers = name, url, workers
+        self.env = {**os.environ, **(env or {})}
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}/xapi/"
 
@@ -97,8 +105,8 @@ class Toolkit(Target):
         add_credential(storage, "bench", ["all"], password="bench")
         storage.close()
         return subprocess.Popen([sys.executable, "-m", "toolkit", "lrs", "serve", "--db", self.url,
-                                 "--port", str(self.port), "--rate", "0"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                 "--port", str(self.port), "--workers", str(self.workers)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=self.env)
 
     def count(self) -> int:
         storage = open_storage(self.url)
@@ -149,7 +157,7 @@ class Ralph(Target):
 
 
 def wait_ready(client: httpx.Client, url: str) -> None:
-    for _ in range(200):
+    for _ in range(300):
         try:
             client.get(url)
             return
@@ -158,93 +166,156 @@ def wait_ready(client: httpx.Client, url: str) -> None:
     raise SystemExit(f"server at {url} did not start")
 
 
-def run(target: Target, sizes: list[int], learners: int) -> list[tuple[str, str]]:
-    proc = target.start()
-    rows: list[tuple[str, str]] = []
-    rng = random.Random(7)
-    try:
-        client = httpx.Client(auth=("bench", "bench"), headers=H, timeout=600)
-        wait_ready(client, target.base + "statements?limit=1")
-        batches = 30
+def parallel(clients: int, job) -> None:
+    errors: list[BaseException] = []
+
+    def run_one(n: int) -> None:
+        try:
+            job(n)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run_one, args=(n,)) for n in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+
+
+def writes(target: Target, rng: random.Random, learners: int) -> dict[str, float]:
+    """One round of write measures against *target*: statements/s for each."""
+    out: dict[str, float] = {}
+    for label, clients, per_client, batch in WRITES:
+        work = [[[statement(rng.randrange(learners), rng) for _ in range(batch)] for _ in range(per_client)]
+                for _ in range(clients)]
+
+        def job(n: int) -> None:
+            with httpx.Client(auth=("bench", "bench"), headers=H, timeout=600) as c:
+                for body in work[n]:
+                    c.post(target.base + "statements", json=body if batch > 1 else body[0]).raise_for_status()
+
         start = time.perf_counter()
-        for _ in range(batches):
-            r = client.post(target.base + "statements", json=[statement(rng.randrange(learners), rng) for _ in range(100)])
-            r.raise_for_status()
-        rows.append(("batched POST (100/request)", f"{batches * 100 / (time.perf_counter() - start):,.0f} st/s"))
-        singles = 300
-        start = time.perf_counter()
-        for _ in range(singles):
-            client.post(target.base + "statements", json=statement(rng.randrange(learners), rng)).raise_for_status()
-        rows.append(("single POST", f"{singles / (time.perf_counter() - start):,.0f} st/s"))
-        fill_rng = random.Random(11)  # every target gets the same statements
-        have = target.count()
-        for size in sizes:
+        parallel(clients, job)
+        out[label] = clients * per_client * batch / (time.perf_counter() - start)
+    return out
+
+
+WRITES = [("batched POST (100/request), 1 client", 1, 10, 100),
+          ("batched POST (100/request), 4 clients", 4, 5, 100),
+          ("single POST, 1 client", 1, 60, 1),
+          ("single POST, 8 clients", 8, 25, 1)]
+
+
+def lookups(target: Target, learners: int, rng: random.Random) -> list[float]:
+    times = []
+    with httpx.Client(auth=("bench", "bench"), headers=H, timeout=600) as client:
+        for _ in range(target.lookups):
+            agent = json.dumps({"objectType": "Agent", "account": {"homePage": "https://lms.example.dk",
+                                                                   "name": f"borger-{rng.randrange(learners)}"}})
             t = time.perf_counter()
-            while have < size:
-                chunk = [statement(fill_rng.randrange(learners), fill_rng) for _ in range(min(50_000, size - have))]
-                target.fill(chunk)
-                have += len(chunk)
-            print(f"  {target.name}: filled to {size:,} in {time.perf_counter() - t:.0f} s", file=sys.stderr)
-            times = []
-            look_rng = random.Random(13)
-            for _ in range(target.lookups):
-                agent = json.dumps({"objectType": "Agent", "account": {"homePage": "https://lms.example.dk",
-                                                                       "name": f"borger-{look_rng.randrange(learners)}"}})
-                t = time.perf_counter()
-                r = client.get(target.base + "statements", params={"agent": agent, "limit": 100})
-                r.raise_for_status()
-                times.append((time.perf_counter() - t) * 1000)
-            times.sort()
-            p95 = times[max(0, round(len(times) * 0.95) - 1)]
-            rows.append((f"agent GET at {size:,} statements",
-                         f"median {statistics.median(times):,.1f} ms, p95 {p95:,.1f} ms"))
+            client.get(target.base + "statements", params={"agent": agent, "limit": 100}).raise_for_status()
+            times.append((time.perf_counter() - t) * 1000)
+    return times
+
+
+def load() -> str:
+    return os.getloadavg().__repr__()
+
+
+def bench(targets: list[Target], sizes: list[int], learners: int, rounds: int) -> dict[str, dict[str, str]]:
+    """Every measure in *rounds* rounds; in each round every target in turn, the order rotating,
+    so that a busy moment of the machine falls on all of them alike."""
+    procs = [t.start() for t in targets]
+    results: dict[str, dict[str, str]] = {t.name: {} for t in targets}
+    try:
+        for t in targets:
+            with httpx.Client(auth=("bench", "bench"), headers=H, timeout=60) as c:
+                wait_ready(c, t.base + "statements?limit=1")
+        rates: dict[str, dict[str, list[float]]] = {t.name: {} for t in targets}
+        for r in range(rounds):
+            for t in targets[r % len(targets):] + targets[:r % len(targets)]:
+                for label, value in writes(t, random.Random(100 * r + 7), learners).items():
+                    rates[t.name].setdefault(label, []).append(value)
+            print(f"  round {r + 1}/{rounds} of writes done, load {load()}", file=sys.stderr)
+        for t in targets:
+            for label, values in rates[t.name].items():
+                results[t.name][label] = (f"{statistics.median(values):,.0f} st/s "
+                                          f"({min(values):,.0f}–{max(values):,.0f})")
+        fill_rng = random.Random(11)
+        have = {t.name: t.count() for t in targets}
+        for size in sizes:  # every store gets the same statements, 50,000 at a time
+            while min(have.values()) < size:
+                chunk = [statement(fill_rng.randrange(learners), fill_rng)
+                         for _ in range(min(50_000, size - min(have.values())))]
+                for t in targets:
+                    part = chunk[:max(0, size - have[t.name])]
+                    if part:
+                        t.fill([dict(s) for s in part])
+                        have[t.name] += len(part)
+            times: dict[str, list[float]] = {t.name: [] for t in targets}
+            for r in range(rounds):
+                for t in targets[r % len(targets):] + targets[:r % len(targets)]:
+                    times[t.name] += lookups(t, learners, random.Random(13 + r))
+            for t in targets:
+                ts = sorted(times[t.name])
+                p95 = ts[max(0, round(len(ts) * 0.95) - 1)]
+                results[t.name][f"agent GET at {size:,} statements"] = (
+                    f"median {statistics.median(ts):,.1f} ms, p95 {p95:,.1f} ms")
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-    return rows
+        for proc in procs:
+            proc.terminate()
+            proc.wait(timeout=30)
+    return results
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--learners", type=int, default=20000)
-    parser.add_argument("--pg", default=os.environ.get("TOOLKIT_TEST_PG_URL"), help="PostgreSQL URL (a fresh database is made)")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--pg", default=os.environ.get("TOOLKIT_TEST_PG_URL"), help="PostgreSQL URL (fresh databases are made)")
+    parser.add_argument("--pg-workers", type=int, default=2, help="workers of the second PostgreSQL target (0: none)")
+    parser.add_argument("--sqlite-normal", action="store_true",
+                        help="also SQLite with synchronous=NORMAL, to show what synchronous=FULL costs")
     parser.add_argument("--ralph", type=Path, help="a virtualenv with ralph-malph installed, to run side by side")
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
-    results: dict[str, list[tuple[str, str]]] = {}
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    databases: list[str] = []
+    print(f"load average at start {load()}", file=sys.stderr)
     with tempfile.TemporaryDirectory() as tmp:
-        results["toolkit, SQLite"] = run(Toolkit("toolkit, SQLite", str(Path(tmp) / "bench.sqlite3")), sizes, args.learners)
+        targets: list[Target] = [Toolkit("toolkit, SQLite", str(Path(tmp) / "bench.sqlite3"))]
+        if args.sqlite_normal:
+            targets.append(Toolkit("toolkit, SQLite NORMAL", str(Path(tmp) / "normal.sqlite3"),
+                                   env={"TOOLKIT_LRS_SQLITE_SYNCHRONOUS": "NORMAL"}))
         if args.pg:
             import psycopg
 
-            name = f"bench_{uuid.uuid4().hex[:8]}"
-            with psycopg.connect(args.pg, autocommit=True) as conn:
-                conn.execute(f'CREATE DATABASE "{name}"')
-            try:
-                url = args.pg.rpartition("/")[0] + "/" + name
-                results["toolkit, PostgreSQL"] = run(Toolkit("toolkit, PostgreSQL", url), sizes, args.learners)
-            finally:
+            for workers in [1] + ([args.pg_workers] if args.pg_workers > 1 else []):
+                name = f"bench_{uuid.uuid4().hex[:8]}"
                 with psycopg.connect(args.pg, autocommit=True) as conn:
-                    conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+                    conn.execute(f'CREATE DATABASE "{name}"')
+                databases.append(name)
+                label = "toolkit, PostgreSQL" + (f" ({workers} workers)" if workers > 1 else "")
+                targets.append(Toolkit(label, args.pg.rpartition("/")[0] + "/" + name, workers))
         if args.ralph:
-            target = Ralph(args.ralph, Path(tmp) / "ralph")
-            results[target.name] = run(target, sizes, args.learners)
+            targets.append(Ralph(args.ralph, Path(tmp) / "ralph"))
+        try:
+            results = bench(targets, sizes, args.learners, args.rounds)
+        finally:
+            if databases:
+                import psycopg
+
+                with psycopg.connect(args.pg, autocommit=True) as conn:
+                    for name in databases:
+                        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    print(f"load average at end {load()}", file=sys.stderr)
     names = list(results)
     print(f"\n| measure | {' | '.join(names)} |")
     print("|---|" + "---|" * len(names))
-    for i, (label, _) in enumerate(results[names[0]]):
-        print(f"| {label} | {' | '.join(results[n][i][1] for n in names)} |")
-    ours = results[names[0]]
-    for other in names[1:]:
-        print(f"\nratio {names[0]} / {other}: batched POST "
-              f"{_num(ours[0][1]) / _num(results[other][0][1]):.1f}x, single POST "
-              f"{_num(ours[1][1]) / _num(results[other][1][1]):.1f}x; agent GET at {sizes[-1]:,}: "
-              f"{_num(results[other][-1][1].split()[1]) / _num(ours[-1][1].split()[1]):.1f}x faster")
-
-
-def _num(text: str) -> float:
-    return float(text.split()[0].replace(",", ""))
+    for label in results[names[0]]:
+        print(f"| {label} | {' | '.join(results[n].get(label, '-') for n in names)} |")
 
 
 if __name__ == "__main__":

@@ -77,7 +77,8 @@ def test_statements_left_at_page_hide_arrive_by_keepalive_put(browser, preview):
     got: list[dict] = []
     for _ in range(100):
         got = received(base)
-        if "terminated" in {s["verb"]["id"].rsplit("/", 1)[1] for s in got}:
+        # the beacons are stored in parallel, so wait for all of them, not for the last one sent
+        if ids <= {s["id"] for s in got} and "terminated" in {s["verb"]["id"].rsplit("/", 1)[1] for s in got}:
             break
         time.sleep(0.1)
     verbs = sorted(s["verb"]["id"].rsplit("/", 1)[1] for s in got)

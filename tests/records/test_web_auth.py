@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import socket
 
@@ -143,3 +144,70 @@ def test_team_view_refuses_pasted_cpr_before_asking_the_lrs(client):
     token = csrf_of(client.get("/hold").text)
     r = client.post("/hold", data={"csrf": token, "course": "x", "source": "pasted", "codes": "0101901234"})
     assert r.status_code == 400 and "ligner et CPR-nummer" in r.text and "0101901234" not in r.text
+
+
+def test_parallel_attempts_cannot_outrun_the_lockout():
+    """31 attempts at once from one address, reusing one CSRF pair, the right password last:
+    only as many as the limit are checked, and the right one does not get in (finding 10)."""
+
+    import httpx
+
+    conn = Connection(f"http://127.0.0.1:{unused_port()}/xapi/", "reader", "pw")
+    settings = WebSettings(users={"mette": HASH}, client=lambda: LRSClient(conn), signer=Signer(),
+                           throttle=Throttle(limit=5, window=300))
+    app = create_app(settings)
+
+    async def attack() -> list[int]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as c:
+            page = await c.get("/login")
+            token, pair = csrf_of(page.text), {"Cookie": f"{LOGIN_COOKIE}={page.cookies[LOGIN_COOKIE]}"}
+            c.cookies.clear()
+            passwords = [f"forkert-{i}" for i in range(30)] + [PASSWORD]
+            answers = await asyncio.gather(*[
+                c.post("/login", data={"username": "mette", "password": pw, "csrf": token}, headers=pair)
+                for pw in passwords])
+            return [a.status_code for a in answers]
+
+    codes = in_own_loop(attack())
+    assert codes.count(401) == 5 and codes.count(429) == 26, codes
+    assert 303 not in codes
+
+
+def test_lockout_is_per_name_from_any_address(client):
+    for _ in range(3):
+        assert login(client, "forkert").status_code == 401
+    other = TestClient(client.app, base_url="http://127.0.0.1", follow_redirects=False,
+                       client=("10.0.0.99", 50000))
+    assert login(other).status_code == 429
+
+
+def test_logged_out_session_stays_invalid_after_restart(tmp_path):
+    from toolkit.records.auth import EndedSessions
+
+    conn = Connection(f"http://127.0.0.1:{unused_port()}/xapi/", "reader", "pw")
+    secret = b"s" * 32
+    ended_file = tmp_path / "ended.txt"
+
+    def server() -> TestClient:
+        settings = WebSettings(users={"mette": HASH}, client=lambda: LRSClient(conn), signer=Signer(secret),
+                               ended=EndedSessions(ended_file))
+        return TestClient(create_app(settings), base_url="http://127.0.0.1", follow_redirects=False)
+
+    first = server()
+    assert login(first).status_code == 303
+    cookie = first.cookies.get(SESSION_COOKIE)
+    home = first.get("/")
+    assert first.post("/logout", data={"csrf": csrf_of(home.text)}).status_code == 303
+    again = server()  # a restart with the same secret
+    again.cookies.set(SESSION_COOKIE, cookie)
+    assert again.get("/").status_code == 303  # sent to the login page: the session stays ended
+
+
+def in_own_loop(coro):
+    """Run *coro* on a fresh event loop in a thread of its own: another test in this process
+    (the browser tests' Playwright) may have left a loop running in this thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()

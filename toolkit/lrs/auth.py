@@ -72,58 +72,101 @@ def add_credential(storage: Storage, name: str, scopes: list[str], password: str
     return name, secret
 
 
-class Authenticator:
-    """Checks Basic auth against stored hashes; caches successful checks (scrypt is slow on purpose)."""
+_DUMMY_HASH = hash_secret("not a secret", salt=b"toolkit-lrs-salt")
 
-    def __init__(self, storage: Storage, ttl: float = 30.0) -> None:
+
+class Limits:
+    """Token buckets: in the database on PostgreSQL, so every worker shares them; in memory
+    on SQLite (one process)."""
+
+    def __init__(self, storage: Storage) -> None:
         self.storage = storage
-        self.ttl = ttl
-        self.cache: dict[str, tuple[float, Credential]] = {}
+        self.buckets: dict[str, tuple[float, float]] = {}
         self.lock = threading.Lock()
 
-    def authenticate(self, header: str | None) -> Credential | None:
+    def take(self, buckets: list[tuple[str, float, float]], cost: float = 1.0) -> bool:
+        """Take *cost* tokens from every bucket (name, rate per second, burst) whose rate is
+        above 0, or from none of them if one holds too few."""
+        buckets = [b for b in buckets if b[1] > 0]
+        if not buckets:
+            return True
+        if self.storage.postgres:
+            return self.storage.take(buckets, cost)
+        now = time.monotonic()
+        with self.lock:
+            if len(self.buckets) > 100_000:  # bounded memory under a flood of made-up names
+                self.buckets.clear()
+            after = {}
+            for name, rate, burst in buckets:
+                tokens, last = self.buckets.get(name, (float(burst), now))
+                tokens = min(float(burst), tokens + (now - last) * rate)
+                if tokens < cost:
+                    return False
+                after[name] = (tokens - cost, now)
+            self.buckets.update(after)
+            return True
+
+
+class Authenticator:
+    """Checks Basic auth against the stored hashes.
+
+    The credential row is read on every request, so a revocation works at once, in
+    every worker.  What is cached is only that a given header once matched a given
+    hash, which saves the scrypt (slow on purpose) on the next request.  An unknown
+    key costs a scrypt too, so timing does not tell key names apart.  Every scrypt
+    runs in a worker thread, at most ``parallel`` at a time, and reserves a token
+    from two failed-login buckets (per client address, per key name) that a success
+    gives back: a flood of wrong passwords is answered 429 without hashing.
+    """
+
+    def __init__(self, storage: Storage, limits: Limits | None = None, failures: int = 10,
+                 failure_seconds: float = 6.0, parallel: int = 2) -> None:
+        self.storage = storage
+        self.limits = limits or Limits(storage)
+        self.failures, self.failure_rate = failures, 1.0 / failure_seconds if failure_seconds > 0 else 0.0
+        self.cache: dict[bytes, str] = {}
+        self.lock = threading.Lock()
+        self.hashing = threading.BoundedSemaphore(parallel)
+
+    def authenticate(self, header: str | None, client: str = "") -> Credential | None:
+        """The credential, None for wrong or missing ones; :class:`Throttled` if this client
+        or key name failed too often."""
         if not header or not header.lower().startswith("basic "):
             return None
         token = header[6:].strip()
-        now = time.monotonic()
-        with self.lock:
-            hit = self.cache.get(token)
-            if hit and now - hit[0] < self.ttl:
-                return hit[1]
         try:
             user, _, secret = base64.b64decode(token, validate=True).decode("utf-8").partition(":")
         except (ValueError, UnicodeDecodeError):
             return None
-        for c in self.storage.credentials():
-            if c["key"] == user and not c["revoked"] and check_secret(secret, c["secret_hash"]):
-                cred = Credential(c["key"], c["name"], c["scopes"], c["activity_prefixes"], c["homepage"])
-                with self.lock:
-                    self.cache[token] = (now, cred)
-                return cred
-        return None
+        row = self.storage.credential(user) if 0 < len(user) <= 200 else None
+        digest = hashlib.sha256(token.encode()).digest()
+        with self.lock:
+            known = self.cache.get(digest)
+        if row is not None and known is not None and hmac.compare_digest(known, row["secret_hash"]):
+            return None if row["revoked"] else self._credential(row)
+        buckets = [(f"login-addr:{client}", self.failure_rate, float(self.failures)),
+                   (f"login-key:{user[:200]}", self.failure_rate * 10, float(self.failures * 10))]
+        if not self.limits.take(buckets):
+            raise Throttled("too many failed logins: wait a few seconds")
+        with self.hashing:
+            ok = check_secret(secret, row["secret_hash"] if row else _DUMMY_HASH) and row is not None
+        if not ok or row is None:
+            return None
+        self.limits.take(buckets, cost=-1)
+        with self.lock:
+            if len(self.cache) > 10_000:
+                self.cache.clear()
+            self.cache[digest] = row["secret_hash"]
+        return None if row["revoked"] else self._credential(row)
+
+    @staticmethod
+    def _credential(c: dict[str, Any]) -> Credential:
+        return Credential(c["key"], c["name"], c["scopes"], c["activity_prefixes"], c["homepage"])
 
     def forget(self) -> None:
         with self.lock:
             self.cache.clear()
 
 
-class RateLimiter:
-    """A token bucket per credential for write requests."""
-
-    def __init__(self, rate: float, burst: int) -> None:
-        self.rate, self.burst = rate, burst
-        self.buckets: dict[str, tuple[float, float]] = {}
-        self.lock = threading.Lock()
-
-    def allow(self, key: str) -> bool:
-        if self.rate <= 0:
-            return True
-        now = time.monotonic()
-        with self.lock:
-            tokens, last = self.buckets.get(key, (float(self.burst), now))
-            tokens = min(float(self.burst), tokens + (now - last) * self.rate)
-            if tokens < 1:
-                self.buckets[key] = (tokens, now)
-                return False
-            self.buckets[key] = (tokens - 1, now)
-            return True
+class Throttled(Exception):
+    """Too many failed logins from this client or for this key name."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -25,17 +26,43 @@ def lrs() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
 @click.option("--cors-origin", "cors", multiple=True, help="Allowed browser origin (repeatable; '*' or 'null' allowed).")
-@click.option("--rate", default=50.0, show_default=True, help="Write requests per second per credential (0: no limit).")
-def serve(db: str | None, host: str, port: int, cors: tuple[str, ...], rate: float) -> None:
+@click.option("--rate", default=200.0, show_default=True,
+              help="Write requests per second per restricted credential (0: no limit).")
+@click.option("--burst", default=1000, show_default=True, type=click.IntRange(1),
+              help="Write requests a restricted credential may send at once before --rate applies.")
+@click.option("--rate-per-address", "rate_address", default=20.0, show_default=True,
+              help="Write requests per second per client address, for restricted credentials (0: no limit).")
+@click.option("--rate-all", default=0.0, show_default=True,
+              help="Write requests per second per 'all' credential (0: no limit, as conformance tests need).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes; more than one needs PostgreSQL, which they share.")
+@click.option("--pool-size", default=10, show_default=True, type=click.IntRange(1, 200),
+              help="PostgreSQL connections per worker.")
+def serve(db: str | None, host: str, port: int, cors: tuple[str, ...], rate: float, burst: int, rate_address: float,
+          rate_all: float, workers: int, pool_size: int) -> None:
     """Serve xAPI 1.0.3 at http://HOST:PORT/xapi/."""
+    import json
+
     import uvicorn
 
-    from toolkit.lrs.app import create_app
+    from toolkit.errors import ConfigError
+    from toolkit.lrs.app import ENV, create_app
 
     url = db or default_db()
-    app = create_app(url, cors_origins=cors, rate=rate, base_url=f"http://{host}:{port}/")
-    click.echo(f"LRS on http://{host}:{port}/xapi/ ({'PostgreSQL' if url.startswith('postgres') else 'SQLite ' + url})")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    postgres = url.startswith("postgres")
+    if workers > 1 and not postgres:
+        raise ConfigError("--workers above 1 needs a PostgreSQL database (--db postgresql://...): SQLite is one process")
+    options: dict[str, Any] = {"cors_origins": list(cors), "rate": rate, "burst": burst, "rate_address": rate_address, "rate_all": rate_all,
+               "base_url": f"http://{host}:{port}/", "pool_size": pool_size}
+    where = "PostgreSQL" if postgres else "SQLite " + url
+    click.echo(f"LRS on http://{host}:{port}/xapi/ ({where}, {workers} worker{'s' if workers > 1 else ''})")
+    if workers == 1:
+        uvicorn.run(create_app(url, **options), host=host, port=port, log_level="warning")
+        return
+    from toolkit.lrs import workers as pool
+
+    os.environ[ENV] = json.dumps({"db_url": url, **options})
+    pool.run(host, port, workers)
 
 
 @lrs.group()
@@ -84,7 +111,7 @@ def list_(db: str | None) -> None:
 @click.argument("name")
 @click.option("--db", default=None, help=DEFAULT_DB_HELP)
 def revoke(name: str, db: str | None) -> None:
-    """Revoke a credential at once."""
+    """Revoke a credential; it stops working at once, in every server process."""
     from toolkit.errors import ConfigError
     from toolkit.lrs.storage import open_storage
 

@@ -21,11 +21,11 @@ def normalise_time(value: str) -> str:
     text = value.replace("Z", "+00:00")
     try:
         parsed = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise Invalid(f"not an ISO 8601 timestamp: {value!r}") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.timezone.utc)
-    return parsed.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=dt.timezone.utc)
+        return parsed.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    except (ValueError, OverflowError):
+        raise Invalid(f"not an ISO 8601 timestamp in range: {value[:64]!r}") from None
 
 
 def agent_key(agent: dict[str, Any] | None) -> str | None:

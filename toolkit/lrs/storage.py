@@ -9,15 +9,20 @@ agent, verb, activity, registration and stored time.  Migrations run at open.
 from __future__ import annotations
 
 import json
+import os
+import re
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 1
+from toolkit.lrs.statement_store import StatementStore
+
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS statements (
@@ -72,68 +77,151 @@ class Dialect:
 
 SQLITE = Dialect("INTEGER PRIMARY KEY AUTOINCREMENT", "BLOB", "?")
 POSTGRES = Dialect("BIGSERIAL PRIMARY KEY", "BYTEA", "%s")
+# Rate-limit and failed-login buckets shared by every worker.  UNLOGGED: no WAL, no fsync, and
+# emptied after a crash, which only forgives some requests.
+BUCKETS = "CREATE UNLOGGED TABLE IF NOT EXISTS rate_buckets (name TEXT PRIMARY KEY, tokens DOUBLE PRECISION NOT NULL, " \
+          "at DOUBLE PRECISION NOT NULL)"
 
 
-class Storage:
-    """A database connection guarded by a lock; every write is one transaction."""
+class Unavailable(Exception):
+    """The database cannot be reached right now (restarting, overloaded): answer 503."""
 
-    def __init__(self, url: str) -> None:
+
+class Unstorable(ValueError):
+    """The database refuses the data itself (a value too long for an index, a NUL byte): answer 400."""
+
+
+@contextmanager
+def _mapped_errors() -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        raise Unavailable(f"SQLite: {exc}") from exc
+    except Exception as exc:
+        try:
+            import psycopg
+            import psycopg_pool
+        except ImportError:  # pragma: no cover - psycopg is a dependency
+            raise exc from None
+        if isinstance(exc, (psycopg.errors.ProgramLimitExceeded, psycopg.DataError)):
+            raise Unstorable(str(exc).splitlines()[0]) from exc
+        if isinstance(exc, (psycopg.OperationalError, psycopg_pool.PoolTimeout, psycopg.InterfaceError)):
+            raise Unavailable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
+        raise
+
+
+IDLE_CHECK = 0.5  # seconds: a pooled connection idle longer than this is checked before use
+
+
+def _note_return(conn: Any) -> None:
+    conn.toolkit_returned = time.monotonic()
+
+
+def _check_if_idle(conn: Any) -> None:
+    """The pool's check before it hands out a connection: a round trip, so only for one that
+    has been idle (a restart of PostgreSQL happens while connections wait in the pool)."""
+    if time.monotonic() - getattr(conn, "toolkit_returned", 0.0) > IDLE_CHECK:
+        conn.execute("")
+
+
+class _Empty(Exception):
+    """A rate bucket holds too few tokens: roll the other buckets back."""
+
+
+class Storage(StatementStore):
+    """SQLite: one connection behind a lock.  PostgreSQL: a pool of connections, checked
+    before use after being idle, so the LRS recovers by itself when the server restarts.  The
+    pool's reconnection attempts back off for at most ``reconnect_timeout`` (2 s); after that
+    the next request starts a fresh attempt at once, so even a long outage ends within
+    seconds of PostgreSQL being back.  Every
+    write is one transaction that always ends (commit, or rollback on any error)."""
+
+    def __init__(self, url: str, pool_size: int = 10) -> None:
         self.url = url
         self.lock = threading.RLock()
+        self.pool: Any = None
         if url.startswith(("postgresql://", "postgres://")):
-            import psycopg
+            from psycopg_pool import ConnectionPool
 
             self.dialect = POSTGRES
-            self.conn: Any = psycopg.connect(url, autocommit=False)
+            self.pool = ConnectionPool(url, min_size=1, max_size=max(1, pool_size), kwargs={"autocommit": True},
+                                       check=_check_if_idle, reset=_note_return, timeout=5.0,
+                                       reconnect_timeout=2.0, open=False, name="toolkit-lrs")
+            try:
+                self.pool.open(wait=True, timeout=10.0)
+            except Exception as exc:  # PoolTimeout, with the driver's reason in the log
+                self.pool.close()
+                from toolkit.errors import ConfigError
+
+                where = re.sub(r"//[^@/]*@", "//", url)  # no password in the message
+                raise ConfigError(f"cannot connect to PostgreSQL at {where}: {exc}") from None
         else:
             path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url
             if path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             self.dialect = SQLITE
-            self.conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            self.conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10.0)
             self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
+            # A 200 means the statement is on disk: WAL with a sync at every commit.  NORMAL (syncs at
+            # checkpoints only) is faster and can lose the last commits in a power cut, not in a crash.
+            sync = os.environ.get("TOOLKIT_LRS_SQLITE_SYNCHRONOUS", "FULL").upper()
+            if sync not in ("FULL", "EXTRA", "NORMAL"):
+                raise ValueError(f"TOOLKIT_LRS_SQLITE_SYNCHRONOUS must be FULL, EXTRA or NORMAL, not {sync!r}")
+            self.conn.execute(f"PRAGMA synchronous={sync}")
             self.conn.execute("PRAGMA foreign_keys=ON")
         self.migrate()
 
     # -- plumbing -------------------------------------------------------------
+    @property
+    def postgres(self) -> bool:
+        return self.dialect is POSTGRES
+
     def sql(self, text: str) -> str:
         return text.replace("?", self.dialect.param) if self.dialect is POSTGRES else text
 
     @contextmanager
     def transaction(self) -> Iterator[Any]:
-        with self.lock:
-            cur = self.conn.cursor()
-            if self.dialect is SQLITE:
-                cur.execute("BEGIN IMMEDIATE")
-            try:
-                yield cur
-            except BaseException:
-                self.conn.rollback() if self.dialect is POSTGRES else cur.execute("ROLLBACK")
-                raise
-            else:
-                self.conn.commit() if self.dialect is POSTGRES else cur.execute("COMMIT")
-            finally:
-                cur.close()
+        """A cursor inside one transaction: committed if the block ends normally, rolled back
+        on any exception (the connection then goes back to the pool clean, or is dropped)."""
+        with _mapped_errors():
+            if self.pool is not None:
+                with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+                    yield cur
+                return
+            with self.lock:
+                cur = self.conn.cursor()
+                try:
+                    cur.execute("BEGIN IMMEDIATE")
+                    try:
+                        yield cur
+                    except BaseException:
+                        if self.conn.in_transaction:
+                            cur.execute("ROLLBACK")
+                        raise
+                    cur.execute("COMMIT")
+                finally:
+                    cur.close()
 
-    def execute(self, cur: Any, text: str, params: tuple[Any, ...] = ()) -> Any:
+    def execute(self, cur: Any, text: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> Any:
         cur.execute(self.sql(text), params)
         return cur
 
     def fetchall(self, text: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        with self.lock:
-            cur = self.conn.cursor()
-            try:
-                cur.execute(self.sql(text), params)
-                rows = cur.fetchall()
-            finally:
-                cur.close()
-            if self.dialect is POSTGRES:
-                self.conn.commit()
-            return rows
+        with _mapped_errors():
+            if self.pool is not None:
+                with self.pool.connection() as conn:
+                    return list(conn.execute(self.sql(text), params).fetchall())
+            with self.lock:
+                cur = self.conn.cursor()
+                try:
+                    return cur.execute(text, params).fetchall()
+                finally:
+                    cur.close()
 
     def migrate(self) -> None:
         with self.transaction() as cur:
+            if self.postgres:  # one migration at a time when several workers start together
+                self.execute(cur, "SELECT pg_advisory_xact_lock(7715001)")
             self.execute(cur, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
             row = self.execute(cur, "SELECT MAX(version) FROM schema_version").fetchone()
             current = row[0] if row and row[0] is not None else 0
@@ -141,171 +229,28 @@ class Storage:
                 for statement in SCHEMA.format(serial=self.dialect.serial, blob=self.dialect.blob).split(";"):
                     if statement.strip():
                         self.execute(cur, statement)
+                self.execute(cur, "INSERT INTO schema_version (version) VALUES (?)", (1,))
+            if current < 2:
+                if self.postgres:
+                    self.execute(cur, BUCKETS)
                 self.execute(cur, "INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
 
     def analyze(self) -> None:
         """Refresh the planner's statistics (PostgreSQL's autovacuum does this in the background)."""
-        with self.lock:
-            if self.dialect is POSTGRES:
-                self.conn.commit()
-                self.conn.autocommit = True
-                try:
-                    self.conn.execute("ANALYZE")
-                finally:
-                    self.conn.autocommit = False
+        with _mapped_errors():
+            if self.pool is not None:
+                with self.pool.connection() as conn:
+                    conn.execute("ANALYZE")
             else:
-                self.conn.execute("ANALYZE")
+                with self.lock:
+                    self.conn.execute("ANALYZE")
 
     def close(self) -> None:
-        with self.lock:
-            self.conn.close()
-
-    # -- statements -----------------------------------------------------------
-    def existing(self, ids: list[str]) -> dict[str, dict[str, Any]]:
-        if not ids:
-            return {}
-        out = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            for sid, body in self.fetchall(f"SELECT id, body FROM statements WHERE id IN ({marks})", tuple(chunk)):
-                out[sid] = json.loads(body)
-        return out
-
-    def insert(self, rows: list[dict[str, Any]], attachments: dict[str, tuple[str, bytes]]) -> None:
-        """Store a batch in one transaction.  Each row: statement, stored, agents, activities, voids, sha2s."""
-        with self.transaction() as cur:
-            for sha2, (ctype, data) in attachments.items():
-                if self.dialect is SQLITE:
-                    self.execute(cur, "INSERT OR IGNORE INTO attachments (sha2, content_type, data) VALUES (?, ?, ?)",
-                                 (sha2, ctype, data))
-                else:
-                    self.execute(cur, "INSERT INTO attachments (sha2, content_type, data) VALUES (?, ?, ?) "
-                                      "ON CONFLICT (sha2) DO NOTHING", (sha2, ctype, data))
-            for row in rows:
-                s = row["statement"]
-                reg = (s.get("context") or {}).get("registration")
-                obj = s.get("object") or {}
-                refs = obj.get("id") if obj.get("objectType") == "StatementRef" else None
-                seq = self.execute(cur, "INSERT INTO statements (id, stored, verb, registration, voids, refs, body) "
-                                        "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq",
-                                   (s["id"], row["stored"], s["verb"]["id"], reg, row["voids"], refs,
-                                    json.dumps(s, separators=(",", ":")))).fetchone()[0]
-                cur.executemany(self.sql("INSERT INTO statement_agents (seq, agent, related) VALUES (?, ?, ?)"),
-                                [(seq, a, r) for a, r in row["agents"]])
-                cur.executemany(self.sql("INSERT INTO statement_activities (seq, activity, related) VALUES (?, ?, ?)"),
-                                [(seq, a, r) for a, r in row["activities"]])
-                cur.executemany(self.sql("INSERT INTO statement_attachments (seq, sha2) VALUES (?, ?)"),
-                                [(seq, h) for h in row["sha2s"]])
-                if row["voids"]:
-                    self.execute(cur, "UPDATE statements SET voided = 1 WHERE id = ? AND verb <> ?",
-                                 (row["voids"], "http://adlnet.gov/expapi/verbs/voided"))
-                for act_id, definition in row["definitions"].items():
-                    self._merge_activity(cur, act_id, definition)
-
-    def _merge_activity(self, cur: Any, act_id: str, definition: dict[str, Any]) -> None:
-        old = self.execute(cur, "SELECT definition FROM activities WHERE id = ?", (act_id,)).fetchone()
-        if old is None:
-            self.execute(cur, "INSERT INTO activities (id, definition) VALUES (?, ?)", (act_id, json.dumps(definition)))
-            return
-        merged = json.loads(old[0])
-        for key, value in definition.items():
-            if isinstance(value, dict) and isinstance(merged.get(key), dict):
-                merged[key].update(value)
-            else:
-                merged[key] = value
-        self.execute(cur, "UPDATE activities SET definition = ? WHERE id = ?", (json.dumps(merged), act_id))
-
-    def statement(self, sid: str, voided: bool) -> dict[str, Any] | None:
-        rows = self.fetchall("SELECT body FROM statements WHERE id = ? AND voided = ?", (sid, 1 if voided else 0))
-        return json.loads(rows[0][0]) if rows else None
-
-    def _match(self, f: dict[str, Any]) -> tuple[str, list[str], list[Any], str] | None:
-        """(FROM clause, conditions, params) selecting statements ``x`` that match the
-        filters, voided or not, driven from the most selective index (agent, then activity)."""
-        conds: list[str] = []
-        params: list[Any] = []
-        join = "CROSS JOIN" if self.dialect is SQLITE else "JOIN"  # SQLite: the index table is the outer loop
-        if f.get("agent"):
-            source, drive = f"statement_agents ag {join} statements x ON x.seq = ag.seq", "ag"
-            conds.append("ag.agent = ?" + ("" if f.get("related_agents") else " AND ag.related = 0"))
-            params.append(f["agent"])
-        elif f.get("activity"):
-            source, drive = f"statement_activities ac {join} statements x ON x.seq = ac.seq", "ac"
-        elif f.get("verb") or f.get("registration"):
-            source, drive = "statements x", "x"
+        if self.pool is not None:
+            self.pool.close()
         else:
-            return None
-        if f.get("activity"):
-            if f.get("agent"):
-                conds.append("x.seq IN (SELECT seq FROM statement_activities WHERE activity = ?"
-                             + ("" if f.get("related_activities") else " AND related = 0") + ")")
-            else:
-                conds.append("ac.activity = ?" + ("" if f.get("related_activities") else " AND ac.related = 0"))
-            params.append(f["activity"])
-        if f.get("verb"):
-            conds.append("x.verb = ?")
-            params.append(f["verb"])
-        if f.get("registration"):
-            conds.append("x.registration = ?")
-            params.append(f["registration"])
-        return source, conds, params, drive
-
-    def query(self, f: dict[str, Any], limit: int, after: int | None, ascending: bool) -> list[tuple[int, dict[str, Any]]]:
-        """Unvoided statements matching the filters, plus those that target a matching
-        statement through a StatementRef (xAPI 1.0.3, Communication 2.1.3), newest first
-        unless *ascending*.  Two indexed queries, merged here."""
-        window: list[str] = []
-        wparams: list[Any] = []
-        if f.get("since"):
-            window.append("{a}.stored > ?")
-            wparams.append(f["since"])
-        if f.get("until"):
-            window.append("{a}.stored <= ?")
-            wparams.append(f["until"])
-        if after is not None:
-            window.append("{a}.seq > ?" if ascending else "{a}.seq < ?")
-            wparams.append(after)
-        order = "ASC" if ascending else "DESC"
-        tail = f" ORDER BY {{a}}.seq {order} LIMIT {int(limit)}"
-        match = self._match(f)
-        if match is None:
-            where = " AND ".join(["s.voided = 0"] + [w.format(a="s") for w in window])
-            sql = f"SELECT s.seq, s.body FROM statements s WHERE {where}" + tail.format(a="s")
-            return [(seq, json.loads(body)) for seq, body in self.fetchall(sql, tuple(wparams))]
-        source, conds, mparams, drive = match
-        direct = (f"SELECT DISTINCT {drive}.seq, x.body FROM {source} WHERE "
-                  + " AND ".join(conds + ["x.voided = 0"] + [w.format(a="x") for w in window]) + tail.format(a=drive))
-        rows = dict(self.fetchall(direct, tuple(mparams + wparams)))
-        # Statements that target another (voiding ones, mostly) are few: take them from the partial
-        # refs index, then keep those whose target matches the filters.
-        refs = ("SELECT r.seq, r.refs FROM statements r WHERE r.refs IS NOT NULL AND r.voided = 0"
-                + "".join(" AND " + w.format(a="r") for w in window))
-        targeting = self.fetchall(refs, tuple(wparams))
-        for start in range(0, len(targeting), 500):
-            chunk = targeting[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            hit = {row[0] for row in self.fetchall(
-                f"SELECT x.id FROM {source} WHERE {' AND '.join(conds)} AND x.id IN ({marks})",
-                tuple(mparams) + tuple(r[1] for r in chunk))}
-            wanted = [seq for seq, target in chunk if target in hit]
-            if wanted:
-                rows.update(self.fetchall(f"SELECT seq, body FROM statements WHERE seq IN ({','.join('?' * len(wanted))})",
-                                          tuple(wanted)))
-        ordered = sorted(rows.items(), reverse=not ascending)[:limit]
-        return [(seq, json.loads(body)) for seq, body in ordered]
-
-    def attachment_data(self, sha2s: list[str]) -> dict[str, tuple[str, bytes]]:
-        out = {}
-        for sha2 in set(sha2s):
-            rows = self.fetchall("SELECT content_type, data FROM attachments WHERE sha2 = ?", (sha2,))
-            if rows:
-                out[sha2] = (rows[0][0], bytes(rows[0][1]))
-        return out
-
-    def activity(self, act_id: str) -> dict[str, Any] | None:
-        rows = self.fetchall("SELECT definition FROM activities WHERE id = ?", (act_id,))
-        return json.loads(rows[0][0]) if rows else None
+            with self.lock:
+                self.conn.close()
 
     # -- documents (state, activity profile, agent profile) -------------------
     def document(self, kind: str, activity: str, agent: str, registration: str, doc_id: str) -> tuple[bytes, str, str, str] | None:
@@ -327,10 +272,11 @@ class Storage:
     def put_document(self, kind: str, activity: str, agent: str, registration: str, doc_id: str,
                      content: bytes, ctype: str, etag: str, updated: str) -> None:
         with self.transaction() as cur:
-            self.execute(cur, "DELETE FROM documents WHERE kind = ? AND activity = ? AND agent = ? AND registration = ? "
-                              "AND doc_id = ?", (kind, activity, agent, registration, doc_id))
             self.execute(cur, "INSERT INTO documents (kind, activity, agent, registration, doc_id, content, content_type, "
-                              "etag, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                              "etag, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                              "ON CONFLICT (kind, activity, agent, registration, doc_id) DO UPDATE SET "
+                              "content = EXCLUDED.content, content_type = EXCLUDED.content_type, etag = EXCLUDED.etag, "
+                              "updated = EXCLUDED.updated",
                          (kind, activity, agent, registration, doc_id, content, ctype, etag, updated))
 
     def delete_documents(self, kind: str, activity: str, agent: str, registration: str | None, doc_id: str | None) -> None:
@@ -356,9 +302,40 @@ class Storage:
     def credentials(self) -> list[dict[str, Any]]:
         rows = self.fetchall("SELECT key, name, secret_hash, scopes, activity_prefixes, homepage, revoked, created "
                              "FROM credentials ORDER BY created, key")
-        return [{"key": r[0], "name": r[1], "secret_hash": r[2], "scopes": json.loads(r[3]),
-                 "activity_prefixes": json.loads(r[4]), "homepage": r[5], "revoked": bool(r[6]), "created": r[7]}
-                for r in rows]
+        return [self._credential(r) for r in rows]
+
+    def credential(self, key: str) -> dict[str, Any] | None:
+        """One credential by key, read from the database on every request, so that a
+        revocation takes effect at once in every worker."""
+        rows = self.fetchall("SELECT key, name, secret_hash, scopes, activity_prefixes, homepage, revoked, created "
+                             "FROM credentials WHERE key = ?", (key,))
+        return self._credential(rows[0]) if rows else None
+
+    @staticmethod
+    def _credential(r: tuple[Any, ...]) -> dict[str, Any]:
+        return {"key": r[0], "name": r[1], "secret_hash": r[2], "scopes": json.loads(r[3]),
+                "activity_prefixes": json.loads(r[4]), "homepage": r[5], "revoked": bool(r[6]), "created": r[7]}
+
+    def take(self, buckets: list[tuple[str, float, float]], cost: float = 1.0) -> bool:
+        """Take *cost* tokens from each shared bucket (name, rate per second, burst), in one
+        transaction (PostgreSQL only): from all of them, or, if one holds too few, from none
+        (False).  A negative cost gives back."""
+        sql = ("INSERT INTO rate_buckets AS b (name, tokens, at) "
+               "VALUES (%(n)s, %(burst)s - %(cost)s, extract(epoch FROM clock_timestamp())) "
+               "ON CONFLICT (name) DO UPDATE SET "
+               "tokens = LEAST(%(burst)s, b.tokens + GREATEST(0, EXCLUDED.at - b.at) * %(rate)s) - %(cost)s, "
+               "at = GREATEST(b.at, EXCLUDED.at) "
+               "WHERE LEAST(%(burst)s, b.tokens + GREATEST(0, EXCLUDED.at - b.at) * %(rate)s) >= %(cost)s "
+               "RETURNING tokens")
+        try:
+            with self.transaction() as cur:
+                cur.execute("SET LOCAL synchronous_commit TO OFF")
+                for name, rate, burst in buckets:
+                    if cur.execute(sql, {"n": name, "rate": rate, "burst": burst, "cost": cost}).fetchone() is None:
+                        raise _Empty
+        except _Empty:
+            return False
+        return True
 
     def revoke(self, key_or_name: str) -> int:
         with self.transaction() as cur:
@@ -366,5 +343,5 @@ class Storage:
                                 (key_or_name, key_or_name)).rowcount
 
 
-def open_storage(url: str) -> Storage:
-    return Storage(url)
+def open_storage(url: str, pool_size: int = 10) -> Storage:
+    return Storage(url, pool_size)

@@ -6,6 +6,7 @@ offending property; the HTTP layer turns it into a 400.
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from typing import Any
@@ -54,8 +55,19 @@ _SPACE = re.compile(r"\s")
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*")
 
 
+MAX_IRI = 1000  # bytes: IRIs are index keys, and PostgreSQL's btree takes at most ~2,700 bytes a row
+MAX_NAME = 255  # bytes of an account name, also part of an index key
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def is_iri(value: Any) -> bool:
-    if not isinstance(value, str) or not value or _SPACE.search(value):
+    return isinstance(value, str) and _is_iri(value)
+
+
+@functools.lru_cache(maxsize=8192)  # the same verbs, courses and homePages come again and again
+def _is_iri(value: str) -> bool:
+    if not value or _SPACE.search(value) or _CONTROL.search(value) \
+            or len(value.encode("utf-8", "surrogatepass")) > MAX_IRI:
         return False
     parsed = urlparse(value)
     return bool(parsed.scheme) and _SCHEME.fullmatch(parsed.scheme) is not None and \
@@ -132,7 +144,7 @@ def _ifis(agent: dict[str, Any], where: str) -> int:
     count = 0
     if "mbox" in agent:
         count += 1
-        if not isinstance(agent["mbox"], str) or not MBOX_RE.match(agent["mbox"]):
+        if not isinstance(agent["mbox"], str) or not MBOX_RE.match(agent["mbox"]) or not is_iri(agent["mbox"]):
             raise Invalid(f"{where}.mbox must be a mailto: IRI")
     if "mbox_sha1sum" in agent:
         count += 1
@@ -146,7 +158,9 @@ def _ifis(agent: dict[str, Any], where: str) -> int:
         account = _obj(agent["account"], f"{where}.account")
         _keys(account, {"homePage", "name"}, f"{where}.account")
         _iri(account.get("homePage"), f"{where}.account.homePage")
-        _str(account.get("name"), f"{where}.account.name")
+        name = _str(account.get("name"), f"{where}.account.name")
+        if _CONTROL.search(name) or len(name.encode("utf-8", "surrogatepass")) > MAX_NAME:
+            raise Invalid(f"{where}.account.name must be at most {MAX_NAME} bytes without control characters")
     return count
 
 
@@ -178,8 +192,8 @@ def _definition(value: Any, where: str) -> None:
         return
     if not isinstance(itype, str) or itype not in INTERACTION_TYPES:
         raise Invalid(f"{where}.interactionType {itype!r} is not a valid interaction type")
-    allowed = COMPONENT_KEYS.get(itype, ())
-    allowed = {allowed} if isinstance(allowed, str) else set(allowed)
+    keys = COMPONENT_KEYS.get(itype, ())
+    allowed = {keys} if isinstance(keys, str) else set(keys)
     if components - allowed:
         raise Invalid(f"{where}: {', '.join(sorted(components - allowed))} not allowed for {itype}")
     if "correctResponsesPattern" in d:
@@ -311,7 +325,9 @@ def _attachments(value: Any) -> None:
         _str(a.get("contentType"), f"attachments[{i}].contentType")
         if isinstance(a.get("length"), bool) or not isinstance(a.get("length"), int):
             raise Invalid(f"attachments[{i}].length must be an integer")
-        _str(a.get("sha2"), f"attachments[{i}].sha2")
+        sha2 = _str(a.get("sha2"), f"attachments[{i}].sha2")
+        if not 0 < len(sha2) <= 128 or _CONTROL.search(sha2):
+            raise Invalid(f"attachments[{i}].sha2 must be a SHA-2 hash")
         if "fileUrl" in a:
             _iri(a["fileUrl"], f"attachments[{i}].fileUrl")
 

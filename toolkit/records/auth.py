@@ -156,6 +156,45 @@ class Throttle:
     def clear(self, key: str) -> None:
         self.failures.pop(key, None)
 
+    def attempt(self, key: str) -> bool:
+        """Count an attempt as failed before the password is checked (a success clears it).
+        Check and count happen with no await between them, so attempts sent in parallel
+        cannot all pass the check before any of them has failed."""
+        if self.blocked(key):
+            return False
+        self.fail(key)
+        return True
+
+
+@dataclass
+class EndedSessions:
+    """Sessions logged out before they expired.  With a *path* (beside a fixed secret) they
+    are kept in a file, so a restart does not make a logged-out session valid again."""
+
+    path: Path | None = None
+    ended: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.path is None or not self.path.exists():
+            return
+        now = time.time()
+        for line in self.path.read_text(encoding="utf-8").splitlines():
+            token, _, exp = line.partition(" ")
+            if exp.isdigit() and int(exp) > now:
+                self.ended[token] = int(exp)
+
+    def add(self, token: str, exp: int) -> None:
+        self.ended[token] = exp
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("a", encoding="utf-8") as out:
+                out.write(f"{token} {exp}\n")
+                out.flush()
+                os.fsync(out.fileno())
+
+    def __contains__(self, token: object) -> bool:
+        return token in self.ended
+
 
 def new_token() -> str:
     return secrets.token_urlsafe(24)

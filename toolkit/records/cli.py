@@ -250,7 +250,7 @@ def serve(host: str, port: int, users: tuple[str, ...], users_file: Path | None,
     """Serve the caseworkers' lookup page (read-only, login required)."""
     import uvicorn
 
-    from toolkit.records.auth import Signer, load_users
+    from toolkit.records.auth import EndedSessions, Signer, load_users
     from toolkit.records.client import LRSClient
     from toolkit.records.invitations import InvitationStore
     from toolkit.records.lookup import known_course_titles, path_labels
@@ -274,10 +274,13 @@ def serve(host: str, port: int, users: tuple[str, ...], users_file: Path | None,
     invitations = InvitationStore(url) if keep_invitations else None
     if invitations is not None:
         invitations.purge(days)
+    # with a fixed secret, sessions outlive a restart: so must the list of logged-out ones
+    ended = EndedSessions(Path(os.environ.get("TOOLKIT_DATA_DIR", "data")) / "records-ended-sessions.txt"
+                          if secret else None)
     settings = WebSettings(users=logins, client=lambda: LRSClient(connection), known_courses=known_course_titles(project),
                            signer=signer, secure_cookies=secure_cookies, base_path=base_path,
                            invitations=invitations, retention_days=days, path_labels=path_labels(project),
-                           clock=clock)
+                           clock=clock, ended=ended)
     click.echo(f"Serving the records page on http://{host}:{port}{base_path}/ for {len(logins)} login(s), "
                f"reading {connection.endpoint} as {connection.username!r}", err=True)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from toolkit.records.lookup import local_time
 from toolkit.records.status import Completion, CourseRecord, Success
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|")
 
 
 def _cell(value: object) -> str:

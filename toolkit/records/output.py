@@ -4,8 +4,8 @@ Every format, and the web page, is built from :func:`display_rows`, so they
 all show the same answers.  Times are local (Europe/Copenhagen).
 
 CSV (:mod:`toolkit.records.csvout`) has numeric columns for Danish Excel.
-Text for the terminal has control characters removed, so a course title or
-an account name from the LRS cannot move the cursor or recolour the screen.
+Text for the terminal shows control characters as escapes, so a course title
+or an account name from the LRS cannot move the cursor or recolour the screen.
 """
 
 from __future__ import annotations
@@ -25,14 +25,16 @@ REST = ("Status", "Forløb", "Lektioner set", "Fejl i første forsøg", "Afslutt
         "Sidst aktiv")
 LEARNER_HEADERS = ("Kursus", *REST)
 COURSE_HEADERS = ("Borger-id", *REST)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 FORMATS = ("table", "csv", "json", "html")
 EMPTY = "–"
 
 
 def clean(text: str) -> str:
-    """*text* without control and bidi-override characters, for a terminal."""
-    return _CONTROL.sub("", text)
+    """*text* for a terminal: control, zero-width and bidi-override characters are shown as
+    ``\\x1b``-style escapes instead of being obeyed, so tampering stays visible."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
+                        text)
 
 
 def duration(span: dt.timedelta) -> str:

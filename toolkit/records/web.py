@@ -32,6 +32,7 @@ from starlette.routing import Route
 from toolkit.records.auth import (
     LOGIN_FORM_SECONDS,
     SESSION_SECONDS,
+    EndedSessions,
     Signer,
     Throttle,
     new_token,
@@ -64,7 +65,7 @@ class WebSettings:
     secure_cookies: bool = False  # set behind HTTPS; plain http on loopback needs it off
     base_path: str = ""
     throttle: Throttle = field(default_factory=Throttle)
-    ended: set[str] = field(default_factory=set)  # sessions logged out before they expired
+    ended: EndedSessions = field(default_factory=EndedSessions)  # sessions logged out before they expired
     invitations: InvitationStore | None = None  # the records' own database, when invitations are kept
     retention_days: int = DEFAULT_RETENTION_DAYS
     path_labels: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -114,13 +115,12 @@ def create_app(settings: WebSettings) -> Starlette:
         username = str(form.get("username", ""))[:200]
         if not cookie or not same_token(form.get("csrf"), cookie.get("t")):
             return login_page(request, "Siden var udløbet. Prøv at logge ind igen.", username, 400)
-        key = f"{username.lower()}|{request.client.host if request.client else ''}"
-        if settings.throttle.blocked(key):
+        key = username.lower()  # per name, wherever the attempts come from
+        if not settings.throttle.attempt(key):
             return login_page(request, "For mange forkerte forsøg. Vent 5 minutter, og prøv igen.", username, 429)
         password = str(form.get("password", ""))
         ok = await run_in_threadpool(verify_password, password, settings.users.get(username))
         if not ok:
-            settings.throttle.fail(key)
             return login_page(request, "Forkert brugernavn eller adgangskode.", username, 401)
         settings.throttle.clear(key)
         resp = to_home()
@@ -140,7 +140,7 @@ def create_app(settings: WebSettings) -> Starlette:
         if session and not same_token(form.get("csrf"), session.get("c")):
             return PlainTextResponse("Ugyldig formular.", status_code=400, headers=SECURITY_HEADERS)
         if session:
-            settings.ended.add(str(session.get("c")))
+            settings.ended.add(str(session.get("c")), int(session.get("exp", 0)))
         resp = to_login()
         resp.delete_cookie(SESSION_COOKIE, path=base or "/")
         return resp
