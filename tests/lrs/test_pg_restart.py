@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 
 import psycopg
@@ -10,10 +11,13 @@ from starlette.testclient import TestClient
 
 from toolkit.lrs.app import create_app
 from toolkit.lrs.auth import add_credential
-from toolkit.lrs.storage import open_storage
+from toolkit.lrs.storage import Unavailable, Unstorable, open_storage
 
 from .conftest import V, statement
 from .pgcluster import Cluster
+
+# what the store may raise for a bad query, on either engine (it is parametrised over both)
+DB_ERRORS = (psycopg.Error, sqlite3.Error, Unavailable, Unstorable)
 
 
 @pytest.fixture
@@ -25,10 +29,10 @@ def cluster():
 
 def test_a_failed_statement_never_leaves_the_connection_in_a_failed_transaction(db_url):
     storage = open_storage(db_url, pool_size=1)  # one connection: it must come back clean
-    with pytest.raises(psycopg.Error), storage.transaction() as cur:
+    with pytest.raises(DB_ERRORS), storage.transaction() as cur:
         cur.execute("INSERT INTO no_such_table VALUES (1)")
     assert storage.fetchall("SELECT 1") == [(1,)]
-    with pytest.raises(psycopg.Error):
+    with pytest.raises(DB_ERRORS):
         storage.fetchall("SELECT no_such_column FROM statements")
     assert storage.fetchall("SELECT COUNT(*) FROM statements") == [(0,)]
     storage.close()
