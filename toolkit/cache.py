@@ -10,6 +10,11 @@ later changes to the in-memory lesson never leak into the cache.
 Rendered lesson pages are kept too, keyed by ``site.page_keys``: the context
 digest, course.yaml, the brand, the outline of every lesson (ids, titles,
 paths, order) and the page's own rendered lesson body.
+
+The whole cache is one file, ``build/.cache/cache.pickle``: per course, its
+lesson entries, its pages, Jinja's compiled templates and the digests of the
+files the previous build wrote (the site's files and each zip's entries), so
+that unchanged output is linked or copied without reading the old files.
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ from toolkit import __version__
 from toolkit.errors import Diagnostic
 from toolkit.model import Course, Lesson
 
-CACHE_FORMAT = 2  # 2: blocks as typed classes, media found while loading
+CACHE_FORMAT = 3  # 2: blocks as typed classes, media found while loading; 3: one file, output digests
+CACHE_FILE = "cache.pickle"
 
 
 @dataclass
@@ -66,23 +72,32 @@ def context_digest(course: Course, template_dirs: list[Path]) -> str:
 
 
 class LessonCache:
-    def __init__(self, path: Path, context: str) -> None:
+    """The cache of one course (*name*) inside the build's one cache file, *path*."""
+
+    def __init__(self, path: Path, name: str, context: str) -> None:
         self.path = path
+        self.name = name
         self.context = context
         self.old: dict[str, bytes] = {}
         self.new: dict[str, bytes] = {}
         self.old_pages: dict[str, str] = {}
         self.new_pages: dict[str, str] = {}
+        self.bytecode: dict[str, bytes] = {}  # Jinja's compiled templates (it checks their sources' checksums)
+        self.old_outputs: dict[str, dict[str, str]] = {}  # "site" or a zip's name -> file -> digest
+        self.new_outputs: dict[str, dict[str, str]] = {}
         self.hits = 0
         self.page_hits = 0
         self.keys: dict[Path, str] = {}  # per build: a source read once
         try:
-            data = pickle.loads(path.read_bytes())
+            data = pickle.loads(_read_all(path)[name])
             if isinstance(data, dict) and data.get("context") == context:
                 self.old = data["entries"]
-                self.old_pages = data.get("pages", {})
+                self.old_pages = data["pages"]
+                self.old_outputs = data["outputs"]
+            if isinstance(data, dict) and data.get("format") == CACHE_FORMAT:
+                self.bytecode = dict(data["bytecode"])  # valid whatever the context: Jinja checks the source
         except (OSError, pickle.UnpicklingError, EOFError, KeyError, AttributeError, TypeError, ValueError):
-            self.old, self.old_pages = {}, {}
+            self.old, self.old_pages, self.old_outputs = {}, {}, {}
 
     def key(self, file: Path) -> str:
         key = self.keys.get(file)
@@ -120,9 +135,32 @@ class LessonCache:
         self.new_pages[key] = html
         return html
 
-    def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_bytes(pickle.dumps({"context": self.context, "entries": self.new, "pages": self.new_pages},
-                                     protocol=pickle.HIGHEST_PROTOCOL))
-        tmp.replace(self.path)
+    def blob(self) -> bytes:
+        return pickle.dumps({"format": CACHE_FORMAT, "context": self.context, "entries": self.new,
+                             "pages": self.new_pages, "bytecode": self.bytecode, "outputs": self.new_outputs},
+                            protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def cache_path(cache_dir: Path) -> Path:
+    return cache_dir / CACHE_FILE
+
+
+def _read_all(path: Path) -> dict[str, bytes]:
+    try:
+        data = pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def save_caches(caches: list[LessonCache]) -> None:
+    """Write the caches of the courses just built into their one file, keeping the other courses'."""
+    if not caches:
+        return
+    path = caches[0].path
+    data = _read_all(path)
+    data.update({c.name: c.blob() for c in caches})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".tmp-{os.getpid()}")
+    tmp.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    tmp.replace(path)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 import warnings
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -21,7 +20,7 @@ from lxml import etree
 
 from toolkit.errors import PackageError
 from toolkit.model import Course
-from toolkit.packaging import xsd
+from toolkit.packaging import xsd, zipcopy
 
 LAUNCH_FILE = "launch.html"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -36,24 +35,18 @@ class PackageContext:
     settings: dict[str, Any]
     schemas: Path | None
     files: dict[str, bytes] = field(default_factory=dict)
+    reuse: dict[str, zipcopy.ZipReuse] = field(default_factory=dict)  # by zip name: the previous zip
 
 
 def read_site(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
-def write_zip(path: Path, entries: dict[str, bytes], first: tuple[str, ...] = ()) -> None:
-    """A reproducible zip: same entries, same bytes."""
+def write_zip(path: Path, entries: dict[str, bytes], first: tuple[str, ...] = (),
+              reuse: zipcopy.ZipReuse | None = None) -> None:
+    """A reproducible zip: same entries, same bytes (unchanged ones copied from *reuse*'s previous zip)."""
     order = [n for n in first if n in entries] + sorted(n for n in entries if n not in first)
-    tmp = path.with_suffix(".tmp")
-    with zipfile.ZipFile(tmp, "w") as zf:
-        for name in order:
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = (0o100644 << 16)
-            zf.writestr(info, entries[name], compresslevel=6)
-    tmp.replace(path)
+    zipcopy.write_zip(path, entries, order, reuse)
 
 
 def xml_bytes(root: etree._Element) -> bytes:
@@ -98,7 +91,7 @@ class Packager:
                 raise PackageError(f"{ctx.course.slug}: invalid {self.manifest_name} for {self.name}:\n  " + "\n  ".join(errors))
             entries[self.manifest_name] = xml_bytes(root)
         path = dest / f"{ctx.course.slug}-{self.name}.zip"
-        write_zip(path, entries, first=tuple(n for n in (self.manifest_name,) if n))
+        write_zip(path, entries, first=tuple(n for n in (self.manifest_name,) if n), reuse=ctx.reuse.get(path.name))
         return path
 
     def extra_files(self, ctx: PackageContext) -> dict[str, bytes]:
