@@ -113,14 +113,15 @@ def render_pages(course: Course, env: Callable[[], jinja2.Environment],
     *env* gives the Jinja environment; it is called only when a page is rendered."""
     made: list[Any] = []
 
-    def template(name: str) -> Any:
+    def template(name: str) -> jinja2.Template:
         if not made:
             e = env()
             e.filters.setdefault("longdate", longdate)
             e.filters.setdefault("dial", dial)
             e.filters.setdefault("nbsp", lambda text: str(text).replace(" ", NBSP))
             made.extend([e, page_context(course)])
-        return made[0].get_template(name)
+        found: jinja2.Template = made[0].get_template(name)
+        return found
 
     keys, shared = page_keys(course, cache.context) if cache is not None else ([], "")
 
