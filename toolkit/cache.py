@@ -26,6 +26,7 @@ import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from toolkit import __version__
 from toolkit.errors import Diagnostic
@@ -89,7 +90,8 @@ class LessonCache:
         self.page_hits = 0
         self.keys: dict[Path, str] = {}  # per build: a source read once
         try:
-            data = pickle.loads(_read_all(path)[name])
+            memory = IN_MEMORY.get(path)
+            data = memory[name] if memory is not None else pickle.loads(_read_all(path)[name])
             if isinstance(data, dict) and data.get("context") == context:
                 self.old = data["entries"]
                 self.old_pages = data["pages"]
@@ -135,14 +137,23 @@ class LessonCache:
         self.new_pages[key] = html
         return html
 
-    def blob(self) -> bytes:
-        return pickle.dumps({"format": CACHE_FORMAT, "context": self.context, "entries": self.new,
-                             "pages": self.new_pages, "bytecode": self.bytecode, "outputs": self.new_outputs},
-                            protocol=pickle.HIGHEST_PROTOCOL)
+    def data(self) -> dict[str, Any]:
+        return {"format": CACHE_FORMAT, "context": self.context, "entries": self.new, "pages": self.new_pages,
+                "bytecode": self.bytecode, "outputs": self.new_outputs}
+
+
+IN_MEMORY: dict[Path, dict[str, dict[str, Any]]] = {}  # cache files kept in this process instead, by path
 
 
 def cache_path(cache_dir: Path) -> Path:
     return cache_dir / CACHE_FILE
+
+
+def keep_in_memory(cache_dir: Path) -> None:
+    """Keep the cache of builds into *cache_dir* in this process's memory
+    instead of in its file (``toolkit preview``: a long-lived process that
+    rebuilds on every save need not pickle its cache each time)."""
+    IN_MEMORY.setdefault(cache_path(cache_dir), {})
 
 
 def _read_all(path: Path) -> dict[str, bytes]:
@@ -158,8 +169,12 @@ def save_caches(caches: list[LessonCache]) -> None:
     if not caches:
         return
     path = caches[0].path
+    memory = IN_MEMORY.get(path)
+    if memory is not None:
+        memory.update({c.name: c.data() for c in caches})
+        return
     data = _read_all(path)
-    data.update({c.name: c.blob() for c in caches})
+    data.update({c.name: pickle.dumps(c.data(), protocol=pickle.HIGHEST_PROTOCOL) for c in caches})
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".tmp-{os.getpid()}")
     tmp.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))

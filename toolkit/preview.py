@@ -13,6 +13,7 @@ authors; the tests prove packages against scorm-again and the real LRS.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import secrets
 import tempfile
@@ -28,6 +29,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from toolkit.build import BuildOptions, build
+from toolkit.cache import keep_in_memory
 from toolkit.errors import CheckFailed, ToolkitError
 from toolkit.lrs.app import create_app
 from toolkit.lrs.auth import add_credential
@@ -52,6 +54,7 @@ class Preview:
         self.title = course_dir.name
         self.listeners: list[tuple[asyncio.AbstractEventLoop, asyncio.Queue[str]]] = []
         self.listeners_lock = threading.Lock()
+        keep_in_memory(self.work / "build" / ".cache")
 
     def event(self) -> str:
         """The build's state as one server-sent event."""
@@ -84,9 +87,11 @@ class Preview:
         """Build with the cache (a build swaps its output in only when it succeeded,
         so on failure the last good build is still served), then tell the pages."""
         with self.lock:
+            gc.disable()  # a rebuild makes few cycles; collecting during it costs more than it frees
             try:
                 return self._rebuild()
             finally:
+                gc.enable()
                 self._announce()
 
     def _rebuild(self) -> bool:

@@ -167,33 +167,46 @@ class Writer:
         self.written = 0
         self.reused = 0
         self.files: dict[str, bytes] = {}  # everything written, for the packagers
+        self._dirs: set[str] = set()
 
-    def _same(self, old: Path, data: bytes, digest: str) -> bool:
+    def _reuse(self, old: str, target: str, rel: str, data: bytes, digest: str) -> str | None:
+        """Link *old* to *target* when it holds *data*; its stamp (see :func:`stamp`) when it did."""
         if self.digests is None:
-            return old.stat().st_size == len(data) and old.read_bytes() == data
-        known = self.digests.get(old.relative_to(self.previous).as_posix()) if self.previous else None
-        return known is not None and known.startswith(digest + ":") and stamp(old, digest) == known
+            if os.stat(old).st_size != len(data):
+                return None
+            with open(old, "rb") as fh:
+                if fh.read() != data:
+                    return None
+            os.link(old, target)
+            return ""
+        known = self.digests.get(rel)
+        if known is None or not known.startswith(digest + ":") or stamp(Path(old), digest) != known:
+            return None
+        os.link(old, target)
+        return known  # a link: same size and mtime as the old file
 
     def write_bytes(self, rel: str, data: bytes) -> None:
         self.files[rel] = data
-        target = self.dest / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = os.path.join(self.dest, rel)
+        folder = os.path.dirname(target)
+        if folder not in self._dirs:
+            os.makedirs(folder, exist_ok=True)
+            self._dirs.add(folder)
         digest = hashlib.sha256(data).hexdigest() if self.digests is not None else ""
-        done = False
+        known = None
         if self.previous is not None:
-            old = self.previous / rel
             try:
-                if self._same(old, data, digest):
-                    os.link(old, target)
-                    self.reused += 1
-                    done = True
+                known = self._reuse(os.path.join(self.previous, rel), target, rel, data, digest)
             except OSError:
-                pass
-        if not done:
-            target.write_bytes(data)
+                known = None
+        if known is None:
+            with open(target, "wb") as fh:
+                fh.write(data)
             self.written += 1
+        else:
+            self.reused += 1
         if self.digests is not None:
-            self.digests_out[rel] = stamp(target, digest)
+            self.digests_out[rel] = known or stamp(Path(target), digest)
 
     def write_text(self, rel: str, text: str) -> None:
         self.write_bytes(rel, text.encode("utf-8"))
@@ -219,8 +232,8 @@ def write_site(course: Course, pages: dict[str, str], media: MediaMap, dest: Pat
     for rel, data in sorted(runtime.items()):
         writer.write_bytes(rel, data)
     writer.write_text("assets/brand.css", brand_css(course))
-    data = json.dumps(course_data(course, settings), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    writer.write_text("assets/course-data.js", f"window.TK_COURSE={data};\n")
+    script = json.dumps(course_data(course, settings), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    writer.write_text("assets/course-data.js", f"window.TK_COURSE={script};\n")
     for name, html in pages.items():
         writer.write_text(name, html)
     for source, target in sorted(media.files.items(), key=lambda item: item[1]):
