@@ -96,3 +96,21 @@ def test_zip_entries_are_copied_only_when_digest_crc_and_size_match(tmp_path):
     with zipfile.ZipFile(tmp_path / "broken.zip") as zf:
         assert zf.testzip() is None and {i.filename: zf.read(i) for i in zf.infolist()} == entries
         assert all(i.date_time == (1980, 1, 1, 0, 0, 0) and i.external_attr >> 16 == 0o100644 for i in zf.infolist())
+
+
+def test_courses_built_one_by_one_share_the_one_cache_file(fixture_copy, tmp_path):
+    from toolkit.build import check
+
+    first, second = fixture_copy("ok-minimal"), fixture_copy("quiz-without-explanation")
+    out = tmp_path / "out"
+    build([first], BuildOptions(out=out, formats=("web",)))
+    build([second], BuildOptions(out=out, formats=("web",)))  # keeps the first course's part
+    loaded, _ = check([first, second], cache_dir=out / ".cache")
+    assert [lc.cache.hits for lc in loaded] == [len(lc.course.lessons) for lc in loaded]
+    assert all(lc.cache.hits > 0 for lc in loaded)
+
+    cache_file = out / ".cache" / "cache.pickle"
+    cache_file.write_bytes(cache_file.read_bytes()[:-5])  # damaged: a clean build, not a traceback
+    build([first], BuildOptions(out=out, formats=("web",)))
+    loaded, _ = check([first, second], cache_dir=out / ".cache")
+    assert [lc.cache.hits for lc in loaded] == [len(loaded[0].course.lessons), 0]

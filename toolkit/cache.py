@@ -23,10 +23,11 @@ import hashlib
 import json
 import os
 import pickle
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from toolkit import __version__
 from toolkit.errors import Diagnostic
@@ -91,14 +92,15 @@ class LessonCache:
         self.keys: dict[Path, str] = {}  # per build: a source read once
         try:
             memory = IN_MEMORY.get(path)
-            data = memory[name] if memory is not None else pickle.loads(_read_all(path)[name])
+            data = memory[name] if memory is not None else _read_course(path, name)
             if isinstance(data, dict) and data.get("context") == context:
                 self.old = data["entries"]
                 self.old_pages = data["pages"]
                 self.old_outputs = data["outputs"]
             if isinstance(data, dict) and data.get("format") == CACHE_FORMAT:
                 self.bytecode = dict(data["bytecode"])  # valid whatever the context: Jinja checks the source
-        except (OSError, pickle.UnpicklingError, EOFError, KeyError, AttributeError, TypeError, ValueError):
+        except (OSError, pickle.UnpicklingError, EOFError, KeyError, AttributeError, TypeError, ValueError,
+                struct.error):
             self.old, self.old_pages, self.old_outputs = {}, {}, {}
 
     def key(self, file: Path) -> str:
@@ -156,12 +158,30 @@ def keep_in_memory(cache_dir: Path) -> None:
     IN_MEMORY.setdefault(cache_path(cache_dir), {})
 
 
-def _read_all(path: Path) -> dict[str, bytes]:
-    try:
-        data = pickle.loads(path.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+MAGIC = b"TKCACHE3"
+FOOTER = struct.Struct("<Q")
+
+
+def _index(fh: BinaryIO) -> dict[str, tuple[int, int]]:
+    """The cache file's index: by course, where its pickle starts and how long it is.
+
+    The file is ``MAGIC``, one pickle per course, the index (a pickle) and the
+    index's length, so that a course's part is read, and the others' copied,
+    without unpickling the rest."""
+    if fh.read(len(MAGIC)) != MAGIC:
         return {}
-    return data if isinstance(data, dict) else {}
+    fh.seek(-FOOTER.size, os.SEEK_END)
+    (length,) = FOOTER.unpack(fh.read(FOOTER.size))
+    fh.seek(-FOOTER.size - length, os.SEEK_END)
+    index = pickle.loads(fh.read(length))
+    return index if isinstance(index, dict) else {}
+
+
+def _read_course(path: Path, name: str) -> Any:
+    with open(path, "rb") as fh:
+        start, _ = _index(fh)[name]
+        fh.seek(start)
+        return pickle.load(fh)
 
 
 def save_caches(caches: list[LessonCache]) -> None:
@@ -173,9 +193,25 @@ def save_caches(caches: list[LessonCache]) -> None:
     if memory is not None:
         memory.update({c.name: c.data() for c in caches})
         return
-    data = _read_all(path)
-    data.update({c.name: pickle.dumps(c.data(), protocol=pickle.HIGHEST_PROTOCOL) for c in caches})
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".tmp-{os.getpid()}")
-    tmp.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    mine = {c.name for c in caches}
+    index: dict[str, tuple[int, int]] = {}
+    with open(tmp, "wb") as out:
+        out.write(MAGIC)
+        try:
+            with open(path, "rb") as old:
+                for name, (start, length) in _index(old).items():
+                    if name not in mine:
+                        old.seek(start)
+                        index[name] = (out.tell(), length)
+                        out.write(old.read(length))
+        except (OSError, pickle.UnpicklingError, EOFError, struct.error, ValueError, TypeError):
+            pass  # no previous cache, or a damaged one: only the courses just built are kept
+        for c in caches:
+            start = out.tell()
+            pickle.dump(c.data(), out, protocol=pickle.HIGHEST_PROTOCOL)
+            index[c.name] = (start, out.tell() - start)
+        footer = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
+        out.write(footer + FOOTER.pack(len(footer)))
     tmp.replace(path)
