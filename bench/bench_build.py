@@ -75,7 +75,8 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, float, int, int]:
     seconds, peak RSS in MB of the largest process, and peak RSS in MB of the
     whole process tree (sampled every 10 ms) of one command."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as users run: with .pyc files
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = [0]
     done = threading.Event()
 
