@@ -14,8 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.packaging.xsd import find_schemas_dir
-
 from .conftest import ROOT, require
 
 pytestmark = pytest.mark.wheel
@@ -59,18 +57,19 @@ def test_the_wheel_carries_the_themes_and_the_runtime(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in ["toolkit/themes/site/base.html", "toolkit/themes/site/lesson.html",
                    "toolkit/themes/site/blocks.html", "toolkit/themes/site/assets/toolkit.css",
-                   "toolkit/themes/preview/preview.html", "toolkit/runtime/toolkit.js", "toolkit/py.typed"]:
+                   "toolkit/themes/preview/preview.html", "toolkit/runtime/toolkit.js", "toolkit/py.typed",
+                   "toolkit/packaging/schemas/scorm2004-4th/imscp_v1p1.xsd",
+                   "toolkit/packaging/schemas/scorm12/imsmd_rootv1p2p1.xsd",
+                   "toolkit/packaging/schemas/cmi5/CourseStructure.xsd", "toolkit/packaging/schemas/SOURCES.txt"]:
         assert needed in names, f"{needed} is not in {wheel.name}"
     assert wheel.name.startswith("markdown_course_toolkit-")
 
 
 def test_a_fresh_install_scaffolds_builds_and_validates_every_format(wheel: Path, tmp_path: Path) -> None:
-    schemas = find_schemas_dir(ROOT)
-    require(schemas is not None, "the official XSDs (../shared/schemas) are not present")
     venv = tmp_path / "venv"
     run([sys.executable, "-m", "venv", venv], tmp_path, clean_env())
     bindir = venv / ("Scripts" if os.name == "nt" else "bin")
-    env = clean_env(TOOLKIT_SCHEMAS_DIR=str(schemas))
+    env = clean_env()  # the official XSDs ship in the wheel: no TOOLKIT_SCHEMAS_DIR
     run([bindir / "python", "-m", "pip", "install", "--quiet", wheel], tmp_path, env)
 
     work = tmp_path / "author"  # an empty folder, outside the repository

@@ -45,6 +45,7 @@ class BuildOptions:
     today: dt.date | None = None
     settings: dict[str, Any] = field(default_factory=dict)
     jobs: int | None = None  # worker processes for rendering lessons; None: one per core
+    sanitize_html: bool = False  # as if every course.yaml said sanitize_html: true
 
 
 @dataclass
@@ -83,7 +84,8 @@ def discover_courses(paths: list[Path] | None, cwd: Path | None = None) -> list[
 
 def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
                     today: dt.date | None = None, cache_dir: Path | None = None,
-                    progress: Callable[[str], None] | None = None, jobs: int | None = None) -> LoadedCourse | None:
+                    progress: Callable[[str], None] | None = None, jobs: int | None = None,
+                    sanitize_html: bool = False) -> LoadedCourse | None:
     """Load, check and render one course in memory; nothing is written.
 
     With *cache_dir*, lessons whose inputs did not change are reused from the
@@ -95,6 +97,7 @@ def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
     course = load_course(course_dir, brand, report)
     if course is None:
         return None
+    course.sanitize_html = course.sanitize_html or sanitize_html
     media = MediaMap()
     names = {f.name for f, _ in course.lesson_files}
     cache = None
@@ -143,11 +146,11 @@ def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
 
 def check(course_dirs: list[Path], brand: str | None = None, today: dt.date | None = None,
           cache_dir: Path | None = None, progress: Callable[[str], None] | None = None,
-          jobs: int | None = None) -> tuple[list[LoadedCourse], Report]:
+          jobs: int | None = None, sanitize_html: bool = False) -> tuple[list[LoadedCourse], Report]:
     """Load, render and check courses in memory; *progress* is called per lesson."""
     report = Report()
     loaded = [lc for d in course_dirs
-              if (lc := load_and_render(d, brand, report, today, cache_dir, progress, jobs)) is not None]
+              if (lc := load_and_render(d, brand, report, today, cache_dir, progress, jobs, sanitize_html)) is not None]
     return loaded, report
 
 
@@ -161,7 +164,8 @@ def build(course_dirs: list[Path], options: BuildOptions,
     if unknown:
         raise ConfigError(f"unknown format(s): {', '.join(unknown)} (choose from {', '.join(FORMATS)})")
     loaded, report = check(course_dirs, options.brand, options.today,
-                           None if options.no_cache else options.out / ".cache", progress, options.jobs)
+                           None if options.no_cache else options.out / ".cache", progress, options.jobs,
+                           options.sanitize_html)
     catalogue = _catalogue_for(loaded, report)
     if failing(report, options.strict):
         raise CheckFailed(report.items)

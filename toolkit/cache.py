@@ -67,6 +67,7 @@ def context_digest(course: Course, template_dirs: list[Path]) -> str:
         "brand": [str(r) for r in brand.chain] if brand else [],
         "facts": sorted((f.name, f.value) for f in course.facts.values()),
         "lessons": [str(f) for f, _ in course.lesson_files],
+        "sanitize_html": course.sanitize_html,
         "templates": [x for d in template_dirs for x in _tree_listing(d)],
         "media": [x for r in roots for x in _tree_listing(r)],
     }

@@ -55,6 +55,10 @@ class ToolkitGroup(click.Group):
             sys.exit(1)
 
 
+SANITIZE_HELP = ("Remove scripts, frames, event handlers and javascript: links from the lessons' own HTML "
+                 "(as sanitize_html: true in course.yaml).")
+
+
 @click.group(cls=ToolkitGroup)
 @click.version_option(__version__, prog_name="toolkit")
 def main() -> None:
@@ -85,9 +89,10 @@ def _parse_date(value: str | None) -> dt.date | None:
 @click.option("--no-cache", is_flag=True, help="Render every lesson again instead of reusing unchanged ones.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Processes rendering lessons of large courses (default: one per core; 1: none).")
+@click.option("--sanitize-html", is_flag=True, help=SANITIZE_HELP)
 def build(course_dirs: tuple[Path, ...], out: Path | None, formats: tuple[str, ...], brand: str | None,
           strict: bool, lrs_endpoint: str | None, lrs_key: str | None, actor_homepage: str | None,
-          today: str | None, no_cache: bool, jobs: int | None) -> None:
+          today: str | None, no_cache: bool, jobs: int | None, sanitize_html: bool) -> None:
     """Build course sites and packages (every course under courses/ by default)."""
     from toolkit.build import FORMATS, BuildOptions, build as run_build, discover_courses
 
@@ -97,7 +102,8 @@ def build(course_dirs: tuple[Path, ...], out: Path | None, formats: tuple[str, .
     settings = {k: v for k, v in {"lrs_endpoint": lrs_endpoint, "lrs_key": lrs_key,
                                   "lrs_homepage": actor_homepage}.items() if v}
     options = BuildOptions(out=out, formats=tuple(formats) or FORMATS, brand=brand, strict=strict,
-                           no_cache=no_cache, today=_parse_date(today), settings=settings, jobs=jobs)
+                           no_cache=no_cache, today=_parse_date(today), settings=settings, jobs=jobs,
+                           sanitize_html=sanitize_html)
     total = sum(len(list((d / "lessons").glob("*.md"))) for d in dirs)
     if total >= 100 and sys.stderr.isatty():
         with click.progressbar(length=total, label="Rendering lessons", file=sys.stderr) as bar:
@@ -119,15 +125,16 @@ def build(course_dirs: tuple[Path, ...], out: Path | None, formats: tuple[str, .
 @click.option("--today", default=None, envvar="TOOLKIT_TODAY",
               help="Date used for review checks (YYYY-MM-DD; default: $TOOLKIT_TODAY, else today).")
 @click.option("--stats", is_flag=True, help="Also list each lesson's word count and LIX.")
+@click.option("--sanitize-html", is_flag=True, help=SANITIZE_HELP)
 def check(course_dirs: tuple[Path, ...], brand: str | None, strict: bool, verbose: bool, today: str | None,
-          stats: bool) -> None:
+          stats: bool, sanitize_html: bool) -> None:
     """Run every source check without writing anything."""
     from toolkit.build import _catalogue_for, check as run_check, discover_courses, failing
     from toolkit.source.checks import lesson_lix
     from toolkit.source.lix import lix
 
     dirs = discover_courses(list(course_dirs))
-    loaded, report = run_check(dirs, brand, _parse_date(today))
+    loaded, report = run_check(dirs, brand, _parse_date(today), sanitize_html=sanitize_html)
     _catalogue_for(loaded, report)  # courses/catalogue.yaml, when every course is checked
     _print_diagnostics(report.items, verbose)
     for lc in loaded:
@@ -205,7 +212,7 @@ def validate(packages: tuple[Path, ...]) -> None:
     from toolkit.packaging.validate import inspect
     from toolkit.packaging.xsd import find_schemas_dir
 
-    schemas = find_schemas_dir(Path.cwd())
+    schemas = find_schemas_dir()
     failed = False
     for path in packages:
         r = inspect(path, schemas)

@@ -180,6 +180,7 @@ class Course:
     brand: Brand | None = None
     help: list[str] = field(default_factory=list)  # fact prefixes of help lines shown on every page
     lesson_files: list[tuple[Path, str]] = field(default_factory=list)  # (file, origin) in order
+    sanitize_html: bool = False  # remove scripts, frames and handlers from the author's HTML
 
     @property
     def questions(self) -> list[Question]:

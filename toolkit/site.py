@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -15,8 +14,9 @@ from toolkit.i18n import Translator
 from toolkit.model import Course, Source
 from toolkit.render.env import asset_chain
 from toolkit.render.markdown import MediaMap
-from toolkit.runtime import course_data, runtime_assets
+from toolkit.runtime import COURSE_DATA, course_data, course_data_script, runtime_assets
 from toolkit.source.facts import NBSP, dial
+from toolkit.source.fields import escape_problem
 
 if TYPE_CHECKING:
     import jinja2
@@ -223,7 +223,7 @@ def write_site(course: Course, pages: dict[str, str], media: MediaMap, dest: Pat
     assets: dict[str, Path] = {}
     for folder in reversed(asset_chain(course.brand, project_root)):  # most specific wins
         for file in sorted(folder.rglob("*")):
-            if file.is_file():
+            if file.is_file() and escape_problem(file, folder) is None:  # links: errors of the check
                 assets[f"assets/{file.relative_to(folder).as_posix()}"] = file
     runtime = {f"assets/{name}": data for name, data in runtime_assets().items()}
     for rel, file in sorted(assets.items()):
@@ -232,8 +232,7 @@ def write_site(course: Course, pages: dict[str, str], media: MediaMap, dest: Pat
     for rel, data in sorted(runtime.items()):
         writer.write_bytes(rel, data)
     writer.write_text("assets/brand.css", brand_css(course))
-    script = json.dumps(course_data(course, settings), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    writer.write_text("assets/course-data.js", f"window.TK_COURSE={script};\n")
+    writer.write_bytes(COURSE_DATA, course_data_script(course_data(course, settings)))
     for name, html in pages.items():
         writer.write_text(name, html)
     for source, target in sorted(media.files.items(), key=lambda item: item[1]):

@@ -45,7 +45,7 @@ def built(tmp_path_factory) -> Path:
 
 def now() -> str:
     """When a test measured: the real time, written into the results only."""
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def record_results(built: Path, section: str, by_course: dict[str, dict[str, Any]], key: str | None = None) -> None:

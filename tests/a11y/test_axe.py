@@ -101,7 +101,8 @@ def test_phone_numbers_never_wrap_at_320px(built, browser):
     seen, wrapped = 0, []
     for html in site_pages(built):
         page.goto(html.as_uri())
-        lines = page.evaluate("() => [...document.querySelectorAll('a[href^=\"tel:\"]')].map(a => [a.textContent, a.getClientRects().length])")
+        lines = page.evaluate("() => [...document.querySelectorAll('a[href^=\"tel:\"]')]"
+                              ".map(a => [a.textContent, a.getClientRects().length])")
         seen += len(lines)
         wrapped += [f"{html.relative_to(built)}: {text!r} on {n} lines" for text, n in lines if n != 1]
     context.close()

@@ -98,7 +98,7 @@ def answer_right_by_keyboard(page, question) -> None:
             if choice.correct:
                 page.keyboard.press("Space")
     else:
-        right = [n for n, c in enumerate(question.choices) if c.correct][0]
+        right = next(n for n, c in enumerate(question.choices) if c.correct)
         page.keyboard.press("Space")
         for _ in range(right):
             page.keyboard.press("ArrowDown")

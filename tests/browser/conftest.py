@@ -56,6 +56,7 @@ def serve_lms(root: Path, packages: dict[str, Path]):
         yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
+        server.server_close()  # shutdown() stops serving; this closes the socket
 
 
 @pytest.fixture(scope="session")

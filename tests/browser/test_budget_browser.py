@@ -72,3 +72,4 @@ def test_largest_course_suspend_data_within_budget(browser, tmp_path):
         ctx.close()
     finally:
         server.shutdown()
+        server.server_close()  # shutdown() stops serving; this closes the socket

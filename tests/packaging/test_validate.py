@@ -1,9 +1,7 @@
-"""toolkit validate: our packages pass; tampered, incomplete and hostile zips are caught."""
+"""toolkit validate: our packages pass; tampered and incomplete zips are caught (hostile ones: test_hostile.py)."""
 
 from __future__ import annotations
 
-import shutil
-import stat
 import zipfile
 from pathlib import Path
 
@@ -44,7 +42,7 @@ def test_tampered_manifest(packages, tmp_path):
     bad = rewrite(packages / "ok-minimal-scorm12.zip", tmp_path / "t.zip", lambda e: {
         **e, "imsmanifest.xml": e["imsmanifest.xml"].replace(b"<organizations", b"<organisations")
                                                    .replace(b"</organizations>", b"</organisations>")})
-    r = inspect(bad, find_schemas_dir(Path.cwd()))
+    r = inspect(bad, find_schemas_dir())
     assert not r.ok and r.schema_valid is False
 
 
@@ -59,42 +57,16 @@ def test_missing_launch_file(runner, packages, tmp_path):
 
 def test_unlisted_file_is_reported(packages, tmp_path):
     extra = rewrite(packages / "ok-minimal-scorm12.zip", tmp_path / "u.zip", lambda e: {**e, "extra/secret.txt": b"x"})
-    r = inspect(extra, find_schemas_dir(Path.cwd()))
+    r = inspect(extra, find_schemas_dir())
     assert any("not listed in the manifest: extra/secret.txt" in f.message for f in r.findings)
 
 
-@pytest.mark.parametrize("name", ["../evil.html", "/etc/evil", "a/../../evil", "C:/evil", "a\\..\\evil"])
-def test_zip_slip_entries(packages, tmp_path, name):
-    bad = rewrite(packages / "ok-minimal-web.zip", tmp_path / "s.zip", lambda e: {**e, name: b"x"})
-    r = inspect(bad)
-    assert not r.ok
-    assert any("unsafe entry" in f.message for f in r.findings)
-
-
-def test_zip_bomb_entry(packages, tmp_path):
-    bad = rewrite(packages / "ok-minimal-web.zip", tmp_path / "b.zip", lambda e: {**e, "bomb.txt": b"\0" * (50 * 1024 * 1024)})
-    r = inspect(bad)
-    assert not r.ok
-    assert any("compression ratio" in f.message for f in r.findings)
-
-
 def test_oversized_total(packages, tmp_path, monkeypatch):
-    from toolkit.packaging import validate
+    from toolkit.packaging import zipsafe
 
-    monkeypatch.setattr(validate, "MAX_TOTAL", 10_000)
+    monkeypatch.setattr(zipsafe, "MAX_TOTAL", 10_000)
     r = inspect(packages / "ok-minimal-web.zip")
     assert any("over the 10000 byte limit" in f.message for f in r.findings)
-
-
-def test_symlink_entry(packages, tmp_path):
-    bad = tmp_path / "l.zip"
-    shutil.copyfile(packages / "ok-minimal-web.zip", bad)
-    with zipfile.ZipFile(bad, "a") as zf:
-        info = zipfile.ZipInfo("assets/link")
-        info.external_attr = (stat.S_IFLNK | 0o777) << 16
-        zf.writestr(info, "/etc/passwd")
-    r = inspect(bad)
-    assert any("symbolic link entry 'assets/link' refused" in f.message for f in r.findings)
 
 
 def test_not_a_zip(runner, tmp_path):
@@ -107,7 +79,7 @@ def test_not_a_zip(runner, tmp_path):
 def test_semantic_values_the_xsd_lets_through(packages, tmp_path):
     bad = rewrite(packages / "ok-minimal-scorm12.zip", tmp_path / "ms.zip", lambda e: {
         **e, "imsmanifest.xml": e["imsmanifest.xml"].replace(b"<adlcp:masteryscore>75<", b"<adlcp:masteryscore>abc<")})
-    r = inspect(bad, find_schemas_dir(Path.cwd()))
+    r = inspect(bad, find_schemas_dir())
     assert r.schema_valid is True  # the official XSD accepts it...
     assert any("masteryscore must be a number from 0 to 100, not 'abc'" in f.message for f in r.findings)  # ...we do not
 

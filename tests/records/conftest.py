@@ -92,7 +92,7 @@ def fixture_statements(run: str, course: str) -> list[dict]:
             S.runtime(ida, "completed", i, minutes=6), S.runtime(ida, "passed", i, minutes=6, scaled=0.9),
             S.satisfied(ida, i, minutes=6), S.runtime(ida, "terminated", i, minutes=7, duration="PT7M"),
             S.runtime(jens, "initialized", j, minutes=0), S.runtime(jens, "completed", j, minutes=2, lesson="cv")]
-    return out + [S.voiding(eva_passed["id"], minutes=30, learner=f"{run}-admin")]
+    return [*out, S.voiding(eva_passed["id"], minutes=30, learner=f"{run}-admin")]
 
 
 # learner → (status, what the caseworker reads)

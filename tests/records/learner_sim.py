@@ -48,12 +48,12 @@ class _Runtime:
 
     def applicable(self) -> list[dict[str, Any]]:
         p = self.state["p"]
-        return [l for l in self.data["lessons"] if not l["paths"] or not p or p in l["paths"]]
+        return [les for les in self.data["lessons"] if not les["paths"] or not p or p in les["paths"]]
 
     def summary(self) -> dict[str, Any]:
         lessons = self.applicable()
-        seen = sum(1 for l in lessons if l["id"] in self.state["s"])
-        qs = [q for l in lessons for q in l["questions"]]
+        seen = sum(1 for les in lessons if les["id"] in self.state["s"])
+        qs = [q for les in lessons for q in les["questions"]]
         right = sum(1 for q in qs if self.state["f"].get(q))
         answered = sum(1 for q in qs if q in self.state["f"])
         completed = bool(lessons) and seen == len(lessons) and (

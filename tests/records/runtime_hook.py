@@ -17,8 +17,7 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from tests.browser.conftest import HERE as BROWSER_DIR
-from tests.browser.conftest import SCORM_AGAIN, _Quiet
+from tests.browser.conftest import HERE as BROWSER_DIR, SCORM_AGAIN, _Quiet
 from tests.browser.test_scorm import answer, complete_course, go
 from tests.conftest import FIXTURES
 from tests.records.conftest import HOMEPAGE
@@ -69,6 +68,7 @@ def runtime_statements(lrs: LRS, browser: Any) -> list[tuple[str, str, str]] | N
             ctx.close()
             cases.append((learner, COURSE, expected))
         server.shutdown()
+        server.server_close()  # shutdown() stops serving; this closes the socket
         return cases
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -72,7 +72,8 @@ def wait_for(url: str, proc: subprocess.Popen[bytes] | None, log: Path, seconds:
         try:
             urllib.request.urlopen(url, timeout=2).close()
             return
-        except urllib.error.HTTPError:
+        except urllib.error.HTTPError as answer:  # it answered; the error holds the open response
+            answer.close()
             return
         except OSError:
             time.sleep(0.2)

@@ -43,7 +43,7 @@ def test_alphabet_and_shape():
 def test_codes_are_random_enough():
     codes = {new_code() for _ in range(2000)}
     assert len(codes) == 2000
-    counts = {c: 0 for c in ALPHABET}
+    counts = dict.fromkeys(ALPHABET, 0)
     for code in codes:
         for c in code[:5] + code[6:10]:
             counts[c] += 1

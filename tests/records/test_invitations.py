@@ -30,7 +30,7 @@ class Clock:
 
 @pytest.fixture
 def clock():
-    return Clock(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc))
+    return Clock(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC))
 
 
 def test_create_list_delete(db_url, clock):  # noqa: F811
@@ -40,7 +40,7 @@ def test_create_list_delete(db_url, clock):  # noqa: F811
     store.create(COURSE, "mette", 1, dt.date(2026, 3, 10))
     store.create(COURSE, "jonas", 2)
     mine = store.mine("mette")
-    assert len(mine) == 4 and [i.meeting for i in mine][0] == dt.date(2026, 3, 10)  # sorted by meeting date
+    assert len(mine) == 4 and next(i.meeting for i in mine) == dt.date(2026, 3, 10)  # sorted by meeting date
     assert {i.note for i in mine} == {None, "Hold A"}
     assert store.mine("mette", COURSE + "-andet") == []
     assert not store.delete("jonas", made[0].code)  # only the owner deletes

@@ -34,7 +34,7 @@ def test_pages_are_valid_html5(tmp_path):
     team_form = {"course": COURSE, "source": "pasted", "codes": "K7F3Q-9QX2Z", "since": "", "until": "",
                  "sort": "meeting"}
     invite_form = {"course": COURSE, "count": "1", "base_url": "", "meeting": "", "note": ""}
-    mine = [Invitation("K7F3Q-9QX2Z", COURSE, "mette", dt.datetime(2026, 3, 2, tzinfo=dt.timezone.utc),
+    mine = [Invitation("K7F3Q-9QX2Z", COURSE, "mette", dt.datetime(2026, 3, 2, tzinfo=dt.UTC),
                        dt.date(2026, 3, 12), "Hold A")]
     pages = {
         "team.html": render_page("team.html", base="", csrf="t", user="mette", here="team", courses=courses,

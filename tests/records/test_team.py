@@ -51,7 +51,7 @@ def test_filter_and_sort():
 
 
 def test_weeks_are_danish_weeks():
-    utc = dt.timezone.utc
+    utc = dt.UTC
     moments = [dt.datetime(2026, 3, 8, 23, 30, tzinfo=utc),  # Monday 9 March 00:30 in Copenhagen: week 11
                dt.datetime(2026, 3, 8, 22, 59, tzinfo=utc) - dt.timedelta(hours=1),  # Sunday 8 March: week 10
                dt.datetime(2026, 3, 29, 21, 30, tzinfo=utc),  # Sunday 29 March 23:30 summer time: week 13

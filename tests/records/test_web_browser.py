@@ -55,7 +55,7 @@ def lookup(page, learner: str) -> list[list[str]]:
     page.wait_for_selector("#resultat")
     cards = []
     for card in page.locator("li.card").all():
-        cards.append([card.locator("h3").inner_text()] + [dd.inner_text() for dd in card.locator("dd").all()][:4])
+        cards.append([card.locator("h3").inner_text(), *[dd.inner_text() for dd in card.locator("dd").all()][:4]])
     return cards
 
 

@@ -1,31 +1,38 @@
 """The shared lifecycle of every package: manifest, validation, deterministic zip.
 
-A format is a small subclass that says what its manifest looks like.  The
-base collects the site's files, builds the manifest with lxml, validates it
-against the official XSD (when the schemas are available) and with semantic
-checks the XSDs are too lax for, then writes a zip whose bytes depend only on
-its contents: fixed timestamps, sorted entries, fixed permissions.
+A format is a small subclass that knows its standard both ways: how to write
+its manifest (the build) and how to read anyone's (``toolkit validate``):
+whether a manifest is its own, which file it launches, and the value checks
+the official XSDs are too lax for.  The base collects the site's files,
+builds the manifest with lxml, validates it against the official XSD and
+with those checks, then writes a zip whose bytes depend only on its
+contents: fixed timestamps, sorted entries, fixed permissions.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import warnings
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 
 from toolkit.errors import PackageError
 from toolkit.model import Course
-from toolkit.packaging import xsd, zipcopy
+from toolkit.packaging import xsd, zipcopy, zipsafe
+from toolkit.runtime import COURSE_DATA, course_data_script
 
 LAUNCH_FILE = "launch.html"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-COURSE_DATA = "assets/course-data.js"
-COURSE_DATA_RE = re.compile(r"^window\.TK_COURSE=(.*);\s*$", re.DOTALL)
+XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+_TOP = "/tk-package-root-5c1e/"
+_ROOT = f"http://package.invalid{_TOP}"  # resolve hrefs as URLs below a sentinel root
+
+LoadXml = Callable[[str], etree._Element]
 
 
 @dataclass
@@ -35,7 +42,24 @@ class PackageContext:
     settings: dict[str, Any]
     schemas: Path | None
     files: dict[str, bytes] = field(default_factory=dict)
+    course_data: dict[str, Any] = field(default_factory=dict)
     reuse: dict[str, zipcopy.ZipReuse] = field(default_factory=dict)  # by zip name: the previous zip
+
+
+@dataclass
+class Reading:
+    """What a packager makes of anyone's manifest."""
+
+    standard: str
+    launch: str | None = None
+    needs_launch: bool = True
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    documents: dict[str, etree._Element] = field(default_factory=dict)  # more XML for the schema check
+
+
+class OutsidePackage(ValueError):
+    """An href that climbs above the package root."""
 
 
 def read_site(site: Path) -> dict[str, bytes]:
@@ -53,15 +77,31 @@ def xml_bytes(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def course_data_for(files: dict[str, bytes], **changes: Any) -> bytes:
-    """``assets/course-data.js`` with some keys replaced for one package."""
-    match = COURSE_DATA_RE.match(files[COURSE_DATA].decode("utf-8"))
-    if not match:
-        raise PackageError(f"{COURSE_DATA} is not in the expected form")
-    data = json.loads(match.group(1))
-    data.update(changes)
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return f"window.TK_COURSE={text};\n".encode("utf-8")
+def xml_bases(element: etree._Element) -> list[str]:
+    """The ``xml:base`` values that apply to *element*, outermost first."""
+    bases = []
+    node: etree._Element | None = element
+    while node is not None:
+        base = node.get(XML_BASE)
+        if base is not None:
+            bases.append(base.strip())
+        node = node.getparent()
+    return bases[::-1]
+
+
+def package_path(href: str, bases: Collection[str] = ()) -> str | None:
+    """The zip entry an href names, after its ``xml:base`` chain (RFC 3986 resolution).
+
+    None for an external URL; :class:`OutsidePackage` for one that climbs out."""
+    url = _ROOT
+    for part in (*bases, href.strip()):
+        url = urljoin(url, part)
+    parts = urlsplit(url)
+    if (parts.scheme, parts.netloc) != ("http", "package.invalid"):
+        return None
+    if not parts.path.startswith(_TOP):
+        raise OutsidePackage(href)
+    return unquote(parts.path[len(_TOP):])
 
 
 class Packager:
@@ -77,75 +117,76 @@ class Packager:
         entries = dict(ctx.files)
         if self.launch not in entries:
             raise PackageError(f"{ctx.course.slug}: launch file {self.launch} is missing from the site")
-        if COURSE_DATA in entries:
-            changes: dict[str, Any] = {"format": self.name}
+        if ctx.course_data:
+            data = {**ctx.course_data, "format": self.name}
             if not self.embeds_lrs_key:
-                changes["lrs"] = {}  # endpoint, auth and actor come from the launch
-            entries[COURSE_DATA] = course_data_for(entries, **changes)
-        extra = self.extra_files(ctx)
-        entries.update(extra)
+                data["lrs"] = {}  # endpoint, auth and actor come from the launch
+            entries[COURSE_DATA] = course_data_script(data)
+        entries.update(self.extra_files(ctx))
         if self.manifest_name:
-            root = self.manifest(ctx, sorted(n for n in entries))
+            root = self.manifest(ctx, sorted(entries))
             errors = self.check(root, ctx, entries)
             if errors:
                 raise PackageError(f"{ctx.course.slug}: invalid {self.manifest_name} for {self.name}:\n  " + "\n  ".join(errors))
             entries[self.manifest_name] = xml_bytes(root)
+        entries.update(self.controlling_documents())
         path = dest / f"{ctx.course.slug}-{self.name}.zip"
         write_zip(path, entries, first=tuple(n for n in (self.manifest_name,) if n), reuse=ctx.reuse.get(path.name))
         return path
 
     def extra_files(self, ctx: PackageContext) -> dict[str, bytes]:
+        """Files of the package beside the site, listed in the manifest."""
+        return {}
+
+    def controlling_documents(self) -> dict[str, bytes]:
+        """Schema files at the package root, not listed in the manifest."""
         return {}
 
     def manifest(self, ctx: PackageContext, files: list[str]) -> etree._Element:
         raise NotImplementedError
 
-    def semantic_errors(self, root: etree._Element, ctx: PackageContext, entries: dict[str, bytes]) -> list[str]:
+    def semantic_errors(self, root: etree._Element, reading: Reading) -> list[str]:
+        """Checks of our own manifests beyond what anyone's must pass."""
         return []
 
     def check(self, root: etree._Element, ctx: PackageContext, entries: dict[str, bytes]) -> list[str]:
+        """Our manifest as ``toolkit validate`` reads anyone's, plus :meth:`semantic_errors`."""
+        reading = self.read(root, set(entries), lambda name: zipsafe.parse_xml(entries[name]))
         errors = []
         if self.schema_kind:
             if ctx.schemas is not None:
-                errors += xsd.validate(root, self.schema_kind, ctx.schemas)
+                for doc in (root, *reading.documents.values()):
+                    errors += xsd.validate(doc, self.schema_kind, ctx.schemas)
             else:
                 warnings.warn("official XSDs not found: manifests checked semantically only "
-                              "(set TOOLKIT_SCHEMAS_DIR)", stacklevel=2)
-        return errors + value_problems(self.schema_kind, root) + self.semantic_errors(root, ctx, entries)
+                              "(TOOLKIT_SCHEMAS_DIR is not a folder)", stacklevel=2)
+        return errors + self.value_problems(root) + reading.errors + self.semantic_errors(root, reading)
+
+    # Reading anyone's package (toolkit validate).
+
+    @classmethod
+    def recognises(cls, root: etree._Element) -> bool:
+        """Whether a manifest called ``manifest_name`` is of this format."""
+        return True
+
+    @classmethod
+    def value_problems(cls, root: etree._Element) -> list[str]:
+        """Value checks the XSDs are too lax for (they accept masteryscore="abc")."""
+        return []
+
+    @classmethod
+    def read(cls, root: etree._Element, names: set[str], load_xml: LoadXml) -> Reading:
+        """The standard, launch file and problems of anyone's manifest; *names* are the zip's files."""
+        raise NotImplementedError
 
 
-def value_problems(kind: str | None, root: etree._Element) -> list[str]:
-    """Value checks the XSDs are too lax for (they accept masteryscore="abc").
-
-    Shared by the build (our own manifests) and ``toolkit validate`` (anyone's)."""
-    problems = []
-    if kind == "scorm12":
-        for score in root.iter("{*}masteryscore"):
-            text = (score.text or "").strip()
-            try:
-                ok = 0 <= float(text) <= 100
-            except ValueError:
-                ok = False
-            if not ok:
-                problems.append(f"masteryscore must be a number from 0 to 100, not {text!r}")
-    elif kind == "scorm2004":
-        for measure in root.iter("{*}minNormalizedMeasure"):
-            try:
-                ok = -1 <= float((measure.text or "").strip()) <= 1
-            except ValueError:
-                ok = False
-            if not ok:
-                problems.append(f"minNormalizedMeasure must be between -1 and 1, not {measure.text!r}")
-    elif kind == "cmi5":
-        for au in root.iter("{*}au"):
-            if au.get("masteryScore") is not None:
-                try:
-                    ok = 0 <= float(au.get("masteryScore", "")) <= 1
-                except ValueError:
-                    ok = False
-                if not ok:
-                    problems.append(f"masteryScore must be between 0 and 1, not {au.get('masteryScore')!r}")
-    return problems
+def number_problem(text: str | None, low: float, high: float, what: str) -> str | None:
+    """``what must be ...`` unless *text* is a number from *low* to *high*."""
+    try:
+        ok = low <= float((text or "").strip()) <= high
+    except ValueError:
+        ok = False
+    return None if ok else f"{what} {text!r}"
 
 
 def mastery_percent(course: Course) -> int:

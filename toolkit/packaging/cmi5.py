@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from lxml import etree
 
-from toolkit.packaging.base import PackageContext, Packager
+from toolkit.packaging.base import (
+    LoadXml,
+    OutsidePackage,
+    PackageContext,
+    Packager,
+    Reading,
+    number_problem,
+    package_path,
+)
 
 NS = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
 
@@ -37,10 +45,28 @@ class Cmi5(Packager):
         etree.SubElement(au, f"{{{NS}}}url").text = self.launch
         return root
 
-    def semantic_errors(self, root: etree._Element, ctx: PackageContext, entries: dict[str, bytes]) -> list[str]:
-        errors = []
-        for au in root.iter(f"{{{NS}}}au"):  # masteryScore's range: value_problems
-            url = au.findtext(f"{{{NS}}}url") or ""
-            if "://" not in url and url.split("?")[0] not in entries:
-                errors.append(f"AU url points at a missing file: {url}")
-        return errors
+    @classmethod
+    def value_problems(cls, root: etree._Element) -> list[str]:
+        problems = (number_problem(au.get("masteryScore"), 0, 1, "masteryScore must be between 0 and 1, not")
+                    for au in root.iter("{*}au") if au.get("masteryScore") is not None)
+        return [p for p in problems if p]
+
+    @classmethod
+    def read(cls, root: etree._Element, names: set[str], load_xml: LoadXml) -> Reading:
+        """Every AU's url: absolute (hosted elsewhere) or a file of the package, ``./`` or not."""
+        reading = Reading("cmi5")
+        for au in root.iter("{*}au"):
+            url = (au.findtext("{*}url") or "").strip()
+            try:
+                path = package_path(url) if url else ""
+            except OutsidePackage:
+                reading.errors.append(f"AU url points outside the package: {url}")
+                continue
+            if path is None:
+                continue
+            if path not in names:
+                reading.errors.append(f"AU url points at a missing file: {url}")
+            elif reading.launch is None:
+                reading.launch = path
+        return reading
+

@@ -8,10 +8,12 @@ and the runtime cannot disagree on "passed".
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from lxml import etree
 
-from toolkit.packaging.base import PackageContext, Packager, ncname
-from toolkit.packaging.scorm12 import listed_files_errors
+from toolkit.packaging.base import PackageContext, number_problem
+from toolkit.packaging.imscp import ImsContentPackage
 
 CP = "http://www.imsglobal.org/xsd/imscp_v1p1"
 ADLCP = "http://www.adlnet.org/xsd/adlcp_v1p3"
@@ -19,7 +21,6 @@ ADLSEQ = "http://www.adlnet.org/xsd/adlseq_v1p3"
 ADLNAV = "http://www.adlnet.org/xsd/adlnav_v1p3"
 IMSSS = "http://www.imsglobal.org/xsd/imsss"
 LOM = "http://ltsc.ieee.org/xsd/LOM"
-XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 
 def _langstring(parent: etree._Element, tag: str, text: str, lang: str) -> None:
@@ -27,23 +28,19 @@ def _langstring(parent: etree._Element, tag: str, text: str, lang: str) -> None:
     el.text = text
 
 
-class Scorm2004(Packager):
+class Scorm2004(ImsContentPackage):
     name = "scorm2004"
-    manifest_name = "imsmanifest.xml"
     schema_kind = "scorm2004"
+    cp = CP
+    adlcp = ADLCP
+    scorm_type = "scormType"
+    schema_version = "2004 4th Edition"
+    namespaces: ClassVar[dict[str, str]] = {"adlcp": ADLCP, "adlseq": ADLSEQ, "adlnav": ADLNAV, "imsss": IMSSS, "lom": LOM}
+    schema_files: ClassVar[dict[str, str]] = {CP: "imscp_v1p1.xsd", ADLCP: "adlcp_v1p3.xsd", ADLSEQ: "adlseq_v1p3.xsd",
+                    ADLNAV: "adlnav_v1p3.xsd", IMSSS: "imsss_v1p0.xsd", LOM: "lom.xsd"}
 
-    def manifest(self, ctx: PackageContext, files: list[str]) -> etree._Element:
+    def metadata(self, meta: etree._Element, ctx: PackageContext) -> None:
         c = ctx.course
-        m = etree.Element(f"{{{CP}}}manifest", nsmap={None: CP, "adlcp": ADLCP, "adlseq": ADLSEQ, "adlnav": ADLNAV,
-                                                       "imsss": IMSSS, "lom": LOM, "xsi": XSI})
-        m.set("identifier", ncname(f"MANIFEST-{c.slug}"))
-        m.set("version", c.version)
-        m.set(f"{{{XSI}}}schemaLocation",
-              f"{CP} imscp_v1p1.xsd {ADLCP} adlcp_v1p3.xsd {ADLSEQ} adlseq_v1p3.xsd "
-              f"{ADLNAV} adlnav_v1p3.xsd {IMSSS} imsss_v1p0.xsd {LOM} lom.xsd")
-        meta = etree.SubElement(m, f"{{{CP}}}metadata")
-        etree.SubElement(meta, f"{{{CP}}}schema").text = "ADL SCORM"
-        etree.SubElement(meta, f"{{{CP}}}schemaversion").text = "2004 4th Edition"
         lom = etree.SubElement(meta, f"{{{LOM}}}lom")
         general = etree.SubElement(lom, f"{{{LOM}}}general")
         identifier = etree.SubElement(general, f"{{{LOM}}}identifier")
@@ -55,33 +52,28 @@ class Scorm2004(Packager):
         life = etree.SubElement(lom, f"{{{LOM}}}lifeCycle")
         _langstring(life, "version", c.version, "x-none")
 
-        orgs = etree.SubElement(m, f"{{{CP}}}organizations", default="ORG-1")
-        org = etree.SubElement(orgs, f"{{{CP}}}organization", identifier="ORG-1")
+    def fill_item(self, item: etree._Element, org: etree._Element, ctx: PackageContext) -> None:
         org.set(f"{{{ADLSEQ}}}objectivesGlobalToSystem", "false")
-        etree.SubElement(org, f"{{{CP}}}title").text = c.title
-        item = etree.SubElement(org, f"{{{CP}}}item", identifier="ITEM-1", identifierref="RES-1", isvisible="true")
-        etree.SubElement(item, f"{{{CP}}}title").text = c.title
         seq = etree.SubElement(item, f"{{{IMSSS}}}sequencing")
         objectives = etree.SubElement(seq, f"{{{IMSSS}}}objectives")
         primary = etree.SubElement(objectives, f"{{{IMSSS}}}primaryObjective", objectiveID="PRIMARYOBJ",
                                    satisfiedByMeasure="true")
-        etree.SubElement(primary, f"{{{IMSSS}}}minNormalizedMeasure").text = f"{c.pass_mark:g}"
+        etree.SubElement(primary, f"{{{IMSSS}}}minNormalizedMeasure").text = f"{ctx.course.pass_mark:g}"
         etree.SubElement(seq, f"{{{IMSSS}}}deliveryControls", tracked="true",
                          completionSetByContent="true", objectiveSetByContent="false")
         org_seq = etree.SubElement(org, f"{{{IMSSS}}}sequencing")
         etree.SubElement(org_seq, f"{{{IMSSS}}}controlMode", choice="true", flow="true")
 
-        resources = etree.SubElement(m, f"{{{CP}}}resources")
-        res = etree.SubElement(resources, f"{{{CP}}}resource", identifier="RES-1", type="webcontent", href=self.launch)
-        res.set(f"{{{ADLCP}}}scormType", "sco")
-        for name in files:
-            etree.SubElement(res, f"{{{CP}}}file", href=name)
-        return m
+    @classmethod
+    def recognises(cls, root: etree._Element) -> bool:
+        return etree.QName(root).localname == "manifest"  # after SCORM 1.2 has declined
 
-    def semantic_errors(self, root: etree._Element, ctx: PackageContext, entries: dict[str, bytes]) -> list[str]:
-        ns = {"cp": CP, "imsss": IMSSS}
-        errors = []
-        if root.findtext("cp:metadata/cp:schemaversion", namespaces=ns) != "2004 4th Edition":
-            errors.append("schemaversion must be '2004 4th Edition'")
-        errors += listed_files_errors(root.findall(".//cp:file", ns), entries)
-        return errors
+    @classmethod
+    def standard(cls, root: etree._Element) -> str:
+        return f"SCORM {cls.schemaversion(root) or '2004'}"
+
+    @classmethod
+    def value_problems(cls, root: etree._Element) -> list[str]:
+        problems = (number_problem(m.text, -1, 1, "minNormalizedMeasure must be between -1 and 1, not")
+                    for m in root.iter(f"{{{IMSSS}}}minNormalizedMeasure"))
+        return [p for p in problems if p]

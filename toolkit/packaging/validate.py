@@ -1,30 +1,20 @@
 """``toolkit validate``: inspect any package, ours or a foreign one, safely.
 
-Nothing is extracted to disk.  Entry names are checked for path traversal,
-symlink entries are refused, and decompression is bounded (total size,
-per-entry ratio, entry count), so a hostile zip cannot escape or exhaust the
-machine.
+Nothing is extracted to disk (see :mod:`zipsafe`).  Each packager knows its
+own standard: whether a manifest is its own, its launch file and its value
+checks, so this module only loops over them.
 """
 
 from __future__ import annotations
 
-import stat
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from lxml import etree
 
-from toolkit.packaging import xsd
-from toolkit.packaging.base import value_problems
-from toolkit.packaging.xapi import tincan_errors
-
-MAX_ENTRIES = 20_000
-MAX_TOTAL = 512 * 1024 * 1024
-MAX_RATIO = 100
-MAX_MANIFEST = 8 * 1024 * 1024
-RATIO_MIN_SIZE = 1024 * 1024
-MANIFESTS = ("imsmanifest.xml", "cmi5.xml", "tincan.xml")
+from toolkit.packaging import PACKAGERS, xsd, zipsafe
+from toolkit.packaging.base import Packager
 
 
 @dataclass
@@ -58,124 +48,74 @@ class Inspection:
         self.findings.append(Finding("warning", message))
 
 
-def unsafe_name(name: str) -> str | None:
-    if "\\" in name:
-        return "contains a backslash"
-    if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
-        return "is an absolute path"
-    if any(part == ".." for part in PurePosixPath(name).parts):
-        return "climbs out of the package with '..'"
-    if "\0" in name:
-        return "contains a NUL byte"
-    return None
-
-
-def read_bounded(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
-    """Read one entry, refusing to inflate more than *limit* bytes whatever it claims."""
-    with zf.open(info) as fh:
-        data = fh.read(limit + 1)
-    if len(data) > limit:
-        raise ValueError(f"{info.filename} inflates beyond {limit} bytes")
-    return data
+READERS: list[type[Packager]] = [p for p in PACKAGERS.values() if p.manifest_name]
 
 
 def inspect(path: Path, schemas: Path | None = None) -> Inspection:
     result = Inspection(path)
     try:
         result.size = path.stat().st_size
+        counted = zipsafe.central_entries(path)
+        if counted is not None and counted > zipsafe.MAX_ENTRIES:
+            result.entries = counted
+            result.error(f"over {zipsafe.MAX_ENTRIES} entries: more than the {zipsafe.MAX_ENTRIES} allowed")
+            return result
         zf = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as exc:
+    except (OSError, zipfile.BadZipFile, ValueError) as exc:
         result.error(f"not a readable zip file: {exc}")
         return result
     with zf:
         infos = zf.infolist()
         result.entries = len(infos)
-        if len(infos) > MAX_ENTRIES:
-            result.error(f"{len(infos)} entries: more than the {MAX_ENTRIES} allowed")
-            return result
-        names: set[str] = set()
-        for info in infos:
-            problem = unsafe_name(info.filename)
-            if problem:
-                result.error(f"unsafe entry '{info.filename}': it {problem}")
-            if stat.S_ISLNK(info.external_attr >> 16):
-                result.error(f"symbolic link entry '{info.filename}' refused")
-            if info.compress_size and info.file_size > RATIO_MIN_SIZE and info.file_size / info.compress_size > MAX_RATIO:
-                result.error(f"entry '{info.filename}' has a compression ratio of "
-                             f"{info.file_size // info.compress_size}:1 (zip bomb?)")
-            result.uncompressed += info.file_size
-            if not info.is_dir():
-                names.add(info.filename)
-        if result.uncompressed > MAX_TOTAL:
-            result.error(f"uncompressed size {result.uncompressed} bytes is over the {MAX_TOTAL} byte limit")
+        result.uncompressed = sum(i.file_size for i in infos)
+        for problem in zipsafe.entry_problems(infos) or zipsafe.inflate_problems(zf, infos):
+            result.error(problem)
         if not result.ok:
             return result
-        for info in infos:  # inflate every entry, bounded: a lying size header or a bad CRC is an error
-            if info.is_dir():
-                continue
-            try:
-                read_bounded(zf, info, min(info.file_size, MAX_TOTAL))
-            except (ValueError, zipfile.BadZipFile, OSError, EOFError) as exc:
-                result.error(f"entry '{info.filename}' is damaged or larger than its header says: {exc}")
-        if not result.ok:
-            return result
-        manifest = next((m for m in MANIFESTS if m in names), None)
-        if manifest is None:
-            result.standard = "web" if "index.html" in names else "unknown"
-            result.launch = "index.html" if "index.html" in names else None
-            if result.launch is None:
-                result.error("no manifest (imsmanifest.xml, cmi5.xml, tincan.xml) and no index.html")
-            return result
-        try:
-            data = read_bounded(zf, zf.getinfo(manifest), MAX_MANIFEST)
-            parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-            root = etree.fromstring(data, parser)
-        except (ValueError, etree.XMLSyntaxError, zipfile.BadZipFile) as exc:
-            result.error(f"{manifest} cannot be read: {exc}")
-            return result
-        _inspect_manifest(result, manifest, root, names, schemas)
+        names = {i.filename for i in infos if not i.is_dir()}
+        _inspect_content(result, zf, names, schemas)
     return result
 
 
-def _inspect_manifest(result: Inspection, manifest: str, root: etree._Element, names: set[str],
-                      schemas: Path | None) -> None:
-    kind: str | None = None
-    listed: set[str] | None = None
-    if manifest == "imsmanifest.xml":
-        version = (root.findtext("{*}metadata/{*}schemaversion") or "").strip()
-        if version == "1.2" or "imsproject.org" in root.tag:
-            kind, result.standard = "scorm12", "SCORM 1.2"
-        else:
-            kind, result.standard = "scorm2004", f"SCORM {version or '2004'}"
-        sco = [r for r in root.iter("{*}resource") if r.get("href")]
-        result.launch = sco[0].get("href").split("?")[0] if sco else None  # type: ignore[union-attr]
-        listed = {f.get("href") for f in root.iter("{*}file") if f.get("href")}  # type: ignore[misc]
-        base = {"imsmanifest.xml", "metadata.xml"}
-        unlisted = sorted(n for n in names - listed - base if not n.endswith((".xsd", ".dtd")))
-        if unlisted:
-            result.warning(f"{len(unlisted)} file(s) in the zip are not listed in the manifest: {', '.join(unlisted[:5])}")
-        for missing in sorted(listed - names):
-            result.error(f"listed in the manifest but missing from the zip: {missing}")
-    elif manifest == "cmi5.xml":
-        kind, result.standard = "cmi5", "cmi5"
-        url = root.findtext(".//{*}au/{*}url") or ""
-        result.launch = url.split("?")[0] if "://" not in url else None
-    else:
-        result.standard = "xAPI (tincan.xml)"
-        for problem in tincan_errors(root, {n: b"" for n in names}):
-            result.error(f"tincan.xml: {problem}")
-        launch = root.findtext(".//{*}launch")
-        result.launch = launch.strip().split("?")[0] if launch else None
-    result.findings += [Finding("error", f"{manifest}: {m}") for m in value_problems(kind, root)]
-    if kind is not None:
+def _load(zf: zipfile.ZipFile, name: str) -> etree._Element:
+    try:
+        return zipsafe.parse_xml(zipsafe.read_entry(zf, name))
+    except (zipfile.BadZipFile, KeyError) as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _inspect_content(result: Inspection, zf: zipfile.ZipFile, names: set[str], schemas: Path | None) -> None:
+    manifests = list(dict.fromkeys(p.manifest_name for p in READERS if p.manifest_name in names))
+    if not manifests:
+        result.standard = "web" if "index.html" in names else "unknown"
+        result.launch = "index.html" if "index.html" in names else None
+        if result.launch is None:
+            result.error("no manifest (imsmanifest.xml, cmi5.xml, tincan.xml) and no index.html")
+        return
+    manifest = manifests[0]
+    try:
+        root = _load(zf, manifest)
+    except ValueError as exc:
+        result.error(f"{manifest} cannot be read: {exc}")
+        return
+    reader = next((p for p in READERS if p.manifest_name == manifest and p.recognises(root)), None)
+    if reader is None:
+        result.error(f"{manifest} is not a manifest of any standard the toolkit knows (root {root.tag})")
+        return
+    reading = reader.read(root, names, lambda name: _load(zf, name))
+    result.standard, result.launch = reading.standard, reading.launch
+    result.findings += [Finding("error", m) for m in reading.errors]
+    result.findings += [Finding("warning", m) for m in reading.warnings]
+    result.findings += [Finding("error", f"{manifest}: {m}") for m in reader.value_problems(root)]
+    if reader.schema_kind is not None:
         if schemas is None:
-            result.warning("official XSDs not found: schema validity not checked (set TOOLKIT_SCHEMAS_DIR)")
+            result.warning("official XSDs not found: schema validity not checked (TOOLKIT_SCHEMAS_DIR is not a folder)")
         else:
-            errors = xsd.validate(root, kind, schemas)
+            errors = [f"{name} is not valid against the {reading.standard} schema: {e}"
+                      for name, doc in ((manifest, root), *reading.documents.items())
+                      for e in xsd.validate(doc, reader.schema_kind, schemas)]
             result.schema_valid = not errors
             for e in errors[:20]:
-                result.error(f"{manifest} is not valid against the {result.standard} schema: {e}")
-    if result.launch is None and manifest != "tincan.xml":
+                result.error(e)
+    if reading.needs_launch and reading.launch is None and not reading.errors:
         result.error("no launch file is named in the manifest")
-    elif result.launch is not None and result.launch not in names:
-        result.error(f"launch file is missing from the zip: {result.launch}")

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from lxml import etree
 
-from toolkit.packaging.base import PackageContext, Packager
+from toolkit.packaging.base import (
+    LoadXml,
+    OutsidePackage,
+    PackageContext,
+    Packager,
+    Reading,
+    package_path,
+)
 
 NS = "http://projecttincan.com/tincan.xsd"
 COURSE_TYPE = "http://adlnet.gov/expapi/activities/course"
@@ -29,28 +36,34 @@ class Xapi(Packager):
         etree.SubElement(activity, f"{{{NS}}}launch", lang=c.language).text = self.launch
         return root
 
-    def semantic_errors(self, root: etree._Element, ctx: PackageContext, entries: dict[str, bytes]) -> list[str]:
-        return tincan_errors(root, entries)
+    @classmethod
+    def read(cls, root: etree._Element, names: set[str], load_xml: LoadXml) -> Reading:
+        reading = Reading("xAPI (tincan.xml)", needs_launch=False)
+        if root.tag != f"{{{NS}}}tincan":
+            reading.errors.append(f"root element must be tincan in {NS}")
+            return reading
+        activities = root.findall(f"{{{NS}}}activities/{{{NS}}}activity")
+        if not activities:
+            reading.errors.append("tincan.xml has no activity")
+        launches = 0
+        for activity in activities:
+            if "://" not in (activity.get("id") or ""):
+                reading.errors.append("every activity needs an absolute IRI id")
+            if activity.find(f"{{{NS}}}name") is None:
+                reading.errors.append(f"activity {activity.get('id')} has no name")
+            for launch in activity.findall(f"{{{NS}}}launch"):
+                launches += 1
+                target = (launch.text or "").strip()
+                try:
+                    path = package_path(target) if target else ""
+                except OutsidePackage:
+                    reading.errors.append(f"launch points outside the package: {target}")
+                    continue
+                if path is not None and path not in names:
+                    reading.errors.append(f"launch file is missing: {target}")
+                elif path is not None and reading.launch is None:
+                    reading.launch = path
+        if launches == 0:
+            reading.errors.append("tincan.xml has no launch element")
+        return reading
 
-
-def tincan_errors(root: etree._Element, entries: dict[str, bytes]) -> list[str]:
-    errors = []
-    if root.tag != f"{{{NS}}}tincan":
-        return [f"root element must be tincan in {NS}"]
-    activities = root.findall(f"{{{NS}}}activities/{{{NS}}}activity")
-    if not activities:
-        errors.append("tincan.xml has no activity")
-    launches = 0
-    for activity in activities:
-        if not activity.get("id") or "://" not in (activity.get("id") or ""):
-            errors.append("every activity needs an absolute IRI id")
-        if activity.find(f"{{{NS}}}name") is None:
-            errors.append(f"activity {activity.get('id')} has no name")
-        for launch in activity.findall(f"{{{NS}}}launch"):
-            launches += 1
-            target = (launch.text or "").strip().split("?")[0]
-            if target not in entries:
-                errors.append(f"launch file is missing: {target}")
-    if launches == 0:
-        errors.append("tincan.xml has no launch element")
-    return errors

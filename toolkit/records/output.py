@@ -23,8 +23,8 @@ from toolkit.records.status import CourseRecord
 
 REST = ("Status", "Forløb", "Lektioner set", "Fejl i første forsøg", "Afsluttet", "Tid brugt", "Forsøg",
         "Sidst aktiv")
-LEARNER_HEADERS = ("Kursus",) + REST
-COURSE_HEADERS = ("Borger-id",) + REST
+LEARNER_HEADERS = ("Kursus", *REST)
+COURSE_HEADERS = ("Borger-id", *REST)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 FORMATS = ("table", "csv", "json", "html")
 EMPTY = "–"

@@ -48,8 +48,8 @@ def parse_team(text: str) -> list[tuple[str, dt.date | None]]:
     refuse_cpr(text)
     out: list[tuple[str, dt.date | None]] = []
     seen: set[str] = set()
-    for number, line in enumerate(text.splitlines(), start=1):
-        line = line.strip()
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
         if not line or line.startswith("#"):
             continue
         m = _DATE_AT_END.match(line)
@@ -59,9 +59,9 @@ def parse_team(text: str) -> list[tuple[str, dt.date | None]]:
                 day = dt.date.fromisoformat(m.group("day"))
             except ValueError:
                 raise ConfigError(f"line {number}: {m.group('day')} is not a date (YYYY-MM-DD)") from None
-            line = m.group("id")
+        entry = m.group("id") if m else line
         try:
-            code = checked_id(line)
+            code = checked_id(entry)
         except CodeTypoError:
             raise ConfigError(f"Linje {number}: {TYPO_MESSAGE}") from None
         if code not in seen:
@@ -122,7 +122,7 @@ def weekly(moments: Iterable[dt.datetime], today: dt.date, weeks: int = 12) -> l
     """(Monday, count) for the *weeks* weeks up to and including this week, in Danish time."""
     last = week_start(today)
     starts = [last - dt.timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
-    counts = {s: 0 for s in starts}
+    counts = dict.fromkeys(starts, 0)
     for m in moments:
         monday = week_start(m.astimezone(LOCAL_TZ).date())
         if monday in counts:

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.i18n import Translator
 from toolkit.model import Block, Course, Exercise, Lesson, Question, Video
-from toolkit.source.lesson import MARKER
+from toolkit.render.sanitize import sanitize
+from toolkit.source.lesson import MARKER, REMOTE_RE
 
 if TYPE_CHECKING:  # Jinja, Markdown and lxml are imported only when something is rendered
     import jinja2
@@ -23,7 +24,6 @@ EXTENSIONS: list[Any] = ["tables", "admonition", "attr_list", "sane_lists", "fen
 MARKER_RE = re.compile(r"(?:<p>)?" + re.escape(MARKER).replace(r"\{\}", r"(\d+)") + r"(?:</p>)?")
 URL_ATTR_RE = re.compile(r'(?P<attr>\b(?:href|src|poster))="(?P<url>[^"]*)"')
 MARKDOWN_SYNTAX_RE = re.compile(r"[*_`\[\]<>&!\\#{}|~]|^\s*([-+]|\d+[.)])\s|\s{2,}$|https?://", re.MULTILINE)
-SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^#|^//")
 TEXT_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd", "legend",
                "label", "figcaption", "summary", "caption", "blockquote"}
 
@@ -84,7 +84,11 @@ class LessonRenderer:
 
     def markdown(self, text: str, lesson: Lesson) -> str:
         self.md.reset()
-        return self.rewrite_urls(self.md.convert(text), lesson)
+        return self.rewrite_urls(self.authored(self.md.convert(text)), lesson)
+
+    def authored(self, html: str) -> str:
+        """HTML that came from the author's Markdown, sanitised when the course asks for it."""
+        return sanitize(html) if self.course.sanitize_html else html
 
     def block_markdown(self, text: str | None, lesson: Lesson) -> str:
         if not text:
@@ -99,7 +103,7 @@ class LessonRenderer:
         if not MARKDOWN_SYNTAX_RE.search(text):  # plain words: no need for the Markdown engine
             return html_escape(text, quote=False)
         self.inline_md.reset()
-        out = self.inline_md.convert(text)
+        out = self.authored(self.inline_md.convert(text))
         if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
             out = out[3:-4]
         return self.rewrite_urls(out, lesson)
@@ -113,7 +117,7 @@ class LessonRenderer:
     def rewrite_urls(self, html: str, lesson: Lesson) -> str:
         def fix(match: re.Match[str]) -> str:
             url = match.group("url")
-            if not url or SCHEME_RE.match(url):
+            if not url or REMOTE_RE.match(url):
                 return match.group(0)
             path, _, fragment = url.partition("#")
             if path.endswith(".md"):

@@ -10,6 +10,7 @@ with no DOM, and the page layer ``6x``-``9x``) and shipped as one file,
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from toolkit.i18n import Translator
 from toolkit.model import Course
 
+COURSE_DATA = "assets/course-data.js"
 RUNTIME_DIR = Path(__file__).resolve().parent
 SOURCE_DIR = RUNTIME_DIR / "src"
 RUNTIME_FILE = "toolkit.js"
@@ -50,6 +52,12 @@ def runtime_assets() -> dict[str, bytes]:
     for p in sorted(RUNTIME_DIR.glob("*.css")):
         out[p.name] = p.read_bytes()
     return out
+
+
+def course_data_script(data: dict[str, Any]) -> bytes:
+    """``assets/course-data.js``: the course data as ``window.TK_COURSE``."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return f"window.TK_COURSE={text};\n".encode()
 
 
 def course_data(course: Course, settings: dict[str, Any] | None = None) -> dict[str, Any]:

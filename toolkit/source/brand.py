@@ -15,7 +15,13 @@ from pathlib import Path
 from toolkit.errors import ConfigError
 from toolkit.model import Brand
 from toolkit.source.facts import parse_facts
-from toolkit.source.fields import check_keys, get_str, line_of, load_mapping
+from toolkit.source.fields import (
+    check_keys,
+    get_str,
+    line_of,
+    load_mapping,
+    report_links,
+)
 from toolkit.source.report import Report
 
 BRAND_KEYS = {"name", "logo", "colors", "lrs", "facts"}
@@ -80,6 +86,8 @@ def load_brand(brands_dir: Path, name: str | None, report: Report) -> Brand:
             check_keys(lrs, LRS_KEYS, path, report, "lrs")
             brand.settings.update({f"lrs_{k}": str(v) for k, v in lrs.items() if v is not None})
         brand.facts.update(parse_facts(data.get("facts"), path, report, f"brand:{layer}"))
+        for folder in ("assets", "templates", "courses"):
+            report_links(root / folder, report)
         brand.chain.insert(0, root)
         brand.root = root
     return brand

@@ -12,13 +12,14 @@ from urllib.parse import urlparse
 from toolkit.errors import SourceError
 from toolkit.model import Brand, Course, Fact, Lesson, PathChoice, PathOption, Source
 from toolkit.source.facts import parse_facts
-from toolkit.source.fields import check_keys, get_id, get_list, get_number, get_str, line_of, load_mapping
+from toolkit.source.fields import check_keys, escape_problem, get_id, get_list, get_number, get_str, line_of, load_mapping
 from toolkit.source.lesson import load_lesson
 from toolkit.source.report import Report
 from toolkit.source.yamlutil import load_yaml_file
 
 COURSE_KEYS = {"id", "title", "language", "version", "description", "duration_minutes",
-               "audience", "completion", "sources", "lessons", "reviewed", "review_by", "paths", "help"}
+               "audience", "completion", "sources", "lessons", "reviewed", "review_by", "paths", "help",
+               "sanitize_html"}
 COMPLETION_KEYS = {"pass_mark"}
 SOURCE_KEYS = {"title", "url", "date", "publisher", "checked"}
 PATHS_KEYS = {"question", "options"}
@@ -80,6 +81,10 @@ def load_course(course_dir: Path, brand: Brand, report: Report) -> Course | None
         review_by=_date(data, "review_by", path, report),
         brand=brand,
     )
+    sanitize = data.get("sanitize_html", False)
+    if not isinstance(sanitize, bool):
+        report.error(path, line_of(data, "sanitize_html"), f"'sanitize_html' must be true or false, not '{sanitize}'")
+    course.sanitize_html = sanitize is True
     completion = data.get("completion")
     if completion is not None:
         if not isinstance(completion, dict):
@@ -186,10 +191,12 @@ def _lesson_files(course: Course, data: dict[str, Any], path: Path, report: Repo
             candidate = lessons_dir / str(name)
             if not isinstance(name, str) or not candidate.is_file():
                 report.error(path, line_of(data["lessons"], i), f"listed lesson not found: lessons/{name}")
+            elif problem := escape_problem(candidate, lessons_dir):
+                report.error(path, line_of(data["lessons"], i), f"lesson lessons/{name} {problem}")
             else:
                 files.append(candidate)
     elif lessons_dir.is_dir():
-        files = sorted(p for p in lessons_dir.glob("*.md") if p.is_file())
+        files = _confined(sorted(p for p in lessons_dir.glob("*.md") if p.is_file()), lessons_dir, report)
     origins = {f.name: "course" for f in files}
     brand = course.brand
     if brand is not None:
@@ -197,7 +204,7 @@ def _lesson_files(course: Course, data: dict[str, Any], path: Path, report: Repo
             local_dir = root / "courses" / course.slug / "lessons"
             if not local_dir.is_dir():
                 continue
-            for local in sorted(local_dir.glob("*.md")):
+            for local in _confined(sorted(local_dir.glob("*.md")), local_dir, report):
                 names = [f.name for f in files]
                 if local.name in names:
                     files[names.index(local.name)] = local
@@ -210,6 +217,17 @@ def _lesson_files(course: Course, data: dict[str, Any], path: Path, report: Repo
     if not files:
         report.error(path, 1, "the course has no lessons: add Markdown files under lessons/")
     return [(f, origins.get(f.name, "course")) for f in files]
+
+
+def _confined(files: list[Path], folder: Path, report: Report) -> list[Path]:
+    """*files* without those that would be read from outside *folder* (each an error)."""
+    kept = []
+    for file in files:
+        if problem := escape_problem(file, folder):
+            report.error(file, 0, f"lesson file {problem}")
+        else:
+            kept.append(file)
+    return kept
 
 
 LessonLoader = Callable[[Path, Course, Report], "Lesson | None"]

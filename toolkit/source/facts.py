@@ -113,7 +113,8 @@ def check_references(text: str, first_line: int, facts: dict[str, Fact], path: P
     for offset, reference in find_references(text):
         name, filt = _split(reference)
         if filt is not None and filt not in FILTERS:
-            report.error(path, first_line + offset, f"unknown filter '{filt}' in '{{{{ {reference} }}}}' (known: {', '.join(sorted(FILTERS))})")
+            report.error(path, first_line + offset, (f"unknown filter '{filt}' in '{{{{ {reference} }}}}'"
+                                                   f" (known: {', '.join(sorted(FILTERS))})"))
         if name not in facts:
             known = [n for n in facts if n.split(".")[0] == name.split(".")[0]]
             hint = f"; known facts here: {', '.join(sorted(known)[:6])}" if known else ""

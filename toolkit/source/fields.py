@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -95,3 +96,30 @@ def load_mapping(path: Path, report: Report, not_a_mapping: str) -> dict[str, An
         report.error(path, 1, not_a_mapping)
         return None
     return data
+
+
+def escape_problem(file: Path, root: Path) -> str | None:
+    """Why reading *file* would leave *root* (a symbolic link, or a path outside it), or None.
+
+    The build reads no file outside the course, the brand and the templates."""
+    try:
+        inside = file.resolve().is_relative_to(root.resolve())
+    except (OSError, ValueError):
+        return "cannot be resolved"
+    if any(p.is_symlink() for p in [file, *file.parents] if p.is_relative_to(root) and p != root):
+        return "is a symbolic link; the build reads no file from outside the course and its brand"
+    if not inside:
+        return f"is outside {root.name}/; the build reads no file from outside the course and its brand"
+    return None
+
+
+def report_links(folder: Path, report: Report) -> None:
+    """An error for every symbolic link under *folder* (files and folders alike)."""
+    if not folder.is_dir():
+        return
+    for parent, dirs, files in os.walk(folder):  # does not follow links to folders
+        for name in sorted(dirs + files):
+            entry = Path(parent) / name
+            if entry.is_symlink():
+                report.error(entry, 0, "is a symbolic link; the build copies no file from outside "
+                                       "the course and its brand: replace it with the file itself")

@@ -22,6 +22,7 @@ from urllib.parse import urlparse
 
 from toolkit.errors import SourceError
 from toolkit.model import Choice, Course, Exercise, ExerciseField, Lesson, Question, Video
+from toolkit.source import rawhtml
 from toolkit.source.facts import check_references, substitute, substitute_data
 from toolkit.source.fields import check_keys, get_id, get_list, get_number, get_str, line_of
 from toolkit.source.report import Report
@@ -42,7 +43,7 @@ FILENAME_ID_RE = re.compile(r"^\d+[-_.]?")
 URL_RES = (re.compile(r"\]\(\s*(<[^>]*>|[^)\s]+)"),
            re.compile(r"^ {0,3}\[[^\]]+\]:\s*(<[^>]*>|\S+)", re.MULTILINE),
            re.compile(r"\b(?:href|src|poster)\s*=\s*(\"[^\"]*\"|'[^']*')", re.IGNORECASE))
-REMOTE_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^#|^//")
+REMOTE_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^#|^//")  # a URL with a scheme, a fragment, or protocol-relative: not a file
 
 
 def derive_id(filename: str) -> str:
@@ -89,6 +90,7 @@ def load_lesson(path: Path, course: Course, report: Report) -> Lesson | None:
     )
     if title:
         check_references(title, line_of(meta, "title", 2), course.facts, path, report)
+    rawhtml.scan(body, body_line, path, report, course.sanitize_html)
     lesson.body = _extract_blocks(body, body_line, lesson, course, report)
     lesson.media = _find_media(lesson, course)
     return lesson

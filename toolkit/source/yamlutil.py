@@ -4,6 +4,11 @@ Mappings become :class:`LineDict` and sequences :class:`LineList`; both carry
 the 1-based line of the node and, per key or index, the line of its value.  A
 YAML syntax error becomes a :class:`~toolkit.errors.SourceError` at the line
 the parser reports.
+
+Aliases are counted before anything is built: a document whose aliases would
+expand to more than :data:`MAX_NODES` nodes (a "billion laughs" bomb) is an
+error at the line of the alias that crosses the limit.  Course files need no
+more than a few thousand nodes.
 """
 
 from __future__ import annotations
@@ -39,6 +44,8 @@ class LineList(list):  # type: ignore[type-arg]
         except (AttributeError, IndexError):
             return self.line
 
+
+MAX_NODES = 100_000
 
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when present
 
@@ -111,7 +118,11 @@ def load_yaml(text: str, path: str | Path, line_offset: int = 0) -> Any:
     loader.name = str(path)
     loader.line_offset = line_offset
     try:
-        return loader.get_single_data()
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_expansion(node, path, line_offset)
+        return loader.construct_document(node)
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, max(exc.position, 0)) + 1 + line_offset
         raise SourceError(path, line, f"YAML cannot contain the character {exc.character!r}") from None
@@ -126,6 +137,36 @@ def load_yaml(text: str, path: str | Path, line_offset: int = 0) -> Any:
         raise SourceError(path, line_offset + 1, "YAML nesting is too deep") from None
     finally:
         loader.dispose()
+
+
+def _check_expansion(root: yaml.Node, path: str | Path, line_offset: int) -> None:
+    """Refuse a document whose aliases expand beyond MAX_NODES (sizes memoised per node)."""
+    sizes: dict[int, int] = {}
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        if done:
+            size = 1 + sum(sizes[id(c)] for c in children)
+            sizes[key] = size
+            if size > MAX_NODES:
+                line = node.start_mark.line + 1 + line_offset
+                raise SourceError(path, line, f"YAML aliases expand to more than {MAX_NODES} values here "
+                                              "(an alias bomb?); write the values out instead")
+            continue
+        if key in sizes:
+            continue
+        if key in seen:  # on the stack: an alias to one of its own parents
+            raise SourceError(path, node.start_mark.line + 1 + line_offset, "YAML alias refers to itself")
+        seen.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if id(c) not in sizes)
 
 
 def load_yaml_file(path: Path) -> Any:
