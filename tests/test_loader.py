@@ -43,7 +43,9 @@ def test_questions_have_stable_ids_and_kinds(course):
     assert set(qs) == {"velkommen-q1", "cv-dele", "video-q1"}
     assert not qs["velkommen-q1"].multiple
     assert qs["cv-dele"].multiple
-    assert qs["cv-dele"].correct_ids == ["a", "b"]
+    # choice ids come from the text, so reordering the choices keeps them (issue 14, case 15)
+    assert qs["cv-dele"].correct_ids == [c.id for c in qs["cv-dele"].choices if c.text in ("Dine job", "Din uddannelse")]
+    assert len(qs["cv-dele"].correct_ids) == 2
     assert qs["cv-dele"].choices[2].feedback == "Nej, det skal du ikke dele."
 
 

@@ -57,11 +57,15 @@ def test_the_wheel_carries_the_themes_and_the_runtime(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in ["toolkit/themes/site/base.html", "toolkit/themes/site/lesson.html",
                    "toolkit/themes/site/blocks.html", "toolkit/themes/site/assets/toolkit.css",
-                   "toolkit/themes/preview/preview.html", "toolkit/runtime/toolkit.js", "toolkit/py.typed",
+                   "toolkit/themes/preview/preview.html", "toolkit/py.typed",
                    "toolkit/packaging/schemas/scorm2004-4th/imscp_v1p1.xsd",
                    "toolkit/packaging/schemas/scorm12/imsmd_rootv1p2p1.xsd",
                    "toolkit/packaging/schemas/cmi5/CourseStructure.xsd", "toolkit/packaging/schemas/SOURCES.txt"]:
         assert needed in names, f"{needed} is not in {wheel.name}"
+    runtime = sorted(p.name for p in (Path(__file__).parent.parent / "toolkit" / "runtime" / "src").glob("*.js"))
+    assert runtime, "no runtime sources found"
+    for name in runtime:
+        assert f"toolkit/runtime/src/{name}" in names, f"runtime source {name} is not in {wheel.name}"
     assert wheel.name.startswith("markdown_course_toolkit-")
 
 

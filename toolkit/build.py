@@ -180,6 +180,8 @@ def build(course_dirs: list[Path], options: BuildOptions,
             course = lc.course
             stage = staging / course.slug
             settings = {**(course.brand.settings if course.brand else {}), **options.settings}
+            if catalogue is not None:  # the site's pages link back to it (a package stands alone)
+                settings["catalogue_url"] = "../../catalogue/index.html"
             cache = lc.cache
             writer = write_site(course, lc.pages, lc.media, stage / "site", project_root_of(course.root), settings,
                                 previous=out / course.slug / "site",

@@ -92,6 +92,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "receipt_open": "Kurset er ikke gennemført endnu. Du har set {done} af {total} lektioner.",
         "receipt_passed": "Bestået den {date} med {score} %.",
         "receipt_failed": "Ikke bestået den {date}: {score} %.",
+        "exit_course": "Afslut kurset",
+        "left_to_pass": "Du har set alle lektioner. Svar på {n} spørgsmål mere for at bestå.",
+        "see_again": "Se igen",
+        "choose_path_first": "Vælg først, hvad der passer på dig. Så ser du kun de lektioner, du skal bruge.",
+        "path_from_screening": "Vi har valgt ud fra dit svar i listen over kurser. Du kan vælge om.",
+        "seen": "Set",
+        "answered_of": "{done} af {total} spørgsmål besvaret",
+        "read_aloud": "Læs op",
+        "stop_reading": "Stop oplæsning",
+        "printed_on": "Udskrevet den {date}",
+        "contact_default": "Har du spørgsmål om din sag? Får du dagpenge? Så ring eller skriv til din a-kasse. "
+                           "Får du kontanthjælp? Så ring eller skriv til jobcentret i din kommune. "
+                           "Du finder nummeret i brevet fra dem. Eller i Digital Post.",
+        "find_kommune": "Find din kommune på borger.dk",
     },
     "en": {
         "next": "Next",
@@ -177,6 +191,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "receipt_open": "Course not completed yet. You have seen {done} of {total} lessons.",
         "receipt_passed": "Passed on {date} with {score} %.",
         "receipt_failed": "Not passed on {date}: {score} %.",
+        "exit_course": "Leave the course",
+        "left_to_pass": "You have seen every lesson. Answer {n} more questions to pass.",
+        "see_again": "See again",
+        "choose_path_first": "First choose what fits you. Then you only see the lessons you need.",
+        "path_from_screening": "Chosen from your answer in the list of courses. You can change it.",
+        "seen": "Seen",
+        "answered_of": "{done} of {total} questions answered",
+        "read_aloud": "Read aloud",
+        "stop_reading": "Stop reading",
+        "printed_on": "Printed on {date}",
+        "contact_default": "Questions about your case? On unemployment benefit, contact your unemployment fund. "
+                           "On social assistance, contact the job centre in your municipality. "
+                           "Their phone and address are in their letter to you or in Digital Post.",
+        "find_kommune": "Find your municipality on borger.dk",
     },
 }
 

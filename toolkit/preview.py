@@ -98,7 +98,8 @@ class Preview:
         out = self.work / "build"
         options = BuildOptions(out=out, formats=(), brand=self.brand,
                                settings={"lrs_endpoint": f"{self.base_url}/xapi/", "lrs_key": f"preview:{self.secret}",
-                                         "lrs_homepage": "https://preview.invalid"})
+                                         "lrs_homepage": "https://preview.invalid",
+                                         "offline": False})  # no service worker: a rebuild shows at once
         try:
             results, _ = build([self.course_dir], options)
         except CheckFailed as exc:

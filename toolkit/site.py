@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.i18n import Translator
 from toolkit.model import Course, Source
+from toolkit.offline import offline_files
 from toolkit.render.env import asset_chain
 from toolkit.render.markdown import MediaMap
 from toolkit.runtime import COURSE_DATA, course_data, course_data_script, runtime_assets
@@ -237,4 +238,6 @@ def write_site(course: Course, pages: dict[str, str], media: MediaMap, dest: Pat
         writer.write_text(name, html)
     for source, target in sorted(media.files.items(), key=lambda item: item[1]):
         writer.copy(target, source)
+    for rel, blob in offline_files(course, dict(writer.files)).items():
+        writer.write_bytes(rel, blob)
     return writer

@@ -23,7 +23,7 @@ def run_axe(page, axe_source: str) -> list[dict]:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("width", [320, 375, 1280])
 def test_no_serious_or_critical_violations(built, browser, axe_source, width):
     pages = site_pages(built)
     assert pages, "nothing was built"

@@ -52,11 +52,12 @@ def catapult_like(tmp_path, shipped):  # noqa: F811 (the fixture imported above)
     finally:
         proxy.terminate()
         proxy.wait(timeout=10)
+        proxy.stdout.close()
         lrs.stop()
         storage.close()
 
 
-def lms_launch(storage, proxy: str, course_id: str, mode: str, mastery: float) -> tuple[str, str, str]:
+def lms_launch(storage, proxy: str, course_id: str, mode: str, mastery: float, return_url: str) -> tuple[str, str, str]:
     """What the LMS writes before it launches the AU; returns (registration, AU id, session id)."""
     reg, session = str(uuid.uuid4()), str(uuid.uuid4())
     au = f"https://lms.example.dk/course/{uuid.uuid4()}/au/0"
@@ -64,7 +65,7 @@ def lms_launch(storage, proxy: str, course_id: str, mode: str, mastery: float) -
         "contextTemplate": {"contextActivities": {"grouping": [{"objectType": "Activity", "id": course_id}]},
                             "extensions": {"https://w3id.org/xapi/cmi5/context/extensions/sessionid": session}},
         "launchMode": mode, "moveOn": "CompletedAndPassed", "masteryScore": mastery,
-        "returnURL": "https://lms.example.dk/course/done"}
+        "returnURL": return_url}
     storage.put_document("state", au, AGENT, reg, "LMS.LaunchData", json.dumps(launch_data).encode(),
                          "application/json", '"ld"', "2026-01-01T00:00:00.000000Z")
     prefs = {"languagePreference": "da-DK,en-US", "audioPreference": "on"}
@@ -82,7 +83,7 @@ def test_cmi5_package_breaks_no_au_rule(browser, shipped, catapult_like, slug, m
     url, courses = shipped
     course = courses[slug]
     storage, proxy = catapult_like
-    reg, au, _ = lms_launch(storage, proxy, course.id, mode, course.pass_mark)
+    reg, au, _ = lms_launch(storage, proxy, course.id, mode, course.pass_mark, f"{url}/lms.html?back")
     ctx = browser.new_context(viewport={"width": 375, "height": 800})
     page = ctx.new_page()
     errors: list[str] = []
@@ -90,8 +91,11 @@ def test_cmi5_package_breaks_no_au_rule(browser, shipped, catapult_like, slug, m
     query = urlencode({"endpoint": f"{proxy}/xapi/", "fetch": f"{url}/cmi5-fetch", "actor": json.dumps(ACTOR),
                        "registration": reg, "activityId": au})
     page.goto(f"{url}/{slug}/cmi5/launch.html?{query}")
-    asked = take_course(page.frame_locator("#tk-frame"), course, path_of(course, "cmi5"))
-    page.goto("about:blank")
+    frame = page.frame_locator("#tk-frame")
+    asked = take_course(frame, course, path_of(course, "cmi5"))
+    # the learner leaves by the course's own button: terminated, then the LMS's returnURL (10.2.6.0-1)
+    frame.get_by_role("button", name="Afslut kurset").click()
+    page.wait_for_url(f"{url}/lms.html?back")
 
     def statements() -> list[dict]:
         return [s for _, s in storage.query({}, 10_000, None, True)]

@@ -8,6 +8,7 @@ import shutil
 import threading
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 import uvicorn
@@ -17,7 +18,7 @@ from toolkit.preview import Preview
 
 from ..conftest import FIXTURES
 from .lrs_server import free_port
-from .test_scorm import answer, go
+from .test_scorm import answer, go, ready
 
 pytestmark = pytest.mark.browser
 
@@ -98,6 +99,7 @@ def test_site_opened_directly_is_standalone_and_says_so_once(browser, preview):
     answer(page, "Må du holde pause?", ["Nej"])
     page.get_by_role("link", name="Næste", exact=True).click()
     page.locator("h1", has_text="Mødet").wait_for()
+    ready(page)  # the runtime has seen the lesson
     page.goto(f"{base}/course/index.html")
     page.locator("[data-tk-status]", has_text="2 af 3 lektioner set").wait_for()
     assert page.locator("[data-tk-status] .tk-notice").count() == 0  # said once, not on every page
@@ -133,11 +135,11 @@ def test_a_refused_statement_is_set_aside_and_shown_in_preview(browser, preview)
     expect(page.locator("#aside li")).to_have_count(1, timeout=10_000)
     expect(page.locator("#aside li")).to_contain_text("400 answered")
     expect(page.locator("#aside li")).to_contain_text("result.response is not allowed here")
-    for _ in range(100):
+    for _ in range(300):
         verbs = [s["verb"]["id"].rsplit("/", 1)[1] for s in received(base)]
         if verbs.count("experienced") >= 2:
             break
-        time.sleep(0.1)
+        page.wait_for_timeout(100)  # not time.sleep: the route above only runs while Playwright is called
     assert "answered" not in verbs and verbs.count("experienced") >= 2
     assert any("set aside" in line and "400" in line for line in console)
     ctx.close()
@@ -177,6 +179,16 @@ def test_a_personal_link_reports_as_the_code_and_ends_with_a_receipt(browser, pr
     expect(receipt).to_contain_text("Bestået den")
     expect(receipt.get_by_role("heading", name="Vis koden til dit møde")).to_be_visible()
     expect(receipt.get_by_role("button", name="Udskriv")).to_be_visible()
+    page.evaluate("document.documentElement.classList.add('tk-print-receipt')")  # as the print button does
+    page.emulate_media(media="print")
+    expect(page.locator("h1").first).to_be_hidden()  # only the receipt is on the paper
+    expect(receipt.get_by_text("Din kode")).to_be_visible()
+    page.emulate_media(media="screen")
+    page.evaluate("document.documentElement.classList.remove('tk-print-receipt')")
+    with page.expect_download() as saved:
+        receipt.get_by_role("button", name="Gem som fil").click()
+    text = Path(saved.value.path()).read_text(encoding="utf-8")
+    assert f"Din kode: {code[:5]}-{code[5:]}" in text and "Bestået den" in text
     page.goto(f"{base}/course/index.html")  # the bookmark, without the code: still this learner
     expect(page.locator(".tk-receipt")).to_contain_text(f"{code[:5]}-{code[5:]}")
     for _ in range(100):

@@ -9,8 +9,10 @@ import pytest
 from toolkit.build import BuildOptions, build, check
 from toolkit.errors import CheckFailed
 from toolkit.runtime.budget import (
+    CSS_GZIP_LIMIT,
     RUNTIME_GZIP_LIMIT,
     SCORM12_SUSPEND_LIMIT,
+    css_gzip_size,
     js_length,
     runtime_gzip_size,
     worst_case_length,
@@ -87,3 +89,9 @@ def test_runtime_stays_under_15_kb_gzipped():
     size = runtime_gzip_size()
     print(f"assets/toolkit.js: {size} bytes gzipped")
     assert 4000 < size < RUNTIME_GZIP_LIMIT
+
+
+def test_theme_css_stays_under_3_kb_gzipped():
+    size = css_gzip_size()
+    print(f"assets/toolkit.css: {size} bytes gzipped")
+    assert 1000 < size < CSS_GZIP_LIMIT

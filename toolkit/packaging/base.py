@@ -118,7 +118,7 @@ class Packager:
         if self.launch not in entries:
             raise PackageError(f"{ctx.course.slug}: launch file {self.launch} is missing from the site")
         if ctx.course_data:
-            data = {**ctx.course_data, "format": self.name}
+            data = {**ctx.course_data, "format": self.name, "catalogue": ""}  # a package stands alone
             if not self.embeds_lrs_key:
                 data["lrs"] = {}  # endpoint, auth and actor come from the launch
             entries[COURSE_DATA] = course_data_script(data)

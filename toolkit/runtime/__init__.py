@@ -26,7 +26,9 @@ RUNTIME_STRINGS = ("check_answer", "correct", "incorrect", "partly", "choose_ans
                    "completed_lessons", "standalone", "try_again", "lesson_done", "score",
                    "print", "save_file", "exercise", "continue_course", "launch_failed", "session_ended",
                    "code_bad", "text_not_saved", "receipt", "receipt_code", "receipt_completed",
-                   "receipt_open", "receipt_passed", "receipt_failed")
+                   "receipt_open", "receipt_passed", "receipt_failed", "exit_course", "lesson_of", "left_to_pass", "see_again",
+                   "start_course", "choose_path_first", "path_from_screening", "seen", "answered_of", "read_aloud",
+                   "stop_reading", "printed_on", "back_to_catalogue", "my_list", "progress")
 
 
 def source_files() -> list[Path]:
@@ -85,6 +87,8 @@ def course_data(course: Course, settings: dict[str, Any] | None = None) -> dict[
         },
         "exercises": [ex.id for le in course.lessons for ex in le.exercises],
         "strings": {k: t(k) for k in RUNTIME_STRINGS},
+        "catalogue": settings.get("catalogue_url", ""),
+        "offline": bool(settings.get("offline", True)),
         "lrs": {k: v for k, v in {
             "endpoint": settings.get("lrs_endpoint"),
             "key": settings.get("lrs_key"),

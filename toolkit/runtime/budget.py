@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from pathlib import Path
 from typing import Any
 
 from toolkit.model import Course
@@ -76,6 +77,15 @@ RUNTIME_GZIP_LIMIT = 15 * 1024  # bytes: assets/toolkit.js as a server sends it 
 def runtime_gzip_size() -> int:
     """Bytes of the shipped ``assets/toolkit.js``, gzipped (level 6, as servers do)."""
     return len(gzip.compress(runtime_source().encode("utf-8"), compresslevel=6, mtime=0))
+
+
+CSS_GZIP_LIMIT = 3 * 1024  # bytes: the default theme's assets/toolkit.css, gzipped
+THEME_CSS = Path(__file__).resolve().parent.parent / "themes" / "site" / "assets" / "toolkit.css"
+
+
+def css_gzip_size() -> int:
+    """Bytes of the default theme's stylesheet, gzipped (level 6, as servers do)."""
+    return len(gzip.compress(THEME_CSS.read_bytes(), compresslevel=6, mtime=0))
 
 
 EXERCISE_ROOM_WARNING = 1000  # characters: less than this for all exercise text is a warning

@@ -24,28 +24,25 @@
     doc.querySelectorAll("form.tk-exercise-form").forEach(function (form) { exercise(form, tracker); });
     paths(tracker);
     pager(tracker, lessonId);
+    guardStart(tracker);
+    readAloud(article);
+    offline(tracker);
+    backLinks(tracker);
     var status = doc.querySelector("[data-tk-status]");
     /* said once per browser, and kept for the whole of that page view */
     var notice = standalone && !!status && !tracker.code && !local.get("tk-told");
     if (notice) local.set("tk-told", 1);
     function show(sum) {
-      doc.querySelectorAll(".tk-lesson-list li[data-lesson]").forEach(function (li) {
-        li.classList.toggle("tk-done", tracker.state.s.indexOf(li.getAttribute("data-lesson")) >= 0);
-      });
+      progressView(tracker, sum, lessonId);
       receipt(tracker, sum, lessonId, status || article);
       var problem = tracker.broken || (!tracker.live() && "session_ended");
       if (!status) { alarm(problem, article); return; }
-      var text = (S.completed_lessons || "{done} / {total}").replace("{done}", sum.seen).replace("{total}", sum.total);
-      var html = "<p>" + text + "</p>";
-      if (problem) html = "<p class=\"tk-problem\">" + S[problem] + "</p>" + html;
-      else if (sum.done) html = "<p class=\"tk-complete\">" + S.complete + "</p>" + html;
+      var html = (problem ? "<p class=\"tk-problem\">" + S[problem] + "</p>" : verdict(tracker, sum)) + bar(sum);
       if (notice) html += "<p class=\"tk-notice\">" + S.standalone + "</p>";
       if (status.innerHTML !== html) status.innerHTML = html;
-      var startLink = doc.querySelector("[data-tk-start]");
-      var next = applicable(tracker.state).filter(function (l) { return tracker.state.s.indexOf(l.id) < 0; })[0];
-      if (startLink && sum.seen && next) { startLink.textContent = S.continue_course || startLink.textContent; startLink.href = next.file; }
     }
     tracker.onChange(show);
+    leave(tracker, status, standalone);
     if (lessonId) tracker.view(lessonId);
     show(tracker.summary());
     if (standalone) {
@@ -64,4 +61,17 @@
     }
     box.hidden = false;
     box.textContent = S[problem];
+  }
+  /* cmi5: the LMS gave a returnURL, so the overview offers to end the course there */
+  function leave(tracker, status, standalone) {
+    var back = tracker.lrs && tracker.lrs.returnURL;
+    if (!back || !status || !tracker.live()) return;
+    var p = doc.createElement("p"), button = doc.createElement("button");
+    button.type = "button"; button.className = "tk-button"; button.textContent = S.exit_course;
+    button.addEventListener("click", function () {
+      tracker.finish();
+      (standalone ? win : win.parent).location.href = back;
+    });
+    p.appendChild(button);
+    status.parentNode.insertBefore(p, status.nextSibling);
   }

@@ -48,7 +48,7 @@
     var actions = form.querySelector("[data-tk-exercise-actions]");
     if (actions) actions.hidden = false;
     var printBtn = form.querySelector("[data-tk-print]"), saveBtn = form.querySelector("[data-tk-save]");
-    if (printBtn) printBtn.addEventListener("click", function () { win.print(); });
+    if (printBtn) printBtn.addEventListener("click", function () { printExercise(form.closest(".tk-exercise"), fields); });
     if (saveBtn) saveBtn.addEventListener("click", function () {
       var section = form.closest(".tk-exercise"), title = section.querySelector("h2").textContent.trim();
       var text = title + "\n" + "=".repeat(title.length) + "\n\n";
@@ -56,10 +56,14 @@
         var label = form.querySelector("label[for='" + f.id + "']");
         text += (label ? label.textContent.trim() : f.name) + "\n" + (f.value || "-") + "\n\n";
       });
-      var a = doc.createElement("a");
-      a.href = URL.createObjectURL(new Blob([text], { type: "text/plain;charset=utf-8" }));
-      a.download = id + ".txt"; doc.body.appendChild(a); a.click(); a.remove();
+      download(text, id + ".txt");
     });
+  }
+  /* a text file the learner keeps (exercise answers, the receipt) */
+  function download(text, name) {
+    var a = doc.createElement("a");
+    a.href = URL.createObjectURL(new Blob([text], { type: "text/plain;charset=utf-8" }));
+    a.download = name; doc.body.appendChild(a); a.click(); a.remove();
   }
   function paths(tracker) {
     var box = doc.querySelector("[data-tk-paths]");
@@ -72,9 +76,13 @@
       /* a choice made while the page was still loading counts */
       var early = !tracker.state.p && box.querySelector("input:checked");
       if (early) tracker.setPath(early.value);
+      screenedPath(tracker, box);
       box.querySelectorAll("input").forEach(function (i) {
         i.checked = i.value === tracker.state.p;
-        i.addEventListener("change", function () { tracker.setPath(i.value); apply(); });
+        i.addEventListener("change", function () {
+          tracker.setPath(i.value); apply();
+          var ask = box.querySelector(".tk-ask"); if (ask) ask.remove();
+        });
       });
     }
     apply();

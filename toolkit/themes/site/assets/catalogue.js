@@ -8,13 +8,30 @@
   function card(slug) { return document.querySelector(".tk-card[data-course='" + slug + "']"); }
   function title(slug) { return card(slug).querySelector("h3 a"); }
 
+  /* what a course's pages wrote in this browser: {seen, total, done} */
+  function progress(slug) { try { return JSON.parse(localStorage.getItem("tk-progress:" + slug) || "null"); } catch (e) { return null; } }
+  function progressText(slug) {
+    var p = progress(slug);
+    if (!p || !p.seen) return "";
+    return p.done ? "✓ Gennemført" : p.seen + " af " + p.total + " lektioner set";
+  }
+  function markProgress() {
+    document.querySelectorAll(".tk-card[data-course]").forEach(function (c) {
+      var slug = c.getAttribute("data-course"), el = c.querySelector(".tk-card-progress"), text = progressText(slug);
+      if (!el) { el = document.createElement("p"); el.className = "tk-card-progress"; c.querySelector("h3").after(el); }
+      el.textContent = text; el.hidden = !text;
+    });
+  }
   function renderList() {
     var list = mine(), ul = document.getElementById("tk-mylist");
     ul.innerHTML = "";
     list.forEach(function (slug) {
       if (!card(slug)) return;
       var li = document.createElement("li"), a = title(slug).cloneNode(true);
-      li.appendChild(a); ul.appendChild(li);
+      li.appendChild(a);
+      var text = progressText(slug);
+      if (text) { var span = document.createElement("span"); span.className = "tk-ticks"; span.textContent = text; li.appendChild(span); }
+      ul.appendChild(li);
     });
     document.getElementById("tk-mylist-empty").hidden = list.length > 0;
     document.querySelectorAll("[data-add]").forEach(function (b) {
@@ -35,11 +52,14 @@
   var form = document.getElementById("tk-screening"), out = document.getElementById("tk-recommended");
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
-    var picked = [];
+    var picked = [], answers = {};
     data.questions.forEach(function (q) {
       var checked = form.querySelector("input[name='" + q.id + "']:checked");
+      if (checked) answers[q.id] = checked.value;
       if (checked) (q.answers[checked.value] || []).forEach(function (s) { if (picked.indexOf(s) < 0) picked.push(s); });
     });
+    /* kept in this browser only: a course whose path has an answer's id starts on that path */
+    try { localStorage.setItem("tk-screening", JSON.stringify(answers)); } catch (e) { /* private mode */ }
     picked.sort(function (a, b) { return data.courses.indexOf(a) - data.courses.indexOf(b); });
     var html = "<h3 tabindex=\"-1\" id=\"tk-rec-h\">Forslag til dig</h3>";
     if (!picked.length) html += "<p>Svar på spørgsmålene, så får du forslag. Du kan også vælge frit herunder.</p>";
@@ -62,4 +82,7 @@
     document.getElementById("tk-rec-h").focus();
   });
   renderList();
+  markProgress();
+  /* back from a course (the back/forward cache keeps the old page) */
+  window.addEventListener("pageshow", function () { renderList(); markProgress(); });
 })();

@@ -1,0 +1,67 @@
+"""A web package as an installable web app: ``manifest.webmanifest``, an icon and the service
+worker ``sw.js`` (toolkit/runtime/sw.js) that keeps the course on the device at the first
+visit.  Video and sound are left out of that first download: a learner on prepaid data pays
+for them only when playing them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import struct
+import zlib
+
+from toolkit.model import Course
+from toolkit.runtime import RUNTIME_DIR
+
+SW_FILE = "sw.js"
+MANIFEST_FILE = "manifest.webmanifest"
+ICON_FILE = "assets/icon.png"
+HEAVY = (".mp4", ".webm", ".m4v", ".mov", ".mp3", ".m4a", ".ogg", ".wav")
+LMS_ONLY = ("launch.html",)
+DEFAULT_COLOR = "#0b5394"  # toolkit.css --tk-primary
+
+
+def _png(size: int, rgb: tuple[int, int, int]) -> bytes:
+    """A square PNG of one colour (the brand's primary colour), the icon an installed app needs."""
+    row = b"\0" + bytes(rgb) * size
+    raw = zlib.compress(row * size, 9)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", raw) + chunk(b"IEND", b""))
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    c = color.lstrip("#")
+    if len(c) == 3:
+        c = "".join(ch * 2 for ch in c)
+    try:
+        return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
+    except ValueError:
+        return _rgb(DEFAULT_COLOR)
+
+
+def precached(files: dict[str, bytes]) -> list[str]:
+    """The site's files a first visit downloads for offline use."""
+    return sorted(rel for rel in files if not rel.lower().endswith(HEAVY) and rel not in LMS_ONLY and rel != SW_FILE)
+
+
+def offline_files(course: Course, files: dict[str, bytes]) -> dict[str, bytes]:
+    """manifest, icon and service worker for a site whose other files are *files*."""
+    color = (course.brand.colors.get("primary") if course.brand else None) or DEFAULT_COLOR
+    manifest = {"name": course.title, "short_name": course.title[:30], "lang": course.language,
+                "description": course.description, "start_url": "index.html", "scope": "./",
+                "display": "standalone", "background_color": "#ffffff", "theme_color": color,
+                "icons": [{"src": ICON_FILE, "sizes": "512x512", "type": "image/png", "purpose": "any"}]}
+    out = {ICON_FILE: _png(512, _rgb(color)),
+           MANIFEST_FILE: json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")}
+    everything = {**files, **out}
+    names = precached(everything)
+    digest = hashlib.sha256()
+    for rel in names:
+        digest.update(rel.encode() + b"\0" + everything[rel])
+    head = f"var FILES = {json.dumps(names)};\nvar VERSION = \"{digest.hexdigest()[:16]}\";\n"
+    out[SW_FILE] = (head + (RUNTIME_DIR / "sw.js").read_text(encoding="utf-8")).encode("utf-8")
+    return out
