@@ -1,18 +1,21 @@
 """Build speed and memory: toolkit against MkDocs on the same Markdown.
 
-Run:  python3 bench/bench_build.py [--lessons 1000] [--runs 3]
+Run:  python3 bench/bench_build.py [--lessons 1000] [--runs 5] [--all-formats]
 
-Generates a synthetic course (bench/synthetic.py), then in one process run
-times, side by side:
+Generates a synthetic course (bench/synthetic.py), then times, as one
+comparison that alternates the commands round by round (each round runs every
+command once, starting one further along the list each time):
   * `toolkit build --format web --no-cache` (clean build of the site + web zip,
     lessons rendered by one process per core), and the same with `--jobs 1`
-  * `mkdocs build` of the same lesson files (MkDocs installed in its own
-    virtualenv under the benchmark's work folder, created on first run)
-  * `toolkit build` of all five formats (clean)
-  * `toolkit build --format web` after one lesson changed (incremental)
-and reports medians, the MkDocs ratio and the peak RSS of each command (of
-its largest process: ru_maxrss, which counts the workers one by one).
-Not a test: it prints figures and asserts nothing.
+  * `mkdocs build` of the same lesson files (MkDocs 1.6.1: this Python's when
+    it has that version, else a virtualenv under the work folder)
+  * `toolkit build --format web` after one lesson changed, and with nothing
+    changed (incremental, warm cache)
+  * with --all-formats, `toolkit build` of all five formats (clean)
+It prints medians of wall and CPU time, the MkDocs ratios, the peak RSS of
+each command (of its largest process, ru_maxrss, and of the whole process
+tree), and the machine's load average during the run.  On a shared machine
+only the ratios of one run mean much.  Not a test: it asserts nothing.
 """
 
 from __future__ import annotations
@@ -26,11 +29,15 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from synthetic import generate  # noqa: E402
+
+from toolkit.parallel import default_jobs  # noqa: E402
 
 MKDOCS_YML = """site_name: Syntetisk kursus
 docs_dir: docs
@@ -63,11 +70,13 @@ def tree_rss_kb(pid: int) -> int:
     return total
 
 
-def run(cmd: list[str], cwd: Path) -> tuple[float, int, int]:
-    """Wall time in seconds, peak RSS in MB of the largest process, and peak
-    RSS in MB of the whole process tree (sampled every 10 ms) of one command."""
+def run(cmd: list[str], cwd: Path) -> tuple[float, float, int, int]:
+    """Wall time and CPU time (user + system, waited-for children included) in
+    seconds, peak RSS in MB of the largest process, and peak RSS in MB of the
+    whole process tree (sampled every 10 ms) of one command."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as users run: with .pyc files
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = [0]
     done = threading.Event()
 
@@ -88,34 +97,55 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, int, int]:
     if proc.stderr:
         proc.stderr.close()
     largest = usage.ru_maxrss // 1024
-    return elapsed, largest, max(largest, peak[0] // 1024)
+    return elapsed, usage.ru_utime + usage.ru_stime, largest, max(largest, peak[0] // 1024)
 
 
 def mkdocs_python(work: Path) -> Path:
+    """A Python with MkDocs 1.6.1: this one when it has it, else a virtualenv made for the bench."""
+    check = subprocess.run([sys.executable, "-m", "mkdocs", "--version"], check=False, capture_output=True, text=True)
+    if check.returncode == 0 and " 1.6.1 " in check.stdout:
+        return Path(sys.executable)
     venv = work / "venv-mkdocs"
     python = venv / "bin" / "python"
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "-q", "mkdocs"], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "mkdocs==1.6.1"], check=True)
     return python
 
 
-def median_run(cmd: list[str], cwd: Path, runs: int, before=None) -> tuple[float, int, int]:
-    times, largest, tree = [], 0, 0
-    for _ in range(runs):
-        if before:
-            before()
-        t, one, allp = run(cmd, cwd)
-        times.append(t)
-        largest, tree = max(largest, one), max(tree, allp)
-    return statistics.median(times), largest, tree
+@dataclass
+class Command:
+    name: str
+    cmd: list[str]
+    cwd: Path
+    before: Callable[[], None] | None = None
+    runs: list[tuple[float, float, int, int]] = field(default_factory=list)  # wall, cpu, largest MB, tree MB
+
+    def median(self, i: int) -> float:
+        return statistics.median(r[i] for r in self.runs)
+
+
+def compare(commands: list[Command], rounds: int) -> list[float]:
+    """Every command once per round, the order rotated from round to round, so
+    that a change in the machine's load falls on all of them alike.  Returns the
+    1-minute load averages sampled around each run."""
+    loads = [os.getloadavg()[0]]
+    for r in range(rounds):
+        order = commands[r % len(commands):] + commands[:r % len(commands)]
+        for c in order:
+            if c.before:
+                c.before()
+            c.runs.append(run(c.cmd, c.cwd))
+            loads.append(os.getloadavg()[0])
+    return loads
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lessons", type=int, default=1000)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=3, help="rounds: each command runs once per round")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "toolkit-bench-build")
+    parser.add_argument("--all-formats", action="store_true", help="also time a clean build of all five formats")
     args = parser.parse_args()
 
     work = args.work
@@ -130,42 +160,53 @@ def main() -> None:
     (mk / "docs" / "index.md").write_text("# Syntetisk kursus\n", encoding="utf-8")
     (mk / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
     py = mkdocs_python(work)
-    version = subprocess.run([str(py), "-m", "mkdocs", "--version"], capture_output=True, text=True).stdout.strip()
+    version = subprocess.run([str(py), "-m", "mkdocs", "--version"], check=False, capture_output=True, text=True).stdout.strip()
 
-    toolkit = [sys.executable, "-m", "toolkit", "build", "courses/synthetic", "--out", str(work / "out")]
-    clean = lambda: shutil.rmtree(work / "out", ignore_errors=True)  # noqa: E731
-    web = median_run(toolkit + ["--format", "web", "--no-cache"], project, args.runs, clean)
-    one = median_run(toolkit + ["--format", "web", "--no-cache", "--jobs", "1"], project, args.runs, clean)
-    mk_run = median_run([str(py), "-m", "mkdocs", "build", "-q"], mk, args.runs)
-    every = median_run(toolkit + ["--no-cache"], project, args.runs, clean)
+    def toolkit(out: str, *extra: str) -> list[str]:
+        return [sys.executable, "-m", "toolkit", "build", "courses/synthetic", "--out", str(work / out), *extra]
 
-    run(toolkit + ["--format", "web"], project)  # warm the cache
+    def clean(out: str) -> Callable[[], None]:
+        return lambda: shutil.rmtree(work / out, ignore_errors=True)
+
     target = course / "lessons" / f"{args.lessons // 2:04d}-lektion-{args.lessons // 2}.md"
-    counter = iter(range(10_000))
+    counter = iter(range(100_000))
 
     def touch() -> None:
         with target.open("a", encoding="utf-8") as fh:
             fh.write(f"\nÆndring {next(counter)}.\n")
 
-    inc = median_run(toolkit + ["--format", "web"], project, args.runs, touch)
-
-    rows = [
-        (f"toolkit build --format web (clean, jobs: {os.cpu_count()})", web),
-        ("toolkit build --format web --jobs 1 (clean)", one),
-        (f"mkdocs build ({version.split(' from')[0]})", mk_run),
-        ("toolkit build, all 5 formats (clean)", every),
-        ("toolkit build --format web, 1 lesson changed", inc),
+    jobs = default_jobs()
+    commands = [
+        Command(f"toolkit build --format web (clean, jobs: {jobs})", toolkit("web", "--format", "web", "--no-cache"),
+                project, clean("web")),
+        Command("toolkit build --format web --jobs 1 (clean)", toolkit("one", "--format", "web", "--no-cache", "--jobs", "1"),
+                project, clean("one")),
+        Command(f"mkdocs build ({version.split(' from')[0]})", [str(py), "-m", "mkdocs", "build", "-q"], mk),
+        Command("toolkit build --format web, 1 lesson changed", toolkit("inc", "--format", "web"), project, touch),
+        Command("toolkit build --format web, nothing changed", toolkit("inc", "--format", "web"), project),
     ]
-    print(f"\n{args.lessons} lessons, median of {args.runs} runs, {os.cpu_count()} cores, Python {sys.version.split()[0]}\n")
-    print("| build | seconds | peak RSS MB, largest process | peak RSS MB, all processes |")
-    print("|---|---:|---:|---:|")
-    for name, (t, largest, tree) in rows:
-        print(f"| {name} | {t:.2f} | {largest} | {tree} |")
-    print(f"\nMkDocs / toolkit (web, clean): {mk_run[0] / web[0]:.2f}x (goal: >= 2x); "
-          f"with --jobs 1: {mk_run[0] / one[0]:.2f}x")
-    toolkit_rows = [web, one, every, inc]
-    print(f"Incremental rebuild: {inc[0]:.2f} s (goal: < 1 s); peak RSS of a toolkit build, all processes: "
-          f"{max(r[2] for r in toolkit_rows)} MB (goal: < 300 MB)")
+    if args.all_formats:
+        commands.append(Command("toolkit build, all 5 formats (clean)", toolkit("all", "--no-cache"), project, clean("all")))
+    run(toolkit("inc", "--format", "web"), project)  # warm the cache of the incremental rows
+    loads = compare(commands, args.runs)
+
+    print(f"\n{args.lessons} lessons, median of {args.runs} alternating rounds, {os.cpu_count()} cores, "
+          f"Python {sys.version.split()[0]}; 1-minute load average during the run: "
+          f"min {min(loads):.1f}, median {statistics.median(loads):.1f}, max {max(loads):.1f}\n")
+    print("| build | wall s | CPU s (user+sys) | peak RSS MB, largest process | peak RSS MB, all processes |")
+    print("|---|---:|---:|---:|---:|")
+    for c in commands:
+        print(f"| {c.name} | {c.median(0):.2f} | {c.median(1):.2f} | {max(r[2] for r in c.runs)} | "
+              f"{max(r[3] for r in c.runs)} |")
+    web, one, mkd, inc, same = commands[:5]
+    for label, i in (("wall", 0), ("CPU", 1)):
+        print(f"\n{label}: MkDocs / toolkit clean: {mkd.median(i) / web.median(i):.2f}x (jobs {jobs}), "
+              f"{mkd.median(i) / one.median(i):.2f}x (--jobs 1) (goal: >= 5x); "
+              f"1 lesson changed: {100 * inc.median(i) / web.median(i):.0f} % of a clean build (goal: <= 15 %); "
+              f"nothing changed: {100 * same.median(i) / web.median(i):.0f} % (goal: <= 10 %)")
+    ratios = [(mkd.runs[k][0] / web.runs[k][0], mkd.runs[k][0] / one.runs[k][0]) for k in range(args.runs)]
+    print("per round, MkDocs / toolkit wall (jobs default, jobs 1): "
+          + ", ".join(f"{a:.2f}x {b:.2f}x" for a, b in ratios))
 
 
 if __name__ == "__main__":

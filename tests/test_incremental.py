@@ -89,7 +89,7 @@ def test_unchanged_pages_are_not_rendered_again(fixture_copy, tmp_path):
     out = tmp_path / "out"
     build([course], BuildOptions(out=out, formats=("web",)))
     loaded, _ = check([course], cache_dir=out / ".cache")
-    assert loaded[0].cache.page_hits == 3  # every lesson page
+    assert loaded[0].cache.page_hits == 5  # every lesson page, the overview and the launch page
     _edit(course / "lessons" / "03-video.md", "title: ", "title: Ny ")
     loaded, _ = check([course], cache_dir=out / ".cache")
     assert loaded[0].cache.page_hits == 0  # titles are in every page's key (the pager shows them)

@@ -61,3 +61,55 @@ def test_preview_page_comes_from_the_theme_escaped_and_overridable(fixture_copy)
     (override / "preview.html").write_text("<p>{{ no_such_value }}</p>\n", encoding="utf-8")
     with pytest.raises(jinja2.UndefinedError, match="no_such_value"):  # StrictUndefined, not an empty string
         TestClient(preview.app()).get("/")
+
+
+def test_preview_pushes_each_rebuild_as_an_event(fixture_copy):
+    """The page learns of a rebuild from /preview/events at once, failures included."""
+    import asyncio
+    import json
+    import threading
+
+    course = fixture_copy("ok-minimal")
+    preview = Preview(course, base_url="http://testserver")
+    assert preview.rebuild()
+    assert any(getattr(r, "path", "") == "/preview/events" for r in preview.app().routes)
+    lesson = course / "lessons" / "01-velkommen.md"
+
+    async def follow() -> list[dict]:
+        stream = preview.events(keepalive=0.05)
+        seen = [json.loads((await anext(stream)).removeprefix("data: "))]
+        lesson.write_text(lesson.read_text(encoding="utf-8") + "\nNy linje.\n", encoding="utf-8")
+        threading.Thread(target=preview.rebuild).start()
+        while len(seen) < 2:
+            message = await anext(stream)
+            if message.startswith("data: "):
+                seen.append(json.loads(message.removeprefix("data: ")))
+        lesson.write_text("---\ntitel: brudt\n---\n", encoding="utf-8")
+        threading.Thread(target=preview.rebuild).start()
+        while len(seen) < 3:
+            message = await anext(stream)
+            if message.startswith("data: "):
+                seen.append(json.loads(message.removeprefix("data: ")))
+        await stream.aclose()
+        return seen
+
+    seen = asyncio.run(follow())
+    assert [s["version"] for s in seen] == [1, 2, 2]
+    assert seen[1]["errors"] == [] and any("01-velkommen.md:2" in e for e in seen[2]["errors"])
+    assert preview.listeners == []  # a closed stream stops listening
+
+
+def test_preview_rebuilds_from_the_cache(fixture_copy, monkeypatch):
+    import toolkit.build
+
+    course = fixture_copy("ok-minimal")
+    preview = Preview(course, base_url="http://testserver")
+    assert preview.rebuild()
+    rendered = []
+    real = toolkit.build.render_one
+    monkeypatch.setattr(toolkit.build, "render_one", lambda file, *a: rendered.append(file.name) or real(file, *a))
+    lesson = course / "lessons" / "02-cv.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8") + "\nNy linje.\n", encoding="utf-8")
+    assert preview.rebuild()
+    assert rendered == ["02-cv.md"]  # the two other lessons came from the cache
+    assert "Ny linje." in TestClient(preview.app()).get("/course/cv.html").text

@@ -14,9 +14,9 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from toolkit.cache import Entry, LessonCache, context_digest
+from toolkit.cache import Entry, LessonCache, cache_path, context_digest, save_caches
 from toolkit.catalogue import Catalogue, load_catalogue, write_catalogue
 from toolkit.errors import CheckFailed, ConfigError, Diagnostic
 from toolkit.model import Course, Lesson
@@ -28,6 +28,9 @@ from toolkit.source.brand import find_brands_dir, load_brand, project_root_of
 from toolkit.source.checks import check_course
 from toolkit.source.course import add_lessons, load_course
 from toolkit.source.report import Report
+
+if TYPE_CHECKING:
+    from toolkit.packaging.zipcopy import ZipReuse
 
 FORMATS = ("scorm12", "scorm2004", "xapi", "cmi5", "web")
 
@@ -95,16 +98,23 @@ def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
     if course is None:
         return None
     course.sanitize_html = course.sanitize_html or sanitize_html
-    env = make_environment(brand, project, cache_dir)
     media = MediaMap()
     names = {f.name for f, _ in course.lesson_files}
     cache = None
     if cache_dir is not None:
         context = context_digest(course, template_chain(brand, project))
-        cache = LessonCache(cache_dir / f"{brand.name}-{course.slug}.pickle", context)
-    renderer = LessonRenderer(course, env, MediaMap())
+        cache = LessonCache(cache_path(cache_dir), f"{brand.name}-{course.slug}", context)
+    made: list[Any] = []
+
+    def env() -> Any:  # Jinja, and with it Markdown, only when something is rendered
+        if not made:
+            made.append(make_environment(brand, project, cache.bytecode if cache is not None else None))
+        return made[0]
+
     misses = [f for f, _ in course.lesson_files if cache is None or not cache.has(f)]
-    rendered = render_lessons(misses, course, renderer, names, default_jobs() if jobs is None else jobs, progress)
+    renderer = LessonRenderer(course, env(), MediaMap()) if misses else None
+    rendered = render_lessons(misses, course, renderer, names, default_jobs() if jobs is None else jobs,
+                              progress) if renderer is not None else {}
 
     def process(file: Path, course: Course, report: Report) -> Lesson | None:
         entry = cache.get(file) if cache else None
@@ -114,6 +124,7 @@ def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
             lesson, items, used = entry.lesson, entry.diagnostics, entry.media
         else:
             done = rendered.pop(file, None)
+            assert renderer is not None  # a file that is not cached is a miss
             lesson, items, used = done or render_one(file, course, renderer, names)
             if lesson is not None and cache is not None and not any(d.severity == "error" for d in items):
                 cache.put(file, Entry(lesson, items, used))
@@ -158,6 +169,8 @@ def build(course_dirs: list[Path], options: BuildOptions,
     catalogue = _catalogue_for(loaded, report)
     if failing(report, options.strict):
         raise CheckFailed(report.items)
+    from toolkit.packaging.zipcopy import ZipReuse
+
     out = options.out
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
@@ -169,12 +182,19 @@ def build(course_dirs: list[Path], options: BuildOptions,
             settings = {**(course.brand.settings if course.brand else {}), **options.settings}
             if catalogue is not None:  # the site's pages link back to it (a package stands alone)
                 settings["catalogue_url"] = "../../catalogue/index.html"
+            cache = lc.cache
             writer = write_site(course, lc.pages, lc.media, stage / "site", project_root_of(course.root), settings,
-                                previous=out / course.slug / "site")
+                                previous=out / course.slug / "site",
+                                digests=cache.old_outputs.get("site", {}) if cache is not None else None)
             result = CourseResult(course, out / course.slug / "site")
-            packages = _package(course, stage, options.formats, settings, writer.files)
+            reuse = {f"{course.slug}-{fmt}.zip": ZipReuse(out / course.slug / f"{course.slug}-{fmt}.zip",
+                                                          cache.old_outputs.get(f"{course.slug}-{fmt}.zip", {}))
+                     for fmt in options.formats} if cache is not None else {}
+            packages = _package(course, stage, options.formats, settings, writer.files, reuse)
             result.packages = {fmt: out / course.slug / p.name for fmt, p in packages.items()}
             results.append(result)
+            if cache is not None:
+                cache.new_outputs = {"site": writer.digests_out, **{name: r.new for name, r in reuse.items()}}
         if catalogue is not None:
             first = loaded[0].course
             project = project_root_of(first.root)
@@ -183,8 +203,7 @@ def build(course_dirs: list[Path], options: BuildOptions,
             _swap(staging / "catalogue", out / "catalogue")
         for lc in loaded:
             _swap(staging / lc.course.slug, out / lc.course.slug)
-            if lc.cache is not None:
-                lc.cache.save()
+        save_caches([lc.cache for lc in loaded if lc.cache is not None])
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return results, report
@@ -204,10 +223,10 @@ def _catalogue_for(loaded: list[LoadedCourse], report: Report) -> Catalogue | No
 
 
 def _package(course: Course, stage: Path, formats: tuple[str, ...], settings: dict[str, Any],
-             files: dict[str, bytes]) -> dict[str, Path]:
+             files: dict[str, bytes], reuse: dict[str, ZipReuse]) -> dict[str, Path]:
     from toolkit.packaging import build_packages
 
-    return build_packages(course, stage / "site", stage, formats, settings, files)
+    return build_packages(course, stage / "site", stage, formats, settings, files, reuse)
 
 
 def _swap(new: Path, final: Path) -> None:

@@ -10,6 +10,11 @@ later changes to the in-memory lesson never leak into the cache.
 Rendered lesson pages are kept too, keyed by ``site.page_keys``: the context
 digest, course.yaml, the brand, the outline of every lesson (ids, titles,
 paths, order) and the page's own rendered lesson body.
+
+The whole cache is one file, ``build/.cache/cache.pickle``: per course, its
+lesson entries, its pages, Jinja's compiled templates and the digests of the
+files the previous build wrote (the site's files and each zip's entries), so
+that unchanged output is linked or copied without reading the old files.
 """
 
 from __future__ import annotations
@@ -18,15 +23,18 @@ import hashlib
 import json
 import os
 import pickle
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from toolkit import __version__
 from toolkit.errors import Diagnostic
 from toolkit.model import Course, Lesson
 
-CACHE_FORMAT = 2  # 2: blocks as typed classes, media found while loading
+CACHE_FORMAT = 3  # 2: blocks as typed classes, media found while loading; 3: one file, output digests
+CACHE_FILE = "cache.pickle"
 
 
 @dataclass
@@ -67,23 +75,34 @@ def context_digest(course: Course, template_dirs: list[Path]) -> str:
 
 
 class LessonCache:
-    def __init__(self, path: Path, context: str) -> None:
+    """The cache of one course (*name*) inside the build's one cache file, *path*."""
+
+    def __init__(self, path: Path, name: str, context: str) -> None:
         self.path = path
+        self.name = name
         self.context = context
         self.old: dict[str, bytes] = {}
         self.new: dict[str, bytes] = {}
         self.old_pages: dict[str, str] = {}
         self.new_pages: dict[str, str] = {}
+        self.bytecode: dict[str, bytes] = {}  # Jinja's compiled templates (it checks their sources' checksums)
+        self.old_outputs: dict[str, dict[str, str]] = {}  # "site" or a zip's name -> file -> digest
+        self.new_outputs: dict[str, dict[str, str]] = {}
         self.hits = 0
         self.page_hits = 0
         self.keys: dict[Path, str] = {}  # per build: a source read once
         try:
-            data = pickle.loads(path.read_bytes())
+            memory = IN_MEMORY.get(path)
+            data = memory[name] if memory is not None else _read_course(path, name)
             if isinstance(data, dict) and data.get("context") == context:
                 self.old = data["entries"]
-                self.old_pages = data.get("pages", {})
-        except (OSError, pickle.UnpicklingError, EOFError, KeyError, AttributeError, TypeError, ValueError):
-            self.old, self.old_pages = {}, {}
+                self.old_pages = data["pages"]
+                self.old_outputs = data["outputs"]
+            if isinstance(data, dict) and data.get("format") == CACHE_FORMAT:
+                self.bytecode = dict(data["bytecode"])  # valid whatever the context: Jinja checks the source
+        except (OSError, pickle.UnpicklingError, EOFError, KeyError, AttributeError, TypeError, ValueError,
+                struct.error):
+            self.old, self.old_pages, self.old_outputs = {}, {}, {}
 
     def key(self, file: Path) -> str:
         key = self.keys.get(file)
@@ -121,9 +140,79 @@ class LessonCache:
         self.new_pages[key] = html
         return html
 
-    def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_bytes(pickle.dumps({"context": self.context, "entries": self.new, "pages": self.new_pages},
-                                     protocol=pickle.HIGHEST_PROTOCOL))
-        tmp.replace(self.path)
+    def data(self) -> dict[str, Any]:
+        return {"format": CACHE_FORMAT, "context": self.context, "entries": self.new, "pages": self.new_pages,
+                "bytecode": self.bytecode, "outputs": self.new_outputs}
+
+
+IN_MEMORY: dict[Path, dict[str, dict[str, Any]]] = {}  # cache files kept in this process instead, by path
+
+
+def cache_path(cache_dir: Path) -> Path:
+    return cache_dir / CACHE_FILE
+
+
+def keep_in_memory(cache_dir: Path) -> None:
+    """Keep the cache of builds into *cache_dir* in this process's memory
+    instead of in its file (``toolkit preview``: a long-lived process that
+    rebuilds on every save need not pickle its cache each time)."""
+    IN_MEMORY.setdefault(cache_path(cache_dir), {})
+
+
+MAGIC = b"TKCACHE3"
+FOOTER = struct.Struct("<Q")
+
+
+def _index(fh: BinaryIO) -> dict[str, tuple[int, int]]:
+    """The cache file's index: by course, where its pickle starts and how long it is.
+
+    The file is ``MAGIC``, one pickle per course, the index (a pickle) and the
+    index's length, so that a course's part is read, and the others' copied,
+    without unpickling the rest."""
+    if fh.read(len(MAGIC)) != MAGIC:
+        return {}
+    fh.seek(-FOOTER.size, os.SEEK_END)
+    (length,) = FOOTER.unpack(fh.read(FOOTER.size))
+    fh.seek(-FOOTER.size - length, os.SEEK_END)
+    index = pickle.loads(fh.read(length))
+    return index if isinstance(index, dict) else {}
+
+
+def _read_course(path: Path, name: str) -> Any:
+    with open(path, "rb") as fh:
+        start, _ = _index(fh)[name]
+        fh.seek(start)
+        return pickle.load(fh)
+
+
+def save_caches(caches: list[LessonCache]) -> None:
+    """Write the caches of the courses just built into their one file, keeping the other courses'."""
+    if not caches:
+        return
+    path = caches[0].path
+    memory = IN_MEMORY.get(path)
+    if memory is not None:
+        memory.update({c.name: c.data() for c in caches})
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".tmp-{os.getpid()}")
+    mine = {c.name for c in caches}
+    index: dict[str, tuple[int, int]] = {}
+    with open(tmp, "wb") as out:
+        out.write(MAGIC)
+        try:
+            with open(path, "rb") as old:
+                for name, (start, length) in _index(old).items():
+                    if name not in mine:
+                        old.seek(start)
+                        index[name] = (out.tell(), length)
+                        out.write(old.read(length))
+        except (OSError, pickle.UnpicklingError, EOFError, struct.error, ValueError, TypeError):
+            pass  # no previous cache, or a damaged one: only the courses just built are kept
+        for c in caches:
+            start = out.tell()
+            pickle.dump(c.data(), out, protocol=pickle.HIGHEST_PROTOCOL)
+            index[c.name] = (start, out.tell() - start)
+        footer = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
+        out.write(footer + FOOTER.pack(len(footer)))
+    tmp.replace(path)

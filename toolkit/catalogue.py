@@ -8,8 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from toolkit.i18n import Translator
 from toolkit.model import Brand, Course
@@ -17,6 +16,9 @@ from toolkit.render.env import asset_chain
 from toolkit.site import Writer, brand_css
 from toolkit.source.fields import check_keys, get_id, get_list, get_str, line_of, load_mapping
 from toolkit.source.report import Report
+
+if TYPE_CHECKING:
+    import jinja2
 
 CATALOGUE_KEYS = {"title", "intro", "questions"}
 QUESTION_KEYS = {"id", "question", "answers"}

@@ -4,25 +4,32 @@ The page frames the built package under a mock SCORM 1.2 API that logs
 every call, points the runtime at an LRS running in the same process (an
 in-memory store) and shows the statements it receives.  Sources are watched
 and the course is rebuilt on change; a failed rebuild shows its errors and
-keeps the last good build.  This mock LMS is for authors; the tests prove
-packages against scorm-again and the real LRS.
+keeps the last good build.  Rebuilds use the build cache, so a save costs
+what changed, and the page learns of each rebuild through server-sent events
+(``/preview/events``) and reloads its frame at once.  This mock LMS is for
+authors; the tests prove packages against scorm-again and the real LRS.
 """
 
 from __future__ import annotations
 
+import asyncio
+import gc
+import json
 import secrets
 import tempfile
 import threading
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from toolkit.build import BuildOptions, build
+from toolkit.cache import keep_in_memory
 from toolkit.errors import CheckFailed, ToolkitError
 from toolkit.lrs.app import create_app
 from toolkit.lrs.auth import add_credential
@@ -45,28 +52,67 @@ class Preview:
         self.lock = threading.Lock()
         self.site: Path | None = None
         self.title = course_dir.name
+        self.listeners: list[tuple[asyncio.AbstractEventLoop, asyncio.Queue[str]]] = []
+        self.listeners_lock = threading.Lock()
+        keep_in_memory(self.work / "build" / ".cache")
+
+    def event(self) -> str:
+        """The build's state as one server-sent event."""
+        return f"data: {json.dumps({'version': self.version, 'errors': self.errors})}\n\n"
+
+    def _announce(self) -> None:
+        message = self.event()
+        with self.listeners_lock:
+            for loop, queue in self.listeners:
+                loop.call_soon_threadsafe(queue.put_nowait, message)
+
+    async def events(self, keepalive: float = 15.0) -> AsyncIterator[str]:
+        """The current state, then one event per rebuild (a comment now and then keeps proxies from closing it)."""
+        queue: asyncio.Queue[str] = asyncio.Queue()
+        listener = (asyncio.get_running_loop(), queue)
+        with self.listeners_lock:
+            self.listeners.append(listener)
+        try:
+            yield self.event()
+            while True:
+                try:
+                    yield await asyncio.wait_for(queue.get(), keepalive)
+                except TimeoutError:
+                    yield ": keep-alive\n\n"
+        finally:
+            with self.listeners_lock:
+                self.listeners.remove(listener)
 
     def rebuild(self) -> bool:
-        """Build into a fresh folder; on failure keep serving the last good build."""
+        """Build with the cache (a build swaps its output in only when it succeeded,
+        so on failure the last good build is still served), then tell the pages."""
         with self.lock:
-            out = self.work / f"build-{self.version + 1}"
-            options = BuildOptions(out=out, formats=(), brand=self.brand, no_cache=True,
-                                   settings={"lrs_endpoint": f"{self.base_url}/xapi/", "lrs_key": f"preview:{self.secret}",
-                                             "lrs_homepage": "https://preview.invalid",
-                                             "offline": False})  # no service worker: a rebuild shows at once
+            gc.disable()  # a rebuild makes few cycles; collecting during it costs more than it frees
             try:
-                results, _ = build([self.course_dir], options)
-            except CheckFailed as exc:
-                self.errors = [str(d) for d in exc.diagnostics if d.severity == "error"]
-                return False
-            except ToolkitError as exc:
-                self.errors = [str(exc)]
-                return False
-            self.errors = []
-            self.version += 1
-            self.site = results[0].site
-            self.title = results[0].course.title
-            return True
+                return self._rebuild()
+            finally:
+                gc.enable()
+                self._announce()
+
+    def _rebuild(self) -> bool:
+        out = self.work / "build"
+        options = BuildOptions(out=out, formats=(), brand=self.brand,
+                               settings={"lrs_endpoint": f"{self.base_url}/xapi/", "lrs_key": f"preview:{self.secret}",
+                                         "lrs_homepage": "https://preview.invalid",
+                                         "offline": False})  # no service worker: a rebuild shows at once
+        try:
+            results, _ = build([self.course_dir], options)
+        except CheckFailed as exc:
+            self.errors = [str(d) for d in exc.diagnostics if d.severity == "error"]
+            return False
+        except ToolkitError as exc:
+            self.errors = [str(exc)]
+            return False
+        self.errors = []
+        self.version += 1
+        self.site = results[0].site
+        self.title = results[0].course.title
+        return True
 
     def app(self) -> Starlette:
         lrs_app = create_app("", storage=self.storage, rate=0)
@@ -79,6 +125,10 @@ class Preview:
             rows = self.storage.query({}, 50, None, False)
             return JSONResponse({"version": self.version, "errors": self.errors, "statements": [s for _, s in rows]})
 
+        async def events(request: Request) -> StreamingResponse:
+            return StreamingResponse(self.events(), media_type="text/event-stream",
+                                     headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
         async def course(scope: Any, receive: Any, send: Any) -> None:
             if self.site is None:
                 failed = HTMLResponse("The course did not build:<pre>" + "\n".join(self.errors) + "</pre>", 500)
@@ -86,7 +136,8 @@ class Preview:
                 return
             await StaticFiles(directory=str(self.site), html=True)(scope, receive, send)
 
-        return Starlette(routes=[Route("/", page), Route("/preview/state", state), Mount("/course", app=course),
+        return Starlette(routes=[Route("/", page), Route("/preview/state", state),
+                                 Route("/preview/events", events), Mount("/course", app=course),
                                  Mount("/", app=lrs_app)])
 
     def watch(self, stop: threading.Event) -> None:

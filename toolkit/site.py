@@ -6,10 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import jinja2
 
 from toolkit.i18n import Translator
 from toolkit.model import Course, Source
@@ -21,6 +20,8 @@ from toolkit.source.facts import NBSP, dial
 from toolkit.source.fields import escape_problem
 
 if TYPE_CHECKING:
+    import jinja2
+
     from toolkit.cache import LessonCache
 
 MONTHS = {
@@ -80,8 +81,9 @@ def help_line(course: Course, prefix: str) -> dict[str, str]:
             "when": when.value if when else ""}
 
 
-def page_keys(course: Course, context: str) -> list[str]:
-    """A cache key per lesson page: everything the page templates are given.
+def page_keys(course: Course, context: str) -> tuple[list[str], str]:
+    """A cache key per lesson page, and one the overview pages start from:
+    everything the page templates are given.
 
     *context* is the lesson cache's digest (templates, facts, brand folders,
     lesson files, toolkit version).  Added here: course.yaml, the brand's
@@ -102,26 +104,47 @@ def page_keys(course: Course, context: str) -> list[str]:
         h = shared.copy()
         h.update(lesson.id.encode() + b"\0" + lesson.html.encode())
         keys.append(h.hexdigest())
-    return keys
+    return keys, shared.hexdigest()
 
 
-def render_pages(course: Course, env: jinja2.Environment, cache: LessonCache | None = None) -> dict[str, str]:
-    """Every HTML page of the site, by file name; lesson pages come from *cache* when unchanged."""
-    env.filters.setdefault("longdate", longdate)
-    env.filters.setdefault("dial", dial)
-    env.filters.setdefault("nbsp", lambda text: str(text).replace(" ", NBSP))
-    ctx = page_context(course)
-    pages = {"index.html": env.get_template("overview.html").render(ctx, sources=all_sources(course)),
-             "launch.html": env.get_template("launch.html").render(ctx)}
-    lesson_tpl = env.get_template("lesson.html")
+def render_pages(course: Course, env: Callable[[], jinja2.Environment],
+                 cache: LessonCache | None = None) -> dict[str, str]:
+    """Every HTML page of the site, by file name; pages come from *cache* when unchanged.
+
+    *env* gives the Jinja environment; it is called only when a page is rendered."""
+    made: list[Any] = []
+
+    def template(name: str) -> jinja2.Template:
+        if not made:
+            e = env()
+            e.filters.setdefault("longdate", longdate)
+            e.filters.setdefault("dial", dial)
+            e.filters.setdefault("nbsp", lambda text: str(text).replace(" ", NBSP))
+            made.extend([e, page_context(course)])
+        found: jinja2.Template = made[0].get_template(name)
+        return found
+
+    keys, shared = page_keys(course, cache.context) if cache is not None else ([], "")
+
+    def page(key: str, render: Callable[[], str]) -> str:
+        return cache.page(key, render) if cache is not None else render()
+
+    pages = {"index.html": page(f"{shared}:index.html", lambda: template("overview.html").render(
+                 made[1], sources=all_sources(course))),
+             "launch.html": page(f"{shared}:launch.html", lambda: template("launch.html").render(made[1]))}
     lessons = course.lessons
-    keys = page_keys(course, cache.context) if cache is not None else []
     for i, lesson in enumerate(lessons):
         def render(i: int = i, lesson: Any = lesson) -> str:
-            return lesson_tpl.render(ctx, lesson=lesson, prev=lessons[i - 1] if i else None,
-                                     next=lessons[i + 1] if i + 1 < len(lessons) else None)
-        pages[lesson.filename] = cache.page(keys[i], render) if cache is not None else render()
+            return template("lesson.html").render(made[1], lesson=lesson, prev=lessons[i - 1] if i else None,
+                                                  next=lessons[i + 1] if i + 1 < len(lessons) else None)
+        pages[lesson.filename] = page(keys[i] if keys else "", render)
     return pages
+
+
+def stamp(path: Path, digest: str) -> str:
+    """What the cache keeps of a file written: its content's digest, its size and mtime."""
+    st = path.stat()
+    return f"{digest}:{st.st_size}:{st.st_mtime_ns}"
 
 
 class Writer:
@@ -130,31 +153,61 @@ class Writer:
     When the previous build has a byte-identical file at the same place, it
     is hard-linked instead of written again: on many file systems creating a
     file costs far more than linking one, and most files of a rebuild are
-    unchanged.  The previous tree itself is never modified.
+    unchanged.  With *digests* (what the cache kept of the previous tree, see
+    :func:`stamp`), "identical" is decided from the digest, the size and the
+    mtime, without reading the old file; without them, by reading it.  The
+    previous tree itself is never modified.  ``digests_out`` is what the next
+    build will need.
     """
 
-    def __init__(self, dest: Path, previous: Path | None) -> None:
+    def __init__(self, dest: Path, previous: Path | None, digests: dict[str, str] | None = None) -> None:
         self.dest = dest
         self.previous = previous if previous is not None and previous.is_dir() else None
+        self.digests = digests
+        self.digests_out: dict[str, str] = {}
         self.written = 0
         self.reused = 0
         self.files: dict[str, bytes] = {}  # everything written, for the packagers
+        self._dirs: set[str] = set()
+
+    def _reuse(self, old: str, target: str, rel: str, data: bytes, digest: str) -> str | None:
+        """Link *old* to *target* when it holds *data*; its stamp (see :func:`stamp`) when it did."""
+        if self.digests is None:
+            if os.stat(old).st_size != len(data):
+                return None
+            with open(old, "rb") as fh:
+                if fh.read() != data:
+                    return None
+            os.link(old, target)
+            return ""
+        known = self.digests.get(rel)
+        if known is None or not known.startswith(digest + ":") or stamp(Path(old), digest) != known:
+            return None
+        os.link(old, target)
+        return known  # a link: same size and mtime as the old file
 
     def write_bytes(self, rel: str, data: bytes) -> None:
         self.files[rel] = data
-        target = self.dest / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = os.path.join(self.dest, rel)
+        folder = os.path.dirname(target)
+        if folder not in self._dirs:
+            os.makedirs(folder, exist_ok=True)
+            self._dirs.add(folder)
+        digest = hashlib.sha256(data).hexdigest() if self.digests is not None else ""
+        known = None
         if self.previous is not None:
-            old = self.previous / rel
             try:
-                if old.stat().st_size == len(data) and old.read_bytes() == data:
-                    os.link(old, target)
-                    self.reused += 1
-                    return
+                known = self._reuse(os.path.join(self.previous, rel), target, rel, data, digest)
             except OSError:
-                pass
-        target.write_bytes(data)
-        self.written += 1
+                known = None
+        if known is None:
+            with open(target, "wb") as fh:
+                fh.write(data)
+            self.written += 1
+        else:
+            self.reused += 1
+        if self.digests is not None:
+            self.digests_out[rel] = known or stamp(Path(target), digest)
 
     def write_text(self, rel: str, text: str) -> None:
         self.write_bytes(rel, text.encode("utf-8"))
@@ -164,9 +217,10 @@ class Writer:
 
 
 def write_site(course: Course, pages: dict[str, str], media: MediaMap, dest: Path,
-               project_root: Path | None, settings: dict[str, Any], previous: Path | None = None) -> Writer:
+               project_root: Path | None, settings: dict[str, Any], previous: Path | None = None,
+               digests: dict[str, str] | None = None) -> Writer:
     dest.mkdir(parents=True, exist_ok=True)
-    writer = Writer(dest, previous)
+    writer = Writer(dest, previous, digests)
     assets: dict[str, Path] = {}
     for folder in reversed(asset_chain(course.brand, project_root)):  # most specific wins
         for file in sorted(folder.rglob("*")):

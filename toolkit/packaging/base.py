@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import warnings
-import zipfile
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +23,7 @@ from lxml import etree
 
 from toolkit.errors import PackageError
 from toolkit.model import Course
-from toolkit.packaging import xsd, zipsafe
+from toolkit.packaging import xsd, zipcopy, zipsafe
 from toolkit.runtime import COURSE_DATA, course_data_script
 
 LAUNCH_FILE = "launch.html"
@@ -44,6 +43,7 @@ class PackageContext:
     schemas: Path | None
     files: dict[str, bytes] = field(default_factory=dict)
     course_data: dict[str, Any] = field(default_factory=dict)
+    reuse: dict[str, zipcopy.ZipReuse] = field(default_factory=dict)  # by zip name: the previous zip
 
 
 @dataclass
@@ -66,18 +66,11 @@ def read_site(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
-def write_zip(path: Path, entries: dict[str, bytes], first: tuple[str, ...] = ()) -> None:
-    """A reproducible zip: same entries, same bytes."""
+def write_zip(path: Path, entries: dict[str, bytes], first: tuple[str, ...] = (),
+              reuse: zipcopy.ZipReuse | None = None) -> None:
+    """A reproducible zip: same entries, same bytes (unchanged ones copied from *reuse*'s previous zip)."""
     order = [n for n in first if n in entries] + sorted(n for n in entries if n not in first)
-    tmp = path.with_suffix(".tmp")
-    with zipfile.ZipFile(tmp, "w") as zf:
-        for name in order:
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = (0o100644 << 16)
-            zf.writestr(info, entries[name], compresslevel=6)
-    tmp.replace(path)
+    zipcopy.write_zip(path, entries, order, reuse)
 
 
 def xml_bytes(root: etree._Element) -> bytes:
@@ -138,7 +131,7 @@ class Packager:
             entries[self.manifest_name] = xml_bytes(root)
         entries.update(self.controlling_documents())
         path = dest / f"{ctx.course.slug}-{self.name}.zip"
-        write_zip(path, entries, first=tuple(n for n in (self.manifest_name,) if n))
+        write_zip(path, entries, first=tuple(n for n in (self.manifest_name,) if n), reuse=ctx.reuse.get(path.name))
         return path
 
     def extra_files(self, ctx: PackageContext) -> dict[str, bytes]:

@@ -9,11 +9,14 @@ missing variable an error instead of an empty string.
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from toolkit.model import Brand
+
+if TYPE_CHECKING:  # Jinja is imported only when something is rendered
+    import jinja2
 
 THEMES = Path(__file__).resolve().parent.parent / "themes"
 
@@ -48,15 +51,26 @@ def asset_chain(brand: Brand | None, project_root: Path | None = None) -> list[P
 
 
 def make_environment(brand: Brand | None, project_root: Path | None = None,
-                     cache_dir: Path | None = None, theme: str = "site") -> jinja2.Environment:
-    """With *cache_dir*, compiled templates are kept there between builds
-    (Jinja checks each template's source checksum before reusing one)."""
-    bytecode_cache = None
-    if cache_dir is not None:
-        (cache_dir / "jinja").mkdir(parents=True, exist_ok=True)
-        bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache_dir / "jinja"))
+                     bytecode: MutableMapping[str, bytes] | None = None, theme: str = "site") -> jinja2.Environment:
+    """With *bytecode*, compiled templates are kept in that mapping (the build's
+    cache) between builds; Jinja checks each template's source checksum before
+    reusing one."""
+    import jinja2
+
+    class MappingBytecodeCache(jinja2.BytecodeCache):
+        def __init__(self, store: MutableMapping[str, bytes]) -> None:
+            self.store = store
+
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            data = self.store.get(bucket.key)
+            if data is not None:
+                bucket.bytecode_from_string(data)
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            self.store[bucket.key] = bucket.bytecode_to_string()
+
     env = jinja2.Environment(
-        bytecode_cache=bytecode_cache,
+        bytecode_cache=MappingBytecodeCache(bytecode) if bytecode is not None else None,
         loader=jinja2.FileSystemLoader([str(p) for p in template_chain(brand, project_root, theme)]),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,

@@ -10,17 +10,15 @@ import hashlib
 import re
 from html import escape as html_escape
 from pathlib import Path
-from typing import Any
-
-import jinja2
-import markdown
-from lxml import html as lxml_html
-from markdown.extensions.toc import slugify_unicode
+from typing import TYPE_CHECKING, Any
 
 from toolkit.i18n import Translator
 from toolkit.model import Block, Course, Exercise, Lesson, Question, Video
 from toolkit.render.sanitize import sanitize
 from toolkit.source.lesson import MARKER, REMOTE_RE
+
+if TYPE_CHECKING:  # Jinja, Markdown and lxml are imported only when something is rendered
+    import jinja2
 
 EXTENSIONS: list[Any] = ["tables", "admonition", "attr_list", "sane_lists", "fenced_code", "def_list", "md_in_html"]
 MARKER_RE = re.compile(r"(?:<p>)?" + re.escape(MARKER).replace(r"\{\}", r"(\d+)") + r"(?:</p>)?")
@@ -72,6 +70,9 @@ class LessonRenderer:
         self.course = course
         self.env = env
         self.media = media
+        import markdown
+        from markdown.extensions.toc import slugify_unicode
+
         self.t = Translator(course.language)
         self.md = markdown.Markdown(
             extensions=[*EXTENSIONS, "toc"],
@@ -178,6 +179,8 @@ def visible_text(html: str) -> str:
     """The text a learner reads, as blocks separated by blank lines."""
     if not html.strip():
         return ""
+    from lxml import html as lxml_html
+
     root = lxml_html.fragment_fromstring(html, create_parent="div")
     blocks = []
     for el in root.iter():

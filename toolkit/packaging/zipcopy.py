@@ -1,0 +1,111 @@
+"""A reproducible zip writer that copies unchanged entries from the previous zip.
+
+The bytes of the zip depend only on its entries: fixed timestamps, the given
+order, fixed permissions, deflate at level 6.  Because deflate at a fixed
+level is deterministic, an entry whose data did not change since the previous
+build compresses to the same bytes it has in the previous zip, so those bytes
+are copied instead of compressed again.  An entry is copied only when the
+cache's digest of its data, its CRC-32 and its size all match, and the
+previous zip is the file the cache recorded (same size and mtime).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import struct
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+LOCAL = struct.Struct("<IHHHHHIIIHH")
+CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
+END = struct.Struct("<IHHHHIIH")
+DOS_DATE = (0 << 9) | (1 << 5) | 1  # 1980-01-01
+DEFLATED = 8
+LEVEL = 6
+UTF8_FLAG = 0x800
+MODE = 0o100644 << 16
+MADE_BY = (3 << 8) | 20  # Unix, zip 2.0
+
+
+@dataclass
+class ZipReuse:
+    """What a build knows about the previous zip: where it is and the digests the cache kept.
+
+    *new* collects the digests of the zip being written, for the next build."""
+
+    previous: Path | None
+    old: dict[str, str] = field(default_factory=dict)
+    new: dict[str, str] = field(default_factory=dict)
+    copied: int = 0
+
+
+def _stamp(path: Path) -> str:
+    st = path.stat()
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def _old_entries(reuse: ZipReuse | None) -> tuple[bytes, dict[str, tuple[int, int, int, int]]]:
+    """The previous zip's bytes and, by name, (crc, size, data offset, compressed size) of its entries."""
+    if reuse is None or reuse.previous is None or not reuse.old:
+        return b"", {}
+    try:
+        if reuse.old.get("") != _stamp(reuse.previous):
+            return b"", {}
+        blob = reuse.previous.read_bytes()
+        sig, _, _, _, count, _, cd_offset, _ = END.unpack_from(blob, len(blob) - END.size)
+        if sig != 0x06054B50:
+            return b"", {}
+        out, pos = {}, cd_offset
+        for _ in range(count):
+            fields = CENTRAL.unpack_from(blob, pos)
+            method, crc, csize, usize, nlen, elen, clen, offset = (fields[4], fields[7], fields[8], fields[9],
+                                                                   fields[10], fields[11], fields[12], fields[16])
+            name = blob[pos + CENTRAL.size:pos + CENTRAL.size + nlen].decode("utf-8")
+            pos += CENTRAL.size + nlen + elen + clen
+            local = LOCAL.unpack_from(blob, offset)
+            if method == DEFLATED and local[0] == 0x04034B50:
+                out[name] = (crc, usize, offset + LOCAL.size + local[9] + local[10], csize)
+        return blob, out
+    except (OSError, struct.error, UnicodeDecodeError, ValueError):
+        return b"", {}
+
+
+def write_zip(path: Path, entries: dict[str, bytes], order: list[str], reuse: ZipReuse | None = None) -> None:
+    """Write *entries* in *order* to *path* (through a temporary file)."""
+    blob, old = _old_entries(reuse)
+    central = []
+    tmp = path.with_suffix(".tmp")
+    offset = 0
+    with open(tmp, "wb") as fh:
+        for name in order:
+            data = entries[name]
+            crc = zlib.crc32(data)
+            digest = hashlib.sha256(data).hexdigest() if reuse is not None else ""
+            found = old.get(name)
+            if (reuse is not None and found is not None and found[:2] == (crc, len(data))
+                    and reuse.old.get(name) == digest):
+                packed = blob[found[2]:found[2] + found[3]]
+                reuse.copied += 1
+            else:
+                deflate = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+                packed = deflate.compress(data) + deflate.flush()
+            if reuse is not None:
+                reuse.new[name] = digest
+            raw = name.encode("utf-8")
+            flags = UTF8_FLAG if not name.isascii() else 0
+            fh.write(LOCAL.pack(0x04034B50, 20, flags, DEFLATED, 0, DOS_DATE, crc, len(packed), len(data), len(raw), 0))
+            fh.write(raw)
+            fh.write(packed)
+            central.append(CENTRAL.pack(0x02014B50, MADE_BY, 20, flags, DEFLATED, 0, DOS_DATE, crc, len(packed),
+                                        len(data), len(raw), 0, 0, 0, 0, MODE, offset) + raw)
+            offset += LOCAL.size + len(raw) + len(packed)
+            if offset >= 0xFFFFFFFF or len(central) >= 0xFFFF:
+                raise ValueError(f"{path}: too large for a zip without ZIP64")
+        directory = b"".join(central)
+        fh.write(directory)
+        fh.write(END.pack(0x06054B50, 0, 0, len(central), len(central), len(directory), offset, 0))
+    os.replace(tmp, path)
+    if reuse is not None:
+        reuse.new[""] = _stamp(path)
