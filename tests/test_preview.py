@@ -8,6 +8,7 @@ import jinja2
 import pytest
 from starlette.testclient import TestClient
 
+from tests.aio import in_own_loop
 from toolkit.preview import Preview
 
 
@@ -65,7 +66,6 @@ def test_preview_page_comes_from_the_theme_escaped_and_overridable(fixture_copy)
 
 def test_preview_pushes_each_rebuild_as_an_event(fixture_copy):
     """The page learns of a rebuild from /preview/events at once, failures included."""
-    import asyncio
     import json
     import threading
 
@@ -93,7 +93,7 @@ def test_preview_pushes_each_rebuild_as_an_event(fixture_copy):
         await stream.aclose()
         return seen
 
-    seen = asyncio.run(follow())
+    seen = in_own_loop(follow())
     assert [s["version"] for s in seen] == [1, 2, 2]
     assert seen[1]["errors"] == [] and any("01-velkommen.md:2" in e for e in seen[2]["errors"])
     assert preview.listeners == []  # a closed stream stops listening

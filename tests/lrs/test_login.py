@@ -8,6 +8,7 @@ import threading
 import httpx
 from starlette.testclient import TestClient
 
+from tests.aio import in_own_loop
 from toolkit.lrs import auth
 
 from .conftest import Client, V, statement
@@ -105,10 +106,3 @@ def test_parallel_wrong_logins_cannot_outrun_the_throttle(db_url):
     client.storage.close()
 
 
-def in_own_loop(coro):
-    """Run *coro* on a fresh event loop in a thread of its own: another test in this process
-    (the browser tests' Playwright) may have left a loop running in this thread."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()

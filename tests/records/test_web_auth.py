@@ -9,6 +9,7 @@ import socket
 import pytest
 from starlette.testclient import TestClient
 
+from tests.aio import in_own_loop
 from toolkit.records.auth import Signer, Throttle, hash_password
 from toolkit.records.client import Connection, LRSClient
 from toolkit.records.web import LOGIN_COOKIE, SESSION_COOKIE, WebSettings, create_app
@@ -204,10 +205,3 @@ def test_logged_out_session_stays_invalid_after_restart(tmp_path):
     assert again.get("/").status_code == 303  # sent to the login page: the session stays ended
 
 
-def in_own_loop(coro):
-    """Run *coro* on a fresh event loop in a thread of its own: another test in this process
-    (the browser tests' Playwright) may have left a loop running in this thread."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
