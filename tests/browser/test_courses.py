@@ -64,9 +64,10 @@ def lessons_on(course: Course, path: str | None) -> list[Lesson]:
     return [le for le in course.lessons if not le.paths or path is None or path in le.paths]
 
 
-def take_course(frame, course: Course, path: str | None, on_lesson=None) -> int:
+def take_course(frame, course: Course, path: str | None, on_lesson=None, wrong_first: frozenset[str] = frozenset()) -> int:
     """Every lesson on *path*, every question answered right; returns the question count.
 
+    The questions in *wrong_first* are first answered with a wrong choice, then right.
     *on_lesson(lesson)* is called on each lesson once its questions are answered."""
     frame.locator(".tk-lesson-list").wait_for()
     ready(frame)
@@ -79,6 +80,13 @@ def take_course(frame, course: Course, path: str | None, on_lesson=None) -> int:
         ready(frame)
         for q in lesson.questions:
             form = frame.locator(f'form.tk-quiz[data-question="{q.id}"]')
+            if q.id in wrong_first:
+                wrong = form.locator(f'input[value="{next(c.id for c in q.choices if c.id not in q.correct_ids)}"]')
+                wrong.check()
+                form.get_by_role("button", name="Tjek svar").click()
+                assert "Rigtigt!" not in form.locator(".tk-feedback").inner_text(), (lesson.source, q.id)
+                if wrong.get_attribute("type") == "checkbox":
+                    wrong.uncheck()
             for choice in q.correct_ids:
                 form.locator(f'input[value="{choice}"]').check()
             form.get_by_role("button", name="Tjek svar").click()

@@ -61,25 +61,35 @@ def cli(*args: str, env: dict[str, str] | None = None):
                                                      **(env or {})})
 
 
-@pytest.fixture(scope="module")
-def loop(lrs, tmp_path_factory) -> Loop:
+def scoped_package(lrs: LRS, work: Path) -> Path:
+    """The ret-og-pligt web package, built with a key scoped to the course and the citizens' homePage."""
     require(lrs.db is not None, "the loop needs the built-in LRS to make a scoped key")
-    work = tmp_path_factory.mktemp("loop")
     key = lrs.add_credential("web-ret-og-pligt", "web-nøgle-9876", "--scope", WRITE_SCOPE,
                              "--activity-prefix", COURSE, "--homepage", CITIZENS)
     build([COURSE_DIR], BuildOptions(out=work / "out", formats=("web",), no_cache=True, settings={
         "lrs_endpoint": lrs.endpoint, "lrs_key": ":".join(key), "lrs_homepage": CITIZENS}))
-    package = work / "out" / "ret-og-pligt" / "ret-og-pligt-web.zip"
+    return work / "out" / "ret-og-pligt" / "ret-og-pligt-web.zip"
+
+
+def invite(db: Path, meeting: str, base_url: str = "https://kurser.eksempelby.example/ret-og-pligt/") -> dict:
+    """One invitation letter from ``toolkit records invite``: its code and personal link."""
+    made = cli("records", "invite", "ret-og-pligt", "--meeting", meeting, "--caseworker", "mette", "--db", str(db),
+               "--base-url", base_url, "--format", "json")
+    assert made.exit_code == 0, made.output
+    (invitation,) = json.loads(made.stdout)["invitations"]
+    assert invitation["link"].endswith(f"/index.html?learner={invitation['code']}")
+    return invitation
+
+
+@pytest.fixture(scope="module")
+def loop(lrs, tmp_path_factory) -> Loop:
+    work = tmp_path_factory.mktemp("loop")
+    package = scoped_package(lrs, work)
     db = work / "records.sqlite3"
     codes, meetings = {}, {}
     for i, name in enumerate(PLANS):  # one invitation letter per learner, each with its own meeting date
         meeting = f"2026-03-{10 + i:02d}"
-        made = cli("records", "invite", "ret-og-pligt", "--meeting", meeting, "--caseworker", "mette", "--db", str(db),
-                   "--base-url", "https://kurser.eksempelby.example/ret-og-pligt/", "--format", "json")
-        assert made.exit_code == 0, made.output
-        (invitation,) = json.loads(made.stdout)["invitations"]
-        assert invitation["link"].endswith(f"/index.html?learner={invitation['code']}")
-        codes[name], meetings[name] = invitation["code"], meeting
+        codes[name], meetings[name] = invite(db, meeting)["code"], meeting
     sent = {}
     for name, (plan, *_) in PLANS.items():
         if plan is not None:
@@ -154,11 +164,17 @@ def test_the_cli_table_shows_both_facts(loop):
     assert "Gennemført · ikke bestået (0 %)" in table and "Kontanthjælp fra kommunen" in table
 
 
+@contextlib.contextmanager
+def caseworker_page(lrs: LRS, db: Path, work: Path, today: str = "2026-03-04") -> Iterator[str]:
+    """``toolkit records serve`` for mette, reading *lrs* and the invitations in *db*."""
+    with records_web(lrs, [f"mette:{hash_password(PASSWORD)}"], work, HOMEPAGE, "--homepage", CITIZENS,
+                     "--db", str(db), "--today", today) as base:
+        yield base
+
+
 @pytest.fixture(scope="module")
 def page(loop, tmp_path_factory):
-    work = tmp_path_factory.mktemp("records-web")
-    with records_web(loop.lrs, [f"mette:{hash_password(PASSWORD)}"], work, HOMEPAGE, "--homepage", CITIZENS,
-                     "--db", str(loop.db), "--today", "2026-03-04") as base:
+    with caseworker_page(loop.lrs, loop.db, tmp_path_factory.mktemp("records-web")) as base:
         yield base
 
 

@@ -13,10 +13,13 @@
     if (!id) { id = uuid(); local.set("tk-learner", id); }
     return id;
   }
+  function utf8(text) {  // btoa takes Latin-1; the LRS decodes the key as UTF-8 ("web-nøgle")
+    return encodeURIComponent(text).replace(/%([0-9A-F]{2})/g, function (_, h) { return String.fromCharCode(parseInt(h, 16)); });
+  }
   function embeddedLrs(learnerId) {
     var l = C.lrs || {};
     if (!l.endpoint || !l.key) return null;
-    return { endpoint: l.endpoint, auth: "Basic " + win.btoa(l.key),
+    return { endpoint: l.endpoint, auth: "Basic " + win.btoa(utf8(l.key)),
              actor: { objectType: "Agent", account: { homePage: l.homepage || win.location.origin, name: String(learnerId) } } };
   }
   function getJSON(lrs, path, optional) {
