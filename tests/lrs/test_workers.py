@@ -20,16 +20,17 @@ from .test_server import free_port
 
 
 @pytest.fixture
-def served(db_url):
+def served(db_url, tmp_path):
     if not db_url.startswith("postgres"):
         pytest.skip("several workers need PostgreSQL")
     storage = open_storage(db_url)
     add_credential(storage, "admin", ["all"], password="pw")
     add_credential(storage, "pkg", ["statements/write"], password="pkg", homepage="https://lms.example.dk")
     port = free_port()
+    log = (tmp_path / "serve.log").open("wb")  # a file, not a pipe: nobody reads it while the test runs
     proc = subprocess.Popen([sys.executable, "-m", "toolkit", "lrs", "serve", "--db", db_url, "--port", str(port),
                              "--workers", "4", "--rate", "0.001", "--burst", "6", "--rate-per-address", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                            stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}/xapi/"
     for _ in range(300):
         try:
@@ -40,6 +41,7 @@ def served(db_url):
     yield base, storage
     proc.terminate()
     proc.wait(timeout=30)
+    log.close()
     storage.close()
 
 
