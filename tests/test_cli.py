@@ -116,6 +116,12 @@ def test_new_scaffolds_a_course_that_checks_and_builds_clean(runner, tmp_path):
     result = runner.invoke(main, ["new", "mit-kursus", "--dir", str(tmp_path / "courses")])
     assert result.exit_code == 0, result.output
     course = tmp_path / "courses" / "mit-kursus"
+    check = runner.invoke(main, ["check", str(course)])
+    assert check.exit_code == 0, check.output
+    assert "OK: 1 course(s), 1 warning(s)" in check.output  # only: no statement.url yet
+    assert "has no accessibility statement" in check.output
+    (tmp_path / "courses" / "facts.yaml").write_text("statement:\n  url: https://was.digst.dk/mit-eksempel\n",
+                                                     encoding="utf-8")
     check = runner.invoke(main, ["check", str(course), "--strict"])
     assert check.exit_code == 0, check.output
     build = runner.invoke(main, ["build", str(course), "--out", str(tmp_path / "out"), "--strict"])

@@ -86,3 +86,32 @@ def test_results_start_afresh_when_the_site_changes(tmp_path):
     record(out / "ok-minimal", "1.0.0", "keyboard", KEYBOARD)
     data = json.loads(path.read_text(encoding="utf-8"))
     assert path.name == RESULTS_NAME and "axe" not in data and data["keyboard"]["passed"] is True
+
+
+def test_a_build_without_a_statement_url_warns_once_and_strict_fails(tmp_path):
+    """No statement.url (the default brand): no footer link, so one warning for
+    the whole run, however many courses, and --strict refuses to build."""
+    import shutil
+
+    import pytest
+
+    from toolkit.build import check
+    from toolkit.errors import CheckFailed
+
+    courses = [ROOT / "courses" / "cv", ROOT / "courses" / "ansoegning"]
+    _, report = check(courses, today=None)
+    gate = [d for d in report.warnings if "no accessibility statement" in d.message]
+    assert len(gate) == 1, [str(d) for d in report.warnings]
+    assert gate[0].path.endswith("brands/default/brand.yaml") and "statement.url" in gate[0].message
+    assert "(cv, ansoegning)" in gate[0].message
+    _, branded = check(courses, "solvig", today=None)
+    assert not [d for d in branded.warnings if "no accessibility statement" in d.message]
+
+    course = tmp_path / "courses" / "ok-minimal"
+    shutil.copytree(FIXTURES / "ok-minimal", course)  # outside tests/fixtures: no shared statement.url
+    out = tmp_path / "out"
+    _, loose = build([course], BuildOptions(out=out, formats=("web",), no_cache=True))
+    assert [d.message for d in loose.warnings if "no accessibility statement" in d.message]
+    assert "tk-statement" not in (out / "ok-minimal" / "site" / "index.html").read_text(encoding="utf-8")
+    with pytest.raises(CheckFailed):
+        build([course], BuildOptions(out=tmp_path / "strict", formats=("web",), strict=True, no_cache=True))

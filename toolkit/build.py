@@ -25,7 +25,7 @@ from toolkit.render.env import make_environment, template_chain
 from toolkit.render.markdown import LessonRenderer, MediaMap, resolve_lesson_links
 from toolkit.site import render_pages, write_site
 from toolkit.source.brand import find_brands_dir, load_brand, project_root_of
-from toolkit.source.checks import check_course
+from toolkit.source.checks import check_course, check_statement
 from toolkit.source.course import add_lessons, load_course
 from toolkit.source.report import Report
 
@@ -151,6 +151,7 @@ def check(course_dirs: list[Path], brand: str | None = None, today: dt.date | No
     report = Report()
     loaded = [lc for d in course_dirs
               if (lc := load_and_render(d, brand, report, today, cache_dir, progress, jobs, sanitize_html)) is not None]
+    check_statement([lc.course for lc in loaded], report)  # once per run, not once per course
     return loaded, report
 
 

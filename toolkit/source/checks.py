@@ -102,6 +102,25 @@ def check_course(course: Course, report: Report, today: dt.date | None = None) -
         (report.warning if room[0] else report.info)(yaml_path, 1, room[1])
 
 
+def check_statement(courses: list[Course], report: Report) -> None:
+    """One warning for the whole run when a course has no ``statement.url``.
+
+    The accessibility statement is the publisher's to publish (was.digst.dk);
+    without the fact no page footer links to it, which the law requires.  Like
+    a passed ``review_by``, it is a warning, so ``--strict`` fails on it.
+    """
+    missing = [c for c in courses if not (c.facts.get("statement.url") and c.facts["statement.url"].value)]
+    if not missing:
+        return
+    first = missing[0]
+    brand = first.brand
+    path = brand.root / "brand.yaml" if brand is not None and brand.root is not None else first.root / "course.yaml"
+    name = brand.name if brand is not None else "default"
+    slugs = ", ".join(c.slug for c in missing)
+    report.warning(path, 1, f"brand '{name}' has no accessibility statement: set the fact 'statement.url' "
+                            f"to the published statement (was.digst.dk), or no page footer links to it ({slugs})")
+
+
 def check_lesson(lesson: Lesson, course: Course, lesson_names: set[str], report: Report) -> None:
     """Checks of one rendered lesson on its own (cacheable with the lesson)."""
     check_lesson_links(lesson, course, lesson_names, report)
