@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs ruff, builds the docs (mkdocs --strict), runs the runtime's unit tests (node --test), then
+# Runs ruff and mypy --strict, builds the docs (mkdocs --strict), runs the runtime's unit tests (node --test), then
 # pytest.  Starts a throwaway PostgreSQL cluster so the storage and HTTP tests of the LRS run on
 # both SQLite and PostgreSQL.
 set -euo pipefail
@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 # The habits: lint, and the documentation site with every link checked.
 python3 -m ruff check toolkit tests
+python3 -m mypy   # strict, on toolkit/ (pyproject.toml [tool.mypy])
 DOCS_OUT=$(mktemp -d /tmp/toolkit-docs.XXXXXX)
 python3 -m mkdocs build --strict --quiet --site-dir "$DOCS_OUT"
 rm -rf "$DOCS_OUT"

@@ -68,7 +68,7 @@ def add_credential(storage: Storage, name: str, scopes: list[str], password: str
         raise ConfigError(f"a credential named '{name}' already exists")
     secret = password or secrets.token_urlsafe(24)
     storage.add_credential(name, name, hash_secret(secret), scopes, activity_prefixes or [], homepage,
-                           dt.datetime.now(dt.timezone.utc).isoformat())
+                           dt.datetime.now(dt.UTC).isoformat())
     return name, secret
 
 

@@ -52,8 +52,8 @@ def serve(db: str | None, host: str, port: int, cors: tuple[str, ...], rate: flo
     postgres = url.startswith("postgres")
     if workers > 1 and not postgres:
         raise ConfigError("--workers above 1 needs a PostgreSQL database (--db postgresql://...): SQLite is one process")
-    options: dict[str, Any] = {"cors_origins": list(cors), "rate": rate, "burst": burst, "rate_address": rate_address, "rate_all": rate_all,
-               "base_url": f"http://{host}:{port}/", "pool_size": pool_size}
+    options: dict[str, Any] = {"cors_origins": list(cors), "rate": rate, "burst": burst, "rate_address": rate_address,
+                               "rate_all": rate_all, "base_url": f"http://{host}:{port}/", "pool_size": pool_size}
     where = "PostgreSQL" if postgres else "SQLite " + url
     click.echo(f"LRS on http://{host}:{port}/xapi/ ({where}, {workers} worker{'s' if workers > 1 else ''})")
     if workers == 1:

@@ -69,5 +69,5 @@ def flag(p: dict[str, str], key: str) -> bool:
 
 
 def http_date(stored: str) -> str:
-    parsed = dt.datetime.strptime(stored[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=dt.timezone.utc)
+    parsed = dt.datetime.strptime(stored[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=dt.UTC)
     return parsed.strftime("%a, %d %b %Y %H:%M:%S GMT")

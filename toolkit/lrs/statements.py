@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import json
-from typing import Any
+from typing import Any, cast
 
 from toolkit.lrs.validation import VOIDED, Invalid
 
@@ -13,7 +14,7 @@ SIGNATURE = "http://adlnet.gov/expapi/attachments/signature"
 
 
 def now_stored() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def normalise_time(value: str) -> str:
@@ -22,8 +23,8 @@ def normalise_time(value: str) -> str:
     try:
         parsed = dt.datetime.fromisoformat(text)
         if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=dt.timezone.utc)
-        return parsed.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            parsed = parsed.replace(tzinfo=dt.UTC)
+        return parsed.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     except (ValueError, OverflowError):
         raise Invalid(f"not an ISO 8601 timestamp in range: {value[:64]!r}") from None
 
@@ -104,15 +105,13 @@ def comparable(s: dict[str, Any]) -> str:
     """The parts of a statement that decide whether a re-sent one is the same."""
     body = {k: v for k, v in s.items() if k not in ("stored", "authority", "version")}
     if "timestamp" in body:
-        try:
+        with contextlib.suppress(Invalid):
             body["timestamp"] = normalise_time(body["timestamp"])
-        except Invalid:
-            pass
     return json.dumps(normalise(copy.deepcopy(body)), sort_keys=True)
 
 
 def is_voiding(s: dict[str, Any]) -> bool:
-    return s.get("verb", {}).get("id") == VOIDED
+    return bool(s.get("verb", {}).get("id") == VOIDED)
 
 
 def ids_format(s: dict[str, Any]) -> dict[str, Any]:
@@ -153,12 +152,12 @@ def canonical_format(s: dict[str, Any], languages: list[str]) -> dict[str, Any]:
 
     def pick(m: dict[str, str]) -> dict[str, str]:
         for lang in languages:
-            for key in m:
+            for key, text in m.items():
                 if key.lower() == lang.lower():
-                    return {key: m[key]}
-            for key in m:
+                    return {key: text}
+            for key, text in m.items():
                 if key.lower().split("-")[0] == lang.lower().split("-")[0]:
-                    return {key: m[key]}
+                    return {key: text}
         first = next(iter(m), None)
         return {first: m[first]} if first is not None else {}
 
@@ -177,7 +176,7 @@ def canonical_format(s: dict[str, Any], languages: list[str]) -> dict[str, Any]:
                 walk(item, parent)
         return value
 
-    return walk(out)
+    return cast(dict[str, Any], walk(out))
 
 
 def accept_languages(header: str | None) -> list[str]:

@@ -253,7 +253,8 @@ class Storage(StatementStore):
                 self.conn.close()
 
     # -- documents (state, activity profile, agent profile) -------------------
-    def document(self, kind: str, activity: str, agent: str, registration: str, doc_id: str) -> tuple[bytes, str, str, str] | None:
+    def document(self, kind: str, activity: str, agent: str, registration: str,
+                 doc_id: str) -> tuple[bytes, str, str, str] | None:
         rows = self.fetchall("SELECT content, content_type, etag, updated FROM documents WHERE kind = ? AND activity = ? "
                              "AND agent = ? AND registration = ? AND doc_id = ?", (kind, activity, agent, registration, doc_id))
         return (bytes(rows[0][0]), rows[0][1], rows[0][2], rows[0][3]) if rows else None
@@ -295,8 +296,8 @@ class Storage(StatementStore):
     def add_credential(self, key: str, name: str, secret_hash: str, scopes: list[str], prefixes: list[str],
                        homepage: str | None, created: str) -> None:
         with self.transaction() as cur:
-            self.execute(cur, "INSERT INTO credentials (key, name, secret_hash, scopes, activity_prefixes, homepage, revoked, created) "
-                              "VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
+            self.execute(cur, "INSERT INTO credentials (key, name, secret_hash, scopes, activity_prefixes, homepage, revoked, "
+                              "created) VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
                          (key, name, secret_hash, json.dumps(scopes), json.dumps(prefixes), homepage, created))
 
     def credentials(self) -> list[dict[str, Any]]:
@@ -339,8 +340,8 @@ class Storage(StatementStore):
 
     def revoke(self, key_or_name: str) -> int:
         with self.transaction() as cur:
-            return self.execute(cur, "UPDATE credentials SET revoked = 1 WHERE key = ? OR name = ?",
-                                (key_or_name, key_or_name)).rowcount
+            return int(self.execute(cur, "UPDATE credentials SET revoked = 1 WHERE key = ? OR name = ?",
+                                    (key_or_name, key_or_name)).rowcount)
 
 
 def open_storage(url: str, pool_size: int = 10) -> Storage:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import uuid
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlparse
 
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-5][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$")
@@ -77,7 +77,7 @@ def _is_iri(value: str) -> bool:
 def _iri(value: Any, where: str) -> str:
     if not is_iri(value):
         raise Invalid(f"{where} must be an IRI, not {value!r}")
-    return value
+    return cast(str, value)
 
 
 def _uuid(value: Any, where: str) -> str:
@@ -205,8 +205,8 @@ def _definition(value: Any, where: str) -> None:
         if not isinstance(items, list):
             raise Invalid(f"{where}.{key} must be an array")
         ids = set()
-        for i, item in enumerate(items):
-            item = _obj(item, f"{where}.{key}[{i}]")
+        for i, raw in enumerate(items):
+            item = _obj(raw, f"{where}.{key}[{i}]")
             _keys(item, {"id", "description"}, f"{where}.{key}[{i}]")
             _str(item.get("id"), f"{where}.{key}[{i}].id")
             if item["id"] in ids:
@@ -246,7 +246,7 @@ def _object(value: Any, sub: bool, where: str = "object") -> str:
             _attachments(obj["attachments"])
     else:
         raise Invalid(f"{where}.objectType {kind!r} is not valid")
-    return kind
+    return cast(str, kind)
 
 
 def _result(value: Any) -> None:
@@ -262,14 +262,15 @@ def _result(value: Any) -> None:
             raise Invalid("result.score.scaled must be between -1 and 1")
         if "min" in s and "max" in s and s["min"] > s["max"]:
             raise Invalid("result.score.min must not be greater than max")
-        if "raw" in s and ("min" in s and s["raw"] < s["min"] or "max" in s and s["raw"] > s["max"]):
+        if "raw" in s and (("min" in s and s["raw"] < s["min"]) or ("max" in s and s["raw"] > s["max"])):
             raise Invalid("result.score.raw must be between min and max")
     for key in ("success", "completion"):
         if key in r and not isinstance(r[key], bool):
             raise Invalid(f"result.{key} must be true or false")
     if "response" in r:
         _str(r["response"], "result.response")
-    if "duration" in r and (not isinstance(r["duration"], str) or not DURATION_RE.match(r["duration"]) or r["duration"] in ("P", "PT")):
+    duration = r.get("duration")
+    if "duration" in r and (not isinstance(duration, str) or not DURATION_RE.match(duration) or duration in ("P", "PT")):
         raise Invalid("result.duration must be an ISO 8601 duration")
     if "extensions" in r:
         _extensions(r["extensions"], "result.extensions")
@@ -315,8 +316,8 @@ def _context(value: Any, object_type: str) -> None:
 def _attachments(value: Any) -> None:
     if not isinstance(value, list):
         raise Invalid("attachments must be an array")
-    for i, a in enumerate(value):
-        a = _obj(a, f"attachments[{i}]")
+    for i, raw in enumerate(value):
+        a = _obj(raw, f"attachments[{i}]")
         _keys(a, {"usageType", "display", "description", "contentType", "length", "sha2", "fileUrl"}, f"attachments[{i}]")
         _iri(a.get("usageType"), f"attachments[{i}].usageType")
         _langmap(a.get("display"), f"attachments[{i}].display")

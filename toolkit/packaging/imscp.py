@@ -49,7 +49,10 @@ class ImsContentPackage(Packager):
 
     def manifest(self, ctx: PackageContext, files: list[str]) -> etree._Element:
         c, cp = ctx.course, self.cp
-        m = etree.Element(f"{{{cp}}}manifest", nsmap={None: cp, **self.namespaces, "xsi": XSI})
+        nsmap: dict[str | None, str] = {None: cp}
+        nsmap.update(self.namespaces)
+        nsmap["xsi"] = XSI
+        m = etree.Element(f"{{{cp}}}manifest", nsmap=nsmap)
         m.set("identifier", ncname(f"MANIFEST-{c.slug}"))
         m.set("version", c.version)
         m.set(f"{{{XSI}}}schemaLocation", " ".join(f"{ns} {f}" for ns, f in self.schema_files.items()))

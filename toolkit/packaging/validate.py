@@ -100,7 +100,7 @@ def _inspect_content(result: Inspection, zf: zipfile.ZipFile, names: set[str], s
         return
     reader = next((p for p in READERS if p.manifest_name == manifest and p.recognises(root)), None)
     if reader is None:
-        result.error(f"{manifest} is not a manifest of any standard the toolkit knows (root {root.tag})")
+        result.error(f"{manifest} is not a manifest of any standard the toolkit knows (root {etree.QName(root).text})")
         return
     reading = reader.read(root, names, lambda name: _load(zf, name))
     result.standard, result.launch = reading.standard, reading.launch

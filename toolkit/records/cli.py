@@ -244,8 +244,8 @@ def hash_password_cmd() -> None:
 @retention_option
 @lrs_options
 def serve(host: str, port: int, users: tuple[str, ...], users_file: Path | None, secure_cookies: bool | None,
-          base_path: str, project: Path | None, today: str | None, keep_invitations: bool, db: str | None, retention_days: int | None,
-          endpoint: str | None, username: str | None, password: str | None,
+          base_path: str, project: Path | None, today: str | None, keep_invitations: bool, db: str | None,
+          retention_days: int | None, endpoint: str | None, username: str | None, password: str | None,
           homepages: tuple[str, ...], config_file: Path | None) -> None:
     """Serve the caseworkers' lookup page (read-only, login required)."""
     import uvicorn
@@ -269,7 +269,7 @@ def serve(host: str, port: int, users: tuple[str, ...], users_file: Path | None,
     from toolkit.records.invitations import utc_now
 
     pinned = _meeting_day(today) if today else None
-    clock = (lambda: dt.datetime.combine(pinned, dt.time(12), tzinfo=dt.timezone.utc)) if pinned else utc_now
+    clock = (lambda: dt.datetime.combine(pinned, dt.time(12), tzinfo=dt.UTC)) if pinned else utc_now
     url, days = _store_settings(db, retention_days, config)
     invitations = InvitationStore(url) if keep_invitations else None
     if invitations is not None:

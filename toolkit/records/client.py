@@ -125,10 +125,10 @@ def resolve_connection(endpoint: str | None = None, username: str | None = None,
 
 
 def _iso(value: dt.datetime) -> str:
-    return value.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _reader_class() -> type:
     """``tincan.RemoteLRS`` that hands back statement pages unparsed.
 

@@ -47,11 +47,11 @@ def default_db() -> str:
 
 def _stamp(moment: dt.datetime) -> str:
     """UTC with microseconds always written, so stored times compare as text."""
-    return moment.astimezone(dt.timezone.utc).isoformat(timespec="microseconds")
+    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
 def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ class InvitationStore:
                 cur.close()
 
     def _now(self) -> dt.datetime:
-        return self.clock().astimezone(dt.timezone.utc)
+        return self.clock().astimezone(dt.UTC)
 
     def _sql(self, text: str) -> str:
         return text.replace("?", "%s") if self.postgres else text

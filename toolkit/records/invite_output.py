@@ -22,7 +22,7 @@ def render_invitations(made: Sequence[Invitation], base_url: str, fmt: str, titl
                        now: dt.datetime | None = None) -> str:
     rows = invitation_rows(made, base_url)
     if fmt == "json":
-        return json.dumps({"course_title": title, "invitations": [dict(zip(("code", "link", "meeting", "note"), r))
+        return json.dumps({"course_title": title, "invitations": [dict(zip(("code", "link", "meeting", "note"), r, strict=True))
                                                                   for r in rows]},
                           ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
@@ -36,7 +36,7 @@ def render_invitations(made: Sequence[Invitation], base_url: str, fmt: str, titl
         from toolkit.records.pages import render_print_page
 
         return render_print_page(heading=f"Personlige links til {title}", headers=HEADERS, rows=rows,
-                                 printed=local_time(now or dt.datetime.now(dt.timezone.utc)), empty="")
+                                 printed=local_time(now or dt.datetime.now(dt.UTC)), empty="")
     from toolkit.records.output import clean
 
     width = max([len(r[0]) for r in rows] + [4])

@@ -10,8 +10,7 @@ from zoneinfo import ZoneInfo
 
 from toolkit.errors import ConfigError, SourceError
 from toolkit.records.client import LRSClient
-from toolkit.records.codes import CodeTypoError, CprError
-from toolkit.records.codes import learner_id as checked_id
+from toolkit.records.codes import CodeTypoError, CprError, learner_id as checked_id
 from toolkit.records.status import (
     CourseRecord,
     Learner,
@@ -101,7 +100,7 @@ def parse_day(value: str, end: bool = False) -> dt.datetime:
             moment = dt.datetime.fromisoformat(value)
         except ValueError:
             raise ConfigError(f"{value!r} is not a date (YYYY-MM-DD) or ISO date-time") from None
-        return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+        return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
     if end:
         day += dt.timedelta(days=1)
     return dt.datetime.combine(day, dt.time(0), tzinfo=LOCAL_TZ)

@@ -73,7 +73,7 @@ def to_table(records: Sequence[CourseRecord], by: str, heading: str) -> str:
     widths = [max(_width(row[i]) for row in cells) for i in range(len(headers))]
 
     def line(row: list[str]) -> str:
-        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths)).rstrip()
+        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths, strict=True)).rstrip()
 
     out = [clean(heading), line(cells[0]), "  ".join("-" * w for w in widths)]
     out.extend(line(row) for row in cells[1:])
@@ -134,7 +134,7 @@ def to_html(records: Sequence[CourseRecord], by: str, heading: str, now: dt.date
     from toolkit.records.pages import render_print_page
 
     headers, rows = display_rows(records, by)
-    printed = local_time(now or dt.datetime.now(dt.timezone.utc))
+    printed = local_time(now or dt.datetime.now(dt.UTC))
     return render_print_page(heading=heading, headers=headers, rows=rows, printed=printed,
                              empty=empty_message(by))
 
@@ -168,5 +168,5 @@ def tone(r: CourseRecord) -> str:
 def cards(records: Sequence[CourseRecord], by: str = "learner") -> list[dict[str, Any]]:
     """The web page's cards: the same cells as :func:`display_rows`, plus the lessons' names."""
     headers, rows = display_rows(records, by)
-    return [{"title": row[0], "tone": tone(r), "facts": list(zip(headers[1:], row[1:])),
-             "lessons": [i.title for i in r.progress.lessons_seen]} for r, row in zip(records, rows)]
+    return [{"title": row[0], "tone": tone(r), "facts": list(zip(headers[1:], row[1:], strict=True)),
+             "lessons": [i.title for i in r.progress.lessons_seen]} for r, row in zip(records, rows, strict=True)]

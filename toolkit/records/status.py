@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from toolkit.records.progress import Progress, progress_of
 from toolkit.records.xapi import (
@@ -64,19 +64,19 @@ __all__ = ["Attempt", "Completion", "CourseRecord", "Learner", "Status", "Succes
            "records_for_course", "records_for_learner", "remove_voided", "status_label"]
 
 
-class Completion(str, Enum):
+class Completion(StrEnum):
     NOT_STARTED = "not_started"
     IN_PROGRESS = "in_progress"
     COMPLETED = "completed"
 
 
-class Success(str, Enum):
+class Success(StrEnum):
     UNKNOWN = "unknown"
     FAILED = "failed"
     PASSED = "passed"
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """One word for sorting and JSON: passed/failed when a result is known, else how far the learner got.
 
     What a caseworker reads is :func:`status_label`, which always gives both facts.

@@ -17,8 +17,7 @@ from typing import Any
 
 from toolkit.errors import ConfigError
 from toolkit.records.client import LRSClient
-from toolkit.records.codes import TYPO_MESSAGE, CodeTypoError, refuse_cpr
-from toolkit.records.codes import learner_id as checked_id
+from toolkit.records.codes import TYPO_MESSAGE, CodeTypoError, learner_id as checked_id, refuse_cpr
 from toolkit.records.lookup import LOCAL_TZ, name_paths
 from toolkit.records.status import CourseRecord, Learner, Status, records_for_course
 from toolkit.records.xapi import (

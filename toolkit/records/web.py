@@ -40,13 +40,11 @@ from toolkit.records.auth import (
     verify_password,
 )
 from toolkit.records.client import LRSClient, LRSError
-from toolkit.records.codes import CPR_MESSAGE, CodeTypoError, looks_like_cpr
-from toolkit.records.codes import learner_id as checked_id
+from toolkit.records.codes import CPR_MESSAGE, CodeTypoError, learner_id as checked_id, looks_like_cpr
 from toolkit.records.invitations import DEFAULT_RETENTION_DAYS, InvitationStore, utc_now
 from toolkit.records.lookup import lookup_learner
 from toolkit.records.output import cards, empty_message
-from toolkit.records.pages import SECURITY_HEADERS, render_page
-from toolkit.records.pages import css as stylesheet
+from toolkit.records.pages import SECURITY_HEADERS, css as stylesheet, render_page
 from toolkit.records.web_team import invite_page, team_page
 
 log = logging.getLogger("toolkit.records.web")

@@ -62,7 +62,7 @@ def team_rows(rows: list[Any]) -> list[dict[str, Any]]:
     records = [r.record for r in rows]
     _, cells = display_rows(records, "course")
     out = []
-    for row, r, c in zip(rows, records, cells):
+    for row, r, c in zip(rows, records, cells, strict=True):
         missed = "; ".join(i.title for i in r.progress.missed_first)
         out.append({"tone": tone(r), "cells": [c[0], row.meeting.isoformat() if row.meeting else "", c[1], c[2],
                                                c[3], missed, c[8]]})

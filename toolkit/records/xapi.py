@@ -28,7 +28,7 @@ COURSE_TYPES = {"http://adlnet.gov/expapi/activities/course",
 
 Statement = Mapping[str, Any]
 AU_SUFFIX = "/au"  # toolkit's cmi5 AU id: <course IRI>/au
-FAR = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
+FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
 def canonical_course_id(activity_id: str) -> str:
@@ -94,8 +94,8 @@ def parse_timestamp(value: object) -> dt.datetime | None:
     except ValueError:
         return None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.timezone.utc)
-    return parsed.astimezone(dt.timezone.utc)
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return parsed.astimezone(dt.UTC)
 
 
 def learner_of(statement: Statement) -> Learner | None:
