@@ -38,8 +38,11 @@ def lrs() -> None:
               help="Server processes; more than one needs PostgreSQL, which they share.")
 @click.option("--pool-size", default=10, show_default=True, type=click.IntRange(1, 200),
               help="PostgreSQL connections per worker.")
+@click.option("--trusted-proxy", "proxies", multiple=True, default=["127.0.0.1"], show_default=True,
+              help="Address of a reverse proxy whose X-Forwarded-For names the client (repeatable; the "
+                   "per-address limits and the login throttle then see the real client; 'none': trust no proxy).")
 def serve(db: str | None, host: str, port: int, cors: tuple[str, ...], rate: float, burst: int, rate_address: float,
-          rate_all: float, workers: int, pool_size: int) -> None:
+          rate_all: float, workers: int, pool_size: int, proxies: tuple[str, ...]) -> None:
     """Serve xAPI 1.0.3 at http://HOST:PORT/xapi/."""
     import json
 
@@ -54,6 +57,9 @@ def serve(db: str | None, host: str, port: int, cors: tuple[str, ...], rate: flo
         raise ConfigError("--workers above 1 needs a PostgreSQL database (--db postgresql://...): SQLite is one process")
     options: dict[str, Any] = {"cors_origins": list(cors), "rate": rate, "burst": burst, "rate_address": rate_address,
                                "rate_all": rate_all, "base_url": f"http://{host}:{port}/", "pool_size": pool_size}
+    # uvicorn trusts X-Forwarded-For only from these addresses (its own setting, read by every worker).
+    trusted = [p.strip() for p in proxies if p.strip() and p.strip().lower() != "none"]
+    os.environ["FORWARDED_ALLOW_IPS"] = ",".join(trusted)
     where = "PostgreSQL" if postgres else "SQLite " + url
     click.echo(f"LRS on http://{host}:{port}/xapi/ ({where}, {workers} worker{'s' if workers > 1 else ''})")
     if workers == 1:

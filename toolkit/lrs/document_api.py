@@ -18,6 +18,7 @@ from toolkit.lrs.validation import UUID_RE, Invalid, is_iri, validate_agent
 SUPPORTED = ("1.0.0", "1.0.1", "1.0.2", "1.0.3")
 MAX_DOC_ID = 200
 MAX_AGENT_KEY = 1300
+SWAP_TRIES = 8  # reads and conditional writes before a document under constant change gives 409
 ALLOWED = {"state": {"activityId", "agent", "registration", "stateId", "since"},
            "activity_profile": {"activityId", "profileId", "since"},
            "agent_profile": {"agent", "profileId", "since"}}
@@ -80,32 +81,38 @@ class Documents:
                 raise HTTPError(404, "no such document")
             content, ctype, etag, updated = found
             return Response(content, media_type=ctype, headers={"ETag": etag, "Last-Modified": http_date(updated)})
-        if x.method == "DELETE":
-            if doc_id:
-                found = self.storage.document(kind, activity, agent, reg, doc_id)
-                if found is not None:
-                    preconditions(x, found[2], required=False)
-                self.storage.delete_documents(kind, activity, agent, reg, doc_id)
-            elif kind == "state":
-                self.storage.delete_documents(kind, activity, agent, registration, None)
-            else:
+        if x.method == "DELETE" and not doc_id:
+            if kind != "state":
                 raise HTTPError(400, "profileId is required")
+            self.storage.delete_documents(kind, activity, agent, registration, None)
             return Response(status_code=204)
+        if x.method not in ("PUT", "POST", "DELETE"):
+            raise HTTPError(405, f"{x.method} is not allowed here")
         if not doc_id:
             raise HTTPError(400, f"{'stateId' if kind == 'state' else 'profileId'} is required")
-        found = self.storage.document(kind, activity, agent, reg, doc_id)
-        ctype = (x.headers.get("content-type") or "application/octet-stream")[:200]
-        content = x.body
-        if x.method == "PUT":
-            preconditions(x, found[2] if found else None, required=kind != "state")
-        elif x.method == "POST":
-            preconditions(x, found[2] if found else None, required=False)
-            content = merged(found, ctype, content)
-        else:
-            raise HTTPError(405, f"{x.method} is not allowed here")
-        etag = '"' + hashlib.sha1(content).hexdigest() + '"'
-        self.storage.put_document(kind, activity, agent, reg, doc_id, content, ctype, etag, now_stored())
-        return Response(status_code=204, headers={"ETag": etag})
+        # Read, check the preconditions, then write only if the document is still as read: two
+        # tabs merging into one state document, or two writers with the same If-Match, never
+        # lose an update.  Whoever comes second sees the new document and is checked again.
+        for _ in range(SWAP_TRIES):
+            found = self.storage.document(kind, activity, agent, reg, doc_id)
+            current = found[2] if found else None
+            if x.method == "DELETE":
+                if current is None:
+                    return Response(status_code=204)
+                preconditions(x, current, required=False)
+                if self.storage.delete_document_if(kind, activity, agent, reg, doc_id, current):
+                    return Response(status_code=204)
+                continue
+            ctype = (x.headers.get("content-type") or "application/octet-stream")[:200]
+            content = x.body
+            preconditions(x, current, required=x.method == "PUT" and kind != "state")
+            if x.method == "POST":
+                content = merged(found, ctype, content)
+            etag = '"' + hashlib.sha1(content).hexdigest() + '"'
+            if self.storage.swap_document(kind, activity, agent, reg, doc_id, content, ctype, etag, now_stored(),
+                                          current):
+                return Response(status_code=204, headers={"ETag": etag})
+        raise HTTPError(409, "the document is being changed by other requests: send again")
 
     def activities(self, x: XRequest) -> Response:
         act = x.params.get("activityId")

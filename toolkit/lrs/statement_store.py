@@ -20,15 +20,15 @@ SMALL = 20  # on PostgreSQL, fewer statements go by INSERT (fewer round trips), 
 PLAIN_INSERT = """
 WITH ins AS (
   INSERT INTO statements (id, stored, verb, registration, voids, refs, body)
-  SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
+  SELECT * FROM unnest(%b::text[], %b::text[], %b::text[], %b::text[], %b::text[], %b::text[], %b::text[])
   RETURNING seq, id),
 ag AS (
   INSERT INTO statement_agents (seq, agent, related)
-  SELECT ins.seq, a.agent, a.related FROM unnest(%s::text[], %s::text[], %s::int[]) AS a(id, agent, related)
+  SELECT ins.seq, a.agent, a.related FROM unnest(%b::text[], %b::text[], %b::int[]) AS a(id, agent, related)
   JOIN ins ON ins.id = a.id),
 ac AS (
   INSERT INTO statement_activities (seq, activity, related)
-  SELECT ins.seq, a.activity, a.related FROM unnest(%s::text[], %s::text[], %s::int[]) AS a(id, activity, related)
+  SELECT ins.seq, a.activity, a.related FROM unnest(%b::text[], %b::text[], %b::int[]) AS a(id, activity, related)
   JOIN ins ON ins.id = a.id)
 SELECT count(*) FROM ins
 """

@@ -22,7 +22,7 @@ from typing import Any
 
 from toolkit.lrs.statement_store import StatementStore
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS statements (
@@ -81,6 +81,35 @@ POSTGRES = Dialect("BIGSERIAL PRIMARY KEY", "BYTEA", "%s")
 # emptied after a crash, which only forgives some requests.
 BUCKETS = "CREATE UNLOGGED TABLE IF NOT EXISTS rate_buckets (name TEXT PRIMARY KEY, tokens DOUBLE PRECISION NOT NULL, " \
           "at DOUBLE PRECISION NOT NULL)"
+# Taking tokens from several buckets, all or none, in one round trip (a transaction of
+# separate statements costs four).  Rows are locked in name order, so two requests never
+# wait for each other in a cycle.  A bucket seen for the first time starts full.
+TAKE_TOKENS = """
+CREATE OR REPLACE FUNCTION toolkit_take_tokens(names TEXT[], rates DOUBLE PRECISION[],
+                                               bursts DOUBLE PRECISION[], cost DOUBLE PRECISION)
+RETURNS BOOLEAN LANGUAGE plpgsql AS $fn$
+DECLARE
+  now_at DOUBLE PRECISION := extract(epoch FROM clock_timestamp());
+  i INTEGER;
+  have DOUBLE PRECISION;
+  fill DOUBLE PRECISION[] := '{}';
+BEGIN
+  FOR i IN SELECT g FROM generate_subscripts(names, 1) AS g ORDER BY names[g] LOOP
+    INSERT INTO rate_buckets (name, tokens, at) VALUES (names[i], bursts[i], now_at) ON CONFLICT (name) DO NOTHING;
+    SELECT LEAST(bursts[i], b.tokens + GREATEST(0, now_at - b.at) * rates[i]) INTO have
+      FROM rate_buckets AS b WHERE b.name = names[i] FOR UPDATE;
+    IF have < cost THEN
+      RETURN FALSE;
+    END IF;
+    fill[i] := have;
+  END LOOP;
+  FOR i IN 1 .. array_length(names, 1) LOOP
+    UPDATE rate_buckets SET tokens = fill[i] - cost, at = GREATEST(at, now_at) WHERE name = names[i];
+  END LOOP;
+  RETURN TRUE;
+END
+$fn$
+"""
 
 
 class Unavailable(Exception):
@@ -122,10 +151,6 @@ def _check_if_idle(conn: Any) -> None:
     has been idle (a restart of PostgreSQL happens while connections wait in the pool)."""
     if time.monotonic() - getattr(conn, "toolkit_returned", 0.0) > IDLE_CHECK:
         conn.execute("")
-
-
-class _Empty(Exception):
-    """A rate bucket holds too few tokens: roll the other buckets back."""
 
 
 class Storage(StatementStore):
@@ -233,7 +258,11 @@ class Storage(StatementStore):
             if current < 2:
                 if self.postgres:
                     self.execute(cur, BUCKETS)
-                self.execute(cur, "INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
+                self.execute(cur, "INSERT INTO schema_version (version) VALUES (?)", (2,))
+            if current < 3:
+                if self.postgres:
+                    cur.execute(TAKE_TOKENS)
+                self.execute(cur, "INSERT INTO schema_version (version) VALUES (?)", (3,))
 
     def analyze(self) -> None:
         """Refresh the planner's statistics (PostgreSQL's autovacuum does this in the background)."""
@@ -280,6 +309,32 @@ class Storage(StatementStore):
                               "updated = EXCLUDED.updated",
                          (kind, activity, agent, registration, doc_id, content, ctype, etag, updated))
 
+    def swap_document(self, kind: str, activity: str, agent: str, registration: str, doc_id: str, content: bytes,
+                      ctype: str, etag: str, updated: str, expected: str | None) -> bool:
+        """Write a document only if it is still as it was read: absent (*expected* None) or with
+        the ETag *expected*.  False when another request changed it in between."""
+        key = (kind, activity, agent, registration, doc_id)
+        with self.transaction() as cur:
+            if expected is None:
+                done = self.execute(cur, "INSERT INTO documents (kind, activity, agent, registration, doc_id, content, "
+                                         "content_type, etag, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
+                                         "(kind, activity, agent, registration, doc_id) DO NOTHING",
+                                    (*key, content, ctype, etag, updated))
+            else:
+                done = self.execute(cur, "UPDATE documents SET content = ?, content_type = ?, etag = ?, updated = ? "
+                                         "WHERE kind = ? AND activity = ? AND agent = ? AND registration = ? "
+                                         "AND doc_id = ? AND etag = ?", (content, ctype, etag, updated, *key, expected))
+            return int(done.rowcount) == 1
+
+    def delete_document_if(self, kind: str, activity: str, agent: str, registration: str, doc_id: str,
+                           expected: str) -> bool:
+        """Delete one document only if its ETag is still *expected*."""
+        with self.transaction() as cur:
+            done = self.execute(cur, "DELETE FROM documents WHERE kind = ? AND activity = ? AND agent = ? "
+                                     "AND registration = ? AND doc_id = ? AND etag = ?",
+                                (kind, activity, agent, registration, doc_id, expected))
+            return int(done.rowcount) == 1
+
     def delete_documents(self, kind: str, activity: str, agent: str, registration: str | None, doc_id: str | None) -> None:
         sql = "DELETE FROM documents WHERE kind = ? AND activity = ? AND agent = ?"
         params: list[Any] = [kind, activity, agent]
@@ -319,24 +374,12 @@ class Storage(StatementStore):
 
     def take(self, buckets: list[tuple[str, float, float]], cost: float = 1.0) -> bool:
         """Take *cost* tokens from each shared bucket (name, rate per second, burst), in one
-        transaction (PostgreSQL only): from all of them, or, if one holds too few, from none
+        round trip (PostgreSQL only): from all of them, or, if one holds too few, from none
         (False).  A negative cost gives back."""
-        sql = ("INSERT INTO rate_buckets AS b (name, tokens, at) "
-               "VALUES (%(n)s, %(burst)s - %(cost)s, extract(epoch FROM clock_timestamp())) "
-               "ON CONFLICT (name) DO UPDATE SET "
-               "tokens = LEAST(%(burst)s, b.tokens + GREATEST(0, EXCLUDED.at - b.at) * %(rate)s) - %(cost)s, "
-               "at = GREATEST(b.at, EXCLUDED.at) "
-               "WHERE LEAST(%(burst)s, b.tokens + GREATEST(0, EXCLUDED.at - b.at) * %(rate)s) >= %(cost)s "
-               "RETURNING tokens")
-        try:
-            with self.transaction() as cur:
-                cur.execute("SET LOCAL synchronous_commit TO OFF")
-                for name, rate, burst in buckets:
-                    if cur.execute(sql, {"n": name, "rate": rate, "burst": burst, "cost": cost}).fetchone() is None:
-                        raise _Empty
-        except _Empty:
-            return False
-        return True
+        rows = self.fetchall("SELECT toolkit_take_tokens(%s::text[], %s::float8[], %s::float8[], %s)",
+                             ([b[0] for b in buckets], [float(b[1]) for b in buckets],
+                              [float(b[2]) for b in buckets], float(cost)))
+        return bool(rows[0][0])
 
     def revoke(self, key_or_name: str) -> int:
         with self.transaction() as cur:
