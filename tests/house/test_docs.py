@@ -7,7 +7,7 @@ import re
 
 from toolkit.source.lix import lix
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 DOCS = ROOT / "docs"
 

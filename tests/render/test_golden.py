@@ -1,6 +1,6 @@
 """Golden-file test: the rendered pages of a small fixture course are stable.
 
-Regenerate after an intended change with ``UPDATE_GOLDEN=1 pytest tests/test_golden.py``
+Regenerate after an intended change with ``UPDATE_GOLDEN=1 pytest tests/render/test_golden.py``
 and review the diff.
 """
 
@@ -13,7 +13,7 @@ import pytest
 
 from toolkit.build import BuildOptions, build
 
-from .conftest import FIXTURES
+from ..conftest import FIXTURES
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "ok-minimal"
 FILES = ["index.html", "velkommen.html", "cv.html", "video.html", "assets/course-data.js", "assets/brand.css"]

@@ -8,7 +8,7 @@ import pytest
 
 from toolkit.build import check
 
-from .conftest import FIXTURES
+from ..conftest import FIXTURES
 
 CASES = [
     ("bad-yaml-indent", "course.yaml", 10, "YAML syntax error"),

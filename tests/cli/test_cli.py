@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-
 from toolkit.cli import main
 
-from .conftest import FIXTURES
-
-
-def tree_digest(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+from ..conftest import FIXTURES, tree_digest
 
 
 def test_version(runner):

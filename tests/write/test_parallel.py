@@ -11,7 +11,7 @@ from toolkit.build import BuildOptions, build
 from toolkit.errors import CheckFailed
 from toolkit.parallel import MIN_LESSONS
 
-from .test_cli import tree_digest
+from ..conftest import tree_digest
 
 LESSONS = MIN_LESSONS + 20
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from toolkit.build import FORMATS, BuildOptions, build
 from toolkit.packaging.zipcopy import ZipReuse, write_zip
 
-from .test_cli import tree_digest
+from ..conftest import tree_digest
 
 
 def outputs(out: Path, slug: str) -> dict[str, str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, require
+from ..conftest import ROOT, require
 
 pytestmark = pytest.mark.wheel
 
@@ -62,7 +62,7 @@ def test_the_wheel_carries_the_themes_and_the_runtime(wheel: Path) -> None:
                    "toolkit/packaging/schemas/scorm12/imsmd_rootv1p2p1.xsd",
                    "toolkit/packaging/schemas/cmi5/CourseStructure.xsd", "toolkit/packaging/schemas/SOURCES.txt"]:
         assert needed in names, f"{needed} is not in {wheel.name}"
-    runtime = sorted(p.name for p in (Path(__file__).parent.parent / "toolkit" / "runtime" / "src").glob("*.js"))
+    runtime = sorted(p.name for p in (ROOT / "toolkit" / "runtime" / "src").glob("*.js"))
     assert runtime, "no runtime sources found"
     for name in runtime:
         assert f"toolkit/runtime/src/{name}" in names, f"runtime source {name} is not in {wheel.name}"

@@ -9,7 +9,7 @@ from pathlib import Path
 from toolkit.build import BuildOptions, build
 from toolkit.render.env import THEMES, template_chain
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 
 def test_builtin_themes_live_inside_the_package():

@@ -14,7 +14,7 @@ from toolkit.build import check
 from toolkit.errors import SourceError, ToolkitError
 from toolkit.source.yamlutil import load_yaml
 
-from .conftest import FIXTURES
+from ..conftest import FIXTURES
 
 LOCATION_RE = re.compile(r"^[^:]+(:\d+)?$")
 

@@ -13,7 +13,7 @@ import pytest
 
 from toolkit.build import BuildOptions, build
 
-from .conftest import FIXTURES, ROOT, require
+from ..conftest import FIXTURES, ROOT, require
 
 VNU = Path(os.environ.get("TOOLKIT_VNU_JAR", ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"))
 

@@ -11,7 +11,7 @@ from toolkit.errors import SourceError
 from toolkit.source.lesson import derive_id, split_front_matter
 from toolkit.source.yamlutil import load_yaml
 
-from .conftest import FIXTURES
+from ..conftest import FIXTURES
 
 
 @pytest.fixture(scope="module")

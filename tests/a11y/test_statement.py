@@ -8,7 +8,7 @@ from toolkit.a11y_results import RESULTS_NAME, record
 from toolkit.build import BuildOptions, build
 from toolkit.cli import main
 
-from .conftest import FIXTURES, ROOT
+from ..conftest import FIXTURES, ROOT
 
 CLAIMS = ["overholder standarden", "Alle sider er testet", "gennemført alene med tastatur",
           "i overensstemmelse med WCAG", "kunne gennemføres med tastatur", "testet automatisk med axe-core"]

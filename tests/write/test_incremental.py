@@ -7,7 +7,7 @@ from pathlib import Path
 
 from toolkit.build import BuildOptions, build
 
-from .test_cli import tree_digest
+from ..conftest import tree_digest
 
 
 def site_digest(out: Path, slug: str) -> dict[str, str]:
