@@ -18,8 +18,8 @@ def test_check_clean_course_exits_zero(runner):
     assert "OK: 1 course(s), 0 warning(s)" in result.output
 
 
-def test_check_reports_every_error_without_traceback(runner):
-    result = runner.invoke(main, ["check", str(FIXTURES / "many-errors")])
+def test_check_reports_every_error_without_traceback(runner, course_variant):
+    result = runner.invoke(main, ["check", str(course_variant("many-errors"))])
     assert result.exit_code == 1
     lines = [ln for ln in result.output.splitlines() if "many-errors/" in ln]
     assert len(lines) == 8, result.output
@@ -28,8 +28,8 @@ def test_check_reports_every_error_without_traceback(runner):
     assert "8 error(s)" in result.output
 
 
-def test_check_strict_fails_on_warnings(runner):
-    path = str(FIXTURES / "quiz-without-explanation")
+def test_check_strict_fails_on_warnings(runner, course_variant):
+    path = str(course_variant("quiz-without-explanation"))
     assert runner.invoke(main, ["check", path]).exit_code == 0
     strict = runner.invoke(main, ["check", path, "--strict"])
     assert strict.exit_code == 1
