@@ -3,15 +3,21 @@ instead of skipping it, so a green CI run always means the check ran."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from toolkit.source.course import SHARED_FACTS
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+BASE = FIXTURES / "ok-minimal"  # the one whole course the variants are laid over
+VARIANTS = FIXTURES / "variants"  # <name>/: only the files a variant changes or adds
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -27,19 +33,62 @@ def require(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+def tree_digest(root: Path) -> dict[str, str]:
+    """Every file below ``root`` (relative path) with its SHA-256."""
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
 
 
+def assemble_course(name: str, dest: Path) -> Path:
+    """Write the fixture course *name* to *dest* and return *dest*.
+
+    A whole course (``tests/fixtures/<name>/course.yaml``) is copied as it is.
+    A variant (``tests/fixtures/variants/<name>/``) holds only the files it
+    changes or adds: the base course is copied and those files laid over it.
+    """
+    whole, overlay = FIXTURES / name, VARIANTS / name
+    if (whole / "course.yaml").is_file():
+        shutil.copytree(whole, dest)
+    elif overlay.is_dir():
+        shutil.copytree(BASE, dest)
+        shutil.copytree(overlay, dest, dirs_exist_ok=True)
+    else:
+        raise LookupError(f"no fixture course {whole} and no variant {overlay}")
+    return dest
+
+
+def place_course(name: str, root: Path) -> Path:
+    """The fixture course *name* assembled in ``root/<name>``, beside a copy of the
+    shared ``tests/fixtures/facts.yaml``: laid out as if it were in ``tests/fixtures``."""
+    if not (root / SHARED_FACTS).exists():
+        root.mkdir(parents=True, exist_ok=True)
+        shutil.copy(FIXTURES / SHARED_FACTS, root / SHARED_FACTS)
+    return assemble_course(name, root / name)
+
+
 @pytest.fixture
-def fixture_copy(tmp_path: Path):
-    """Copy a fixture course into a temporary project (``courses/<name>``)."""
+def course_variant(tmp_path: Path) -> Callable[[str], Path]:
+    """``course_variant("lix-too-high")``: that fixture course, assembled for this
+    test in ``tmp_path/fixtures`` beside the shared facts (see ``place_course``)."""
+
+    def get(name: str) -> Path:
+        return place_course(name, tmp_path / "fixtures")
+
+    return get
+
+
+@pytest.fixture
+def fixture_copy(tmp_path: Path) -> Callable[[str], Path]:
+    """A fixture course (whole or variant) to change: a writable copy in a
+    temporary project, ``courses/<name>``, without the shared facts."""
 
     def copy(name: str) -> Path:
-        dest = tmp_path / "project" / "courses" / name
-        shutil.copytree(FIXTURES / name, dest)
-        return dest
+        return assemble_course(name, tmp_path / "project" / "courses" / name)
 
     return copy
 

@@ -14,10 +14,10 @@ from toolkit.source.yamlutil import load_yaml_file
 from ..conftest import FIXTURES, ROOT
 
 
-def test_review_by_passed_warns_and_strict_fails(runner):
+def test_review_by_passed_warns_and_strict_fails(runner, course_variant):
     """The publisher's gate, on pinned dates: review_by is 2025-01-31."""
-    path = str(FIXTURES / "review-by-passed")
-    warning = "review-by-passed/course.yaml:11: warning: review_by 2025-01-31 has passed"
+    path = str(course_variant("review-by-passed"))
+    warning = f"{path}/course.yaml:11: warning: review_by 2025-01-31 has passed"
     before = runner.invoke(main, ["check", path, "--strict", "--today", "2025-01-31"])
     assert before.exit_code == 0, before.output
     assert "has passed" not in before.output
@@ -33,8 +33,8 @@ def test_review_by_passed_warns_and_strict_fails(runner):
     assert env_before.exit_code == 0, env_before.output
 
 
-def test_every_build_warns_once_review_by_has_passed(runner, tmp_path):
-    path = str(FIXTURES / "review-by-passed")
+def test_every_build_warns_once_review_by_has_passed(runner, tmp_path, course_variant):
+    path = str(course_variant("review-by-passed"))
     passed = runner.invoke(main, ["build", path, "--out", str(tmp_path / "a"), "--format", "web"],
                            env={"TOOLKIT_TODAY": "2025-02-01"})
     assert passed.exit_code == 0, passed.output
@@ -47,10 +47,11 @@ def test_every_build_warns_once_review_by_has_passed(runner, tmp_path):
     assert fresh.exit_code == 0 and "has passed" not in fresh.output
 
 
-def test_unknown_fact_is_a_path_line_error(runner):
-    result = runner.invoke(main, ["check", str(FIXTURES / "unknown-fact"), "--strict"])
+def test_unknown_fact_is_a_path_line_error(runner, course_variant):
+    course = course_variant("unknown-fact")
+    result = runner.invoke(main, ["check", str(course), "--strict"])
     assert result.exit_code == 1
-    assert "unknown-fact/lessons/01-velkommen.md:5: unknown fact '{{ cv_frist }}'" in result.output
+    assert f"{course}/lessons/01-velkommen.md:5: unknown fact '{{{{ cv_frist }}}}'" in result.output
 
 
 def test_footer_shows_review_date(tmp_path):

@@ -15,7 +15,7 @@ from lxml import etree
 from toolkit.build import FORMATS, BuildOptions, build
 from toolkit.packaging import xsd
 
-from ..conftest import FIXTURES, require
+from ..conftest import place_course, require
 
 NS = {"cp12": "http://www.imsproject.org/xsd/imscp_rootv1p1p2", "adlcp12": "http://www.adlnet.org/xsd/adlcp_rootv1p2",
       "cp": "http://www.imsglobal.org/xsd/imscp_v1p1", "imsss": "http://www.imsglobal.org/xsd/imsss",
@@ -36,7 +36,8 @@ SETTINGS = {"lrs_endpoint": "https://lrs.example.dk/xapi/", "lrs_key": "pkgkey:s
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("pkg")
-    build([FIXTURES / "pkg-passmark-65"], BuildOptions(out=out, no_cache=True, settings=SETTINGS))
+    course = place_course("pkg-passmark-65", tmp_path_factory.mktemp("fixtures"))
+    build([course], BuildOptions(out=out, no_cache=True, settings=SETTINGS))
     return out / "pkg-passmark-65"
 
 
@@ -136,11 +137,11 @@ def test_lrs_key_only_in_scorm_and_web(built):
             assert not any(b"s3cret" in zf.read(n) for n in zf.namelist())
 
 
-def test_builds_are_byte_identical(tmp_path):
-    digests = []
+def test_builds_are_byte_identical(tmp_path, course_variant):
+    digests, course = [], course_variant("pkg-passmark-65")
     for run in ("a", "b"):
         out = tmp_path / run
-        build([FIXTURES / "pkg-passmark-65"], BuildOptions(out=out, no_cache=True))
+        build([course], BuildOptions(out=out, no_cache=True))
         digests.append({p.name: p.read_bytes() for p in sorted((out / "pkg-passmark-65").glob("*.zip"))})
     assert digests[0] == digests[1]
     with zipfile.ZipFile(tmp_path / "a" / "pkg-passmark-65" / "pkg-passmark-65-scorm12.zip") as zf:
@@ -170,13 +171,13 @@ def test_invalid_manifest_fails_the_build(fixture_copy, tmp_path, monkeypatch):
     assert not (out / "ok-minimal").exists()
 
 
-def test_packages_from_memory_equal_packages_from_the_written_site(built, tmp_path):
+def test_packages_from_memory_equal_packages_from_the_written_site(built, tmp_path, course_variant):
     """The build hands the packagers the bytes it just wrote; reading the site
     back from disk must give the very same zips."""
     from toolkit.build import check
     from toolkit.packaging import build_packages
 
-    loaded, _ = check([FIXTURES / "pkg-passmark-65"])
+    loaded, _ = check([course_variant("pkg-passmark-65")])
     course = loaded[0].course
     rebuilt = build_packages(course, built / "site", tmp_path, FORMATS, SETTINGS)
     for fmt, zpath in rebuilt.items():
@@ -186,14 +187,14 @@ def test_packages_from_memory_equal_packages_from_the_written_site(built, tmp_pa
 @pytest.mark.parametrize("fmt,message", [("scorm12", "masteryscore must be a number from 0 to 100"),
                                          ("scorm2004", "minNormalizedMeasure must be between -1 and 1"),
                                          ("cmi5", "masteryScore must be between 0 and 1")])
-def test_the_build_refuses_a_manifest_value_out_of_range(built, tmp_path, fmt, message):
+def test_the_build_refuses_a_manifest_value_out_of_range(built, tmp_path, course_variant, fmt, message):
     """The value checks toolkit validate runs on anyone's package also guard our own
     (a pass mark that slipped past course.yaml's check would reach the manifest)."""
     from toolkit.build import check
     from toolkit.packaging import build_packages
     from toolkit.packaging.base import PackageError
 
-    course = check([FIXTURES / "pkg-passmark-65"])[0][0].course
+    course = check([course_variant("pkg-passmark-65")])[0][0].course
     course.pass_mark = 1.5
     with pytest.raises(PackageError, match=message):
         build_packages(course, built / "site", tmp_path, (fmt,), {})

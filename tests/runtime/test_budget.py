@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from toolkit.build import BuildOptions, build, check
+from toolkit.build import BuildOptions, build, check, discover_courses
 from toolkit.errors import CheckFailed
 from toolkit.runtime.budget import (
     CSS_GZIP_LIMIT,
@@ -19,6 +19,7 @@ from toolkit.runtime.budget import (
     worst_case_state,
 )
 
+from ..conftest import ROOT
 from .coursegen import write_course
 
 BUDGET = "cmi.suspend_data"
@@ -42,6 +43,8 @@ def test_worst_case_counts_every_id(tmp_path):
     course_dir = write_course(tmp_path / "courses", "lille", lessons=2, questions=3, choices=4)
     (loaded,), _ = check([course_dir])
     state = worst_case_state(loaded.course)
+    # emptyState() in the runtime, as encode() writes it (v2: the first-try flag packed into "a")
+    assert set(state) == {"v", "s", "a", "x", "p", "l", "c", "k", "reg"}
     assert state["s"] == [le.id for le in loaded.course.lessons]
     questions = {q.id: q for le in loaded.course.lessons for q in le.questions}
     every = [c.id for c in questions["velkommen-til-forloebet-q3"].choices]
@@ -51,6 +54,13 @@ def test_worst_case_counts_every_id(tmp_path):
     assert state["a"]["velkommen-til-forloebet-q1"] == "0" + one  # one correct: a single radio
     assert len(state["a"]) == 6 and "f" not in state
     assert worst_case_length(loaded.course) == len(json.dumps(state, ensure_ascii=False, separators=(",", ":")))
+
+
+def test_the_shipped_courses_fit():
+    courses = discover_courses(None, ROOT)
+    loaded, _ = check(courses)
+    sizes = {lc.course.slug: worst_case_length(lc.course) for lc in loaded}
+    assert len(sizes) == len(courses) and max(sizes.values()) < SCORM12_SUSPEND_LIMIT, sizes
 
 
 def test_js_length_counts_utf16_units():
@@ -64,7 +74,8 @@ def test_too_large_course_warns_at_course_yaml_and_fails_strict(tmp_path):
     warnings = budget_warnings(report)
     assert len(warnings) == 1
     assert warnings[0].path.endswith("course.yaml") and warnings[0].line == 1
-    assert str(worst_case_length(loaded.course)) in warnings[0].message
+    size = worst_case_length(loaded.course)
+    assert size > SCORM12_SUSPEND_LIMIT and str(size) in warnings[0].message
     with pytest.raises(CheckFailed):
         build([course_dir], BuildOptions(out=tmp_path / "out", formats=("web",), strict=True, no_cache=True))
 

@@ -102,8 +102,3 @@ def exercise_room_message(course: Course, limit: int = SCORM12_SUSPEND_LIMIT) ->
         f"in a SCORM 1.2 package the resume data keeps about {room} characters of exercise text "
         f"({len(exercises)} exercise(s)); past that the text is kept for the rest of the visit only, "
         f"and the learner is told to save it as a file or print it")
-
-
-# Names the first version of this module used (tests/test_budget_suspend.py).
-SCORM12_LIMIT = SCORM12_SUSPEND_LIMIT
-worst_case_size = worst_case_length

@@ -1,0 +1,45 @@
+"""The built-in themes are package data, under an override chain:
+brand, default brand, the project's ``templates/``, then the theme."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from toolkit.build import BuildOptions, build
+from toolkit.render.env import THEMES, template_chain
+
+from ..conftest import ROOT
+
+
+def test_builtin_themes_live_inside_the_package():
+    import toolkit
+
+    assert THEMES.parent == Path(toolkit.__file__).resolve().parent
+    assert (THEMES / "site" / "base.html").is_file() and (THEMES / "site" / "assets" / "toolkit.css").is_file()
+    assert (THEMES / "preview" / "preview.html").is_file()
+    assert not (ROOT / "templates").exists()  # nothing found beside the package any more
+
+
+def test_project_templates_override_the_theme_and_a_brand_overrides_the_project(fixture_copy, tmp_path):
+    course = fixture_copy("ok-minimal")
+    project = course.parent.parent
+    shutil.copytree(ROOT / "brands" / "default", project / "brands" / "default")
+    (project / "templates").mkdir()
+    (project / "templates" / "contact.html").write_text("<p>Projektets kontakt</p>\n", encoding="utf-8")
+    build([course], BuildOptions(out=tmp_path / "a", formats=()))
+    page = (tmp_path / "a" / "ok-minimal" / "site" / "velkommen.html").read_text(encoding="utf-8")
+    assert "Projektets kontakt" in page and "tk-contact" not in page
+
+    brand_templates = project / "brands" / "default" / "templates"
+    brand_templates.mkdir()
+    (brand_templates / "contact.html").write_text("<p>Brandets kontakt</p>\n", encoding="utf-8")
+    build([course], BuildOptions(out=tmp_path / "b", formats=()))
+    page = (tmp_path / "b" / "ok-minimal" / "site" / "velkommen.html").read_text(encoding="utf-8")
+    assert "Brandets kontakt" in page and "Projektets kontakt" not in page
+
+
+def test_the_chain_ends_in_the_named_theme(tmp_path):
+    (tmp_path / "templates").mkdir()
+    assert template_chain(None, tmp_path) == [(tmp_path / "templates").resolve(), THEMES / "site"]
+    assert template_chain(None, None, theme="preview") == [THEMES / "preview"]
