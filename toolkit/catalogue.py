@@ -14,7 +14,7 @@ from toolkit.i18n import Translator
 from toolkit.model import Brand, Course
 from toolkit.render.env import asset_chain
 from toolkit.site import Writer, brand_css
-from toolkit.source.fields import check_keys, get_id, get_list, get_str, line_of, load_mapping
+from toolkit.source.fields import check_keys, each_mapping, get_id, get_list, get_str, line_of, load_mapping
 from toolkit.source.report import Report
 
 if TYPE_CHECKING:
@@ -54,19 +54,12 @@ def load_catalogue(path: Path, slugs: set[str], report: Report) -> Catalogue | N
         return None
     check_keys(data, CATALOGUE_KEYS, path, report, "catalogue.yaml")
     questions = []
-    for i, q in enumerate(get_list(data, "questions", path, report, "catalogue.yaml")):
-        qline = line_of(data["questions"], i)
-        if not isinstance(q, dict):
-            report.error(path, qline, "each question must be a mapping with 'id', 'question' and 'answers'")
-            continue
-        check_keys(q, QUESTION_KEYS, path, report, "a screening question")
+    for i, qline, q in each_mapping(data, "questions", path, report, "catalogue.yaml", QUESTION_KEYS,
+                                    "a screening question",
+                                    "each question must be a mapping with 'id', 'question' and 'answers'"):
         answers = []
-        for j, a in enumerate(get_list(q, "answers", path, report, "a screening question")):
-            aline = line_of(q["answers"], j, qline)
-            if not isinstance(a, dict):
-                report.error(path, aline, "each answer must be a mapping with 'id' and 'label'")
-                continue
-            check_keys(a, ANSWER_KEYS, path, report, "an answer")
+        for j, aline, a in each_mapping(q, "answers", path, report, "a screening question", ANSWER_KEYS, "an answer",
+                                        "each answer must be a mapping with 'id' and 'label'", qline):
             recommend = [str(s) for s in get_list(a, "recommend", path, report, "an answer")]
             for slug in recommend:
                 if slug not in slugs:

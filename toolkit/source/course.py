@@ -12,7 +12,17 @@ from urllib.parse import urlparse
 from toolkit.errors import SourceError
 from toolkit.model import Brand, Course, Fact, Lesson, PathChoice, PathOption, Source
 from toolkit.source.facts import parse_facts
-from toolkit.source.fields import check_keys, escape_problem, get_id, get_list, get_number, get_str, line_of, load_mapping
+from toolkit.source.fields import (
+    check_keys,
+    each_mapping,
+    escape_problem,
+    get_id,
+    get_list,
+    get_number,
+    get_str,
+    line_of,
+    load_mapping,
+)
 from toolkit.source.lesson import load_lesson
 from toolkit.source.report import Report
 from toolkit.source.yamlutil import load_yaml_file
@@ -135,12 +145,8 @@ def _sources(data: dict[str, Any], path: Path, report: Report) -> list[Source]:
     """The ``sources`` list; the same page listed twice is an error."""
     sources: list[Source] = []
     seen: dict[str, int] = {}
-    for i, item in enumerate(get_list(data, "sources", path, report, "course.yaml")):
-        line = line_of(data["sources"], i)
-        if not isinstance(item, dict):
-            report.error(path, line, "each source must be a mapping with 'title', 'url' and 'date'")
-            continue
-        check_keys(item, SOURCE_KEYS, path, report, "a source")
+    for _, line, item in each_mapping(data, "sources", path, report, "course.yaml", SOURCE_KEYS, "a source",
+                                      "each source must be a mapping with 'title', 'url' and 'date'"):
         title = get_str(item, "title", path, report, "a source", required=True, default_line=line)
         url = get_str(item, "url", path, report, "a source")
         dates = [_date(item, key, path, report) for key in ("date", "checked")]
@@ -164,12 +170,8 @@ def _paths(data: dict[str, Any], path: Path, report: Report) -> PathChoice | Non
     check_keys(raw, PATHS_KEYS, path, report, "paths")
     question = get_str(raw, "question", path, report, "paths", required=True)
     options = []
-    for i, item in enumerate(get_list(raw, "options", path, report, "paths")):
-        line = line_of(raw["options"], i)
-        if not isinstance(item, dict):
-            report.error(path, line, "each path option must be a mapping with 'id' and 'label'")
-            continue
-        check_keys(item, OPTION_KEYS, path, report, "a path option")
+    for _, line, item in each_mapping(raw, "options", path, report, "paths", OPTION_KEYS, "a path option",
+                                      "each path option must be a mapping with 'id' and 'label'"):
         oid = get_id(item, "id", path, report, "a path option")
         label = get_str(item, "label", path, report, "a path option", required=True, default_line=line)
         if oid is None:

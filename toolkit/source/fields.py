@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,23 @@ def get_list(mapping: dict[str, Any], key: str, path: Path, report: Report, what
         report.error(path, line_of(mapping, key), f"'{key}' in {what} must be a list")
         return []
     return value
+
+
+def each_mapping(mapping: dict[str, Any], key: str, path: Path, report: Report, what: str, known: set[str],
+                 item_what: str, not_a_mapping: str, default_line: int = 0,
+                 text_key: str | None = None) -> Iterator[tuple[int, int, dict[str, Any]]]:
+    """The mappings listed under *key*, as (index, line, item), their keys checked against
+    *known*.  An item that is not a mapping is reported (*not_a_mapping*) and skipped, except
+    that with *text_key* a plain text stands for ``{text_key: text}``."""
+    items = get_list(mapping, key, path, report, what)
+    for i, raw in enumerate(items):
+        line = line_of(items, i, default_line)
+        item = {text_key: raw} if text_key is not None and isinstance(raw, str) else raw
+        if not isinstance(item, dict):
+            report.error(path, line, not_a_mapping)
+            continue
+        check_keys(item, known, path, report, item_what)
+        yield i, line, item
 
 
 def get_id(mapping: dict[str, Any], key: str, path: Path, report: Report, what: str) -> str | None:

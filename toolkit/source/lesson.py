@@ -24,7 +24,7 @@ from toolkit.errors import SourceError
 from toolkit.model import Choice, Course, Exercise, ExerciseField, Lesson, Question, Video
 from toolkit.source import rawhtml
 from toolkit.source.facts import check_references, substitute, substitute_data
-from toolkit.source.fields import check_keys, get_id, get_list, get_number, get_str, line_of
+from toolkit.source.fields import check_keys, each_mapping, get_id, get_list, get_number, get_str, line_of
 from toolkit.source.report import Report
 from toolkit.source.yamlutil import load_yaml
 
@@ -165,16 +165,9 @@ def _quiz(data: dict[str, Any], line: int, lesson: Lesson, course: Course, repor
     prompt = get_str(data, "question", path, report, "quiz", required=True, default_line=line)
     qid = get_id(data, "id", path, report, "quiz") or f"{lesson.id}-q{len(lesson.questions) + 1}"
     choices: list[Choice] = []
-    raw_choices = get_list(data, "choices", path, report, "quiz")
-    for i, item in enumerate(raw_choices):
-        cline = line_of(raw_choices, i, line)
-        if isinstance(item, str):
-            choices.append(Choice(choice_id(item, choices), item))
-            continue
-        if not isinstance(item, dict):
-            report.error(path, cline, "a choice must be text or a mapping with 'text' and 'correct'")
-            continue
-        check_keys(item, CHOICE_KEYS, path, report, "a choice")
+    for _, cline, item in each_mapping(data, "choices", path, report, "quiz", CHOICE_KEYS, "a choice",
+                                       "a choice must be text or a mapping with 'text' and 'correct'", line,
+                                       text_key="text"):
         text = get_str(item, "text", path, report, "a choice", required=True, default_line=cline)
         correct = item.get("correct", False)
         if not isinstance(correct, bool):
@@ -184,7 +177,7 @@ def _quiz(data: dict[str, Any], line: int, lesson: Lesson, course: Course, repor
         if any(c.id == cid for c in choices):
             report.error(path, cline, f"duplicate choice id '{cid}'")
         choices.append(Choice(cid, text or "", correct, get_str(item, "feedback", path, report, "a choice")))
-    if len(raw_choices) < 2:
+    if len(get_list(data, "choices", path, report, "quiz")) < 2:
         report.error(path, line_of(data, "choices", line), "quiz needs at least two choices")
     elif not any(c.correct for c in choices):
         report.error(path, line, "quiz has no correct answer")
@@ -215,16 +208,11 @@ def _exercise(data: dict[str, Any], line: int, lesson: Lesson, course: Course, r
     title = get_str(data, "title", path, report, "exercise", required=True, default_line=line)
     eid = get_id(data, "id", path, report, "exercise") or f"{lesson.id}-ex{len(lesson.exercises) + 1}"
     fields: list[ExerciseField] = []
-    raw_fields = get_list(data, "fields", path, report, "exercise")
-    if not raw_fields:
+    if not get_list(data, "fields", path, report, "exercise"):
         report.error(path, line, "exercise needs at least one field under 'fields'")
-    for i, raw in enumerate(raw_fields):
-        fline = line_of(raw_fields, i, line)
-        item = {"label": raw} if isinstance(raw, str) else raw
-        if not isinstance(item, dict):
-            report.error(path, fline, "a field must be text (its label) or a mapping with 'label'")
-            continue
-        check_keys(item, FIELD_KEYS, path, report, "an exercise field")
+    for i, fline, item in each_mapping(data, "fields", path, report, "exercise", FIELD_KEYS, "an exercise field",
+                                       "a field must be text (its label) or a mapping with 'label'", line,
+                                       text_key="label"):
         label = get_str(item, "label", path, report, "an exercise field", required=True, default_line=fline)
         kind = get_str(item, "type", path, report, "an exercise field") or "textarea"
         if kind not in ("text", "textarea"):
