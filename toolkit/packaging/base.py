@@ -179,6 +179,12 @@ class Packager:
         """The standard, launch file and problems of anyone's manifest; *names* are the zip's files."""
         raise NotImplementedError
 
+    @classmethod
+    def read_plain(cls, names: set[str]) -> Reading | None:
+        """For a format without a manifest: what a zip with no manifest at all is, if it is this
+        format (*names* are its files); None if it is not."""
+        return None
+
 
 def number_problem(text: str | None, low: float, high: float, what: str) -> str | None:
     """``what must be ...`` unless *text* is a number from *low* to *high*."""

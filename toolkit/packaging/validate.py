@@ -87,10 +87,12 @@ def _load(zf: zipfile.ZipFile, name: str) -> etree._Element:
 def _inspect_content(result: Inspection, zf: zipfile.ZipFile, names: set[str], schemas: Path | None) -> None:
     manifests = list(dict.fromkeys(p.manifest_name for p in READERS if p.manifest_name in names))
     if not manifests:
-        result.standard = "web" if "index.html" in names else "unknown"
-        result.launch = "index.html" if "index.html" in names else None
-        if result.launch is None:
-            result.error("no manifest (imsmanifest.xml, cmi5.xml, tincan.xml) and no index.html")
+        plain = next(filter(None, (p.read_plain(names) for p in PACKAGERS.values() if not p.manifest_name)), None)
+        if plain is None:
+            known = ", ".join(dict.fromkeys(p.manifest_name for p in READERS if p.manifest_name))
+            result.error(f"no manifest ({known}) and no index.html")
+            return
+        result.standard, result.launch = plain.standard, plain.launch
         return
     manifest = manifests[0]
     try:
