@@ -104,3 +104,14 @@ def test_entry_larger_than_its_header(packages, tmp_path):
     bad.write_bytes(bytes(data))
     r = inspect(bad)
     assert any("damaged or larger than its header says" in f.message for f in r.findings)
+
+
+def test_a_plain_web_zip_and_a_zip_that_is_no_package(packages, tmp_path):
+    r = inspect(packages / "ok-minimal-web.zip")
+    assert (r.standard, r.launch, r.ok) == ("web", "index.html", True)
+    bare = tmp_path / "bare.zip"
+    with zipfile.ZipFile(bare, "w") as zf:
+        zf.writestr("lesson.html", "<p>hej</p>")
+    r = inspect(bare)
+    assert (r.standard, r.launch, r.ok) == ("unknown", None, False)
+    assert [f.message for f in r.findings] == ["no manifest (imsmanifest.xml, cmi5.xml, tincan.xml) and no index.html"]
