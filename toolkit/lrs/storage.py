@@ -20,52 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from toolkit.lrs.schema import BUCKETS, SCHEMA, TAKE_TOKENS
 from toolkit.lrs.statement_store import StatementStore
 
 SCHEMA_VERSION = 3
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS statements (
-  seq {serial},
-  id TEXT NOT NULL UNIQUE,
-  stored TEXT NOT NULL,
-  verb TEXT NOT NULL,
-  registration TEXT,
-  voided INTEGER NOT NULL DEFAULT 0,
-  voids TEXT,
-  refs TEXT,
-  body TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS statements_stored ON statements (stored, seq);
-CREATE INDEX IF NOT EXISTS statements_verb ON statements (verb, seq);
-CREATE INDEX IF NOT EXISTS statements_registration ON statements (registration, seq);
-CREATE INDEX IF NOT EXISTS statements_voids ON statements (voids);
-CREATE INDEX IF NOT EXISTS statements_refs ON statements (refs) WHERE refs IS NOT NULL;
-CREATE TABLE IF NOT EXISTS statement_agents (
-  seq BIGINT NOT NULL, agent TEXT NOT NULL, related INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS statement_agents_agent ON statement_agents (agent, seq);
-CREATE TABLE IF NOT EXISTS statement_activities (
-  seq BIGINT NOT NULL, activity TEXT NOT NULL, related INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS statement_activities_activity ON statement_activities (activity, seq);
-CREATE TABLE IF NOT EXISTS attachments (
-  sha2 TEXT PRIMARY KEY, content_type TEXT NOT NULL, data {blob} NOT NULL
-);
-CREATE TABLE IF NOT EXISTS statement_attachments (seq BIGINT NOT NULL, sha2 TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS statement_attachments_seq ON statement_attachments (seq);
-CREATE TABLE IF NOT EXISTS documents (
-  kind TEXT NOT NULL, activity TEXT NOT NULL, agent TEXT NOT NULL, registration TEXT NOT NULL,
-  doc_id TEXT NOT NULL, content {blob} NOT NULL, content_type TEXT NOT NULL, etag TEXT NOT NULL,
-  updated TEXT NOT NULL,
-  PRIMARY KEY (kind, activity, agent, registration, doc_id)
-);
-CREATE TABLE IF NOT EXISTS activities (id TEXT PRIMARY KEY, definition TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS credentials (
-  key TEXT PRIMARY KEY, name TEXT NOT NULL, secret_hash TEXT NOT NULL, scopes TEXT NOT NULL,
-  activity_prefixes TEXT NOT NULL, homepage TEXT, revoked INTEGER NOT NULL DEFAULT 0, created TEXT NOT NULL
-);
-"""
 
 
 @dataclass
@@ -77,39 +35,6 @@ class Dialect:
 
 SQLITE = Dialect("INTEGER PRIMARY KEY AUTOINCREMENT", "BLOB", "?")
 POSTGRES = Dialect("BIGSERIAL PRIMARY KEY", "BYTEA", "%s")
-# Rate-limit and failed-login buckets shared by every worker.  UNLOGGED: no WAL, no fsync, and
-# emptied after a crash, which only forgives some requests.
-BUCKETS = "CREATE UNLOGGED TABLE IF NOT EXISTS rate_buckets (name TEXT PRIMARY KEY, tokens DOUBLE PRECISION NOT NULL, " \
-          "at DOUBLE PRECISION NOT NULL)"
-# Taking tokens from several buckets, all or none, in one round trip (a transaction of
-# separate statements costs four).  Rows are locked in name order, so two requests never
-# wait for each other in a cycle.  A bucket seen for the first time starts full.
-TAKE_TOKENS = """
-CREATE OR REPLACE FUNCTION toolkit_take_tokens(names TEXT[], rates DOUBLE PRECISION[],
-                                               bursts DOUBLE PRECISION[], cost DOUBLE PRECISION)
-RETURNS BOOLEAN LANGUAGE plpgsql AS $fn$
-DECLARE
-  now_at DOUBLE PRECISION := extract(epoch FROM clock_timestamp());
-  i INTEGER;
-  have DOUBLE PRECISION;
-  fill DOUBLE PRECISION[] := '{}';
-BEGIN
-  FOR i IN SELECT g FROM generate_subscripts(names, 1) AS g ORDER BY names[g] LOOP
-    INSERT INTO rate_buckets (name, tokens, at) VALUES (names[i], bursts[i], now_at) ON CONFLICT (name) DO NOTHING;
-    SELECT LEAST(bursts[i], b.tokens + GREATEST(0, now_at - b.at) * rates[i]) INTO have
-      FROM rate_buckets AS b WHERE b.name = names[i] FOR UPDATE;
-    IF have < cost THEN
-      RETURN FALSE;
-    END IF;
-    fill[i] := have;
-  END LOOP;
-  FOR i IN 1 .. array_length(names, 1) LOOP
-    UPDATE rate_buckets SET tokens = fill[i] - cost, at = GREATEST(at, now_at) WHERE name = names[i];
-  END LOOP;
-  RETURN TRUE;
-END
-$fn$
-"""
 
 
 class Unavailable(Exception):
