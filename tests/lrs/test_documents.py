@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 from .conftest import statement
 
@@ -46,72 +47,87 @@ def test_agent_profile_and_agents_and_activities(lrs):
     assert act["definition"]["name"] == {"da": "CV"}
 
 
-def _interleave(lrs, monkeypatch, change):
-    """Let *change* (another tab's write, straight into the store) happen between the request's
-    read of the document and its write, once."""
-    read = lrs.storage.document
-    pending = [change]
+def _race(lrs, monkeypatch, first, second):
+    """Run *first* (a request) so that *second* (another request) starts while *first* is
+    between reading the document and writing it; return both responses."""
+    import threading
 
-    def document(*args):
-        found = read(*args)
-        if pending:
-            pending.pop()()
-        return found
+    from toolkit.lrs import document_api
 
-    monkeypatch.setattr(lrs.storage, "document", document)
+    inside, check = threading.Event(), document_api.preconditions
+
+    def slow_check(*args, **kwargs):
+        check(*args, **kwargs)
+        if not inside.is_set():
+            inside.set()
+            time.sleep(0.3)  # *second* arrives now; with the document locked it must wait
+
+    monkeypatch.setattr(document_api, "preconditions", slow_check)
+    out = {}
+    a = threading.Thread(target=lambda: out.setdefault("first", first()))
+    a.start()
+    assert inside.wait(10)
+    out["second"] = second()
+    a.join()
+    return out["first"], out["second"]
 
 
 STATE = {"activityId": "https://kurser.example.dk/cv", "agent": AGENT, "stateId": "suspend"}
-STATE_KEY = ("state", STATE["activityId"], "account:https://lms.example.dk|borger-1", "", "suspend")
-
-
-def _store_directly(lrs, body: dict, etag: str) -> None:
-    lrs.storage.put_document(*STATE_KEY, json.dumps(body).encode(), "application/json", etag, "2026-11-20T10:00:00Z")
 
 
 def test_a_merge_racing_another_tab_keeps_both_updates(lrs, monkeypatch):
     assert lrs.request("POST", "activities/state", params=STATE, json={"tab1": "l1"}).status_code == 204
-    stored_agent = lrs.storage.document_ids("state", STATE["activityId"], STATE_KEY[2], None, None)
-    assert stored_agent == ["suspend"], "the test's agent key must be the one the LRS stores under"
-    _interleave(lrs, monkeypatch, lambda: _store_directly(lrs, {"tab1": "l1", "tab2": "l7"}, '"other"'))
-    assert lrs.request("POST", "activities/state", params=STATE, json={"tab1": "l2"}).status_code == 204
+    first, second = _race(lrs, monkeypatch,
+                          lambda: lrs.request("POST", "activities/state", params=STATE, json={"tab1": "l2"}),
+                          lambda: lrs.request("POST", "activities/state", params=STATE, json={"tab2": "l7"}))
+    assert (first.status_code, second.status_code) == (204, 204)
     assert lrs.request("GET", "activities/state", params=STATE).json() == {"tab1": "l2", "tab2": "l7"}
 
 
-def test_a_put_with_an_etag_that_went_stale_in_between_gets_412(lrs, monkeypatch):
+def test_two_puts_with_the_same_etag_one_wins_one_gets_412(lrs, monkeypatch):
     p = {"activityId": "https://kurser.example.dk/cv", "profileId": "cfg"}
     assert lrs.request("PUT", "activities/profile", params=p, json={"a": 1}, headers={"If-None-Match": "*"}).status_code == 204
     etag = lrs.request("GET", "activities/profile", params=p).headers["ETag"]
-    key = ("activity_profile", p["activityId"], "", "", "cfg")
-    _interleave(lrs, monkeypatch, lambda: lrs.storage.put_document(*key, b'{"a": 9}', "application/json", '"w2"',
-                                                                             "2026-11-20T10:00:00Z"))
-    assert lrs.request("PUT", "activities/profile", params=p, json={"a": 2}, headers={"If-Match": etag}).status_code == 412
-    monkeypatch.undo()
-    assert lrs.request("GET", "activities/profile", params=p).json() == {"a": 9}
+
+    def put(value):
+        return lambda: lrs.request("PUT", "activities/profile", params=p, json={"a": value}, headers={"If-Match": etag})
+
+    first, second = _race(lrs, monkeypatch, put(2), put(9))
+    assert (first.status_code, second.status_code) == (204, 412)
+    assert lrs.request("GET", "activities/profile", params=p).json() == {"a": 2}
 
 
-def test_a_create_racing_another_create_gets_412(lrs, monkeypatch):
+def test_two_creates_one_wins_one_gets_412(lrs, monkeypatch):
     p = {"activityId": "https://kurser.example.dk/cv", "profileId": "new"}
-    key = ("activity_profile", p["activityId"], "", "", "new")
-    _interleave(lrs, monkeypatch, lambda: lrs.storage.put_document(*key, b'{"b": 1}', "application/json", '"w2"',
-                                                                             "2026-11-20T10:00:00Z"))
-    got = lrs.request("PUT", "activities/profile", params=p, json={"a": 1}, headers={"If-None-Match": "*"})
-    assert got.status_code == 412
-    monkeypatch.undo()
+
+    def create(value):
+        return lambda: lrs.request("PUT", "activities/profile", params=p, json={"b": value},
+                                   headers={"If-None-Match": "*"})
+
+    first, second = _race(lrs, monkeypatch, create(1), create(2))
+    assert (first.status_code, second.status_code) == (204, 412)
     assert lrs.request("GET", "activities/profile", params=p).json() == {"b": 1}
+
+
+def test_a_delete_with_if_match_of_a_missing_document_gets_412(lrs):
+    p = {"activityId": "https://kurser.example.dk/cv", "profileId": "gone"}
+    assert lrs.request("DELETE", "activities/profile", params=p, headers={"If-Match": '"x"'}).status_code == 412
+    assert lrs.request("DELETE", "activities/profile", params=p).status_code == 204
 
 
 def test_parallel_merges_into_one_state_document_lose_nothing(lrs):
     import threading
 
+    statuses = []
+
     def tab(n: int) -> None:
-        for i in range(5):
-            got = lrs.request("POST", "activities/state", params=STATE, json={f"t{n}-{i}": i})
-            assert got.status_code == 204, got.text
+        for i in range(15):
+            statuses.append(lrs.request("POST", "activities/state", params=STATE, json={f"t{n}-{i}": i}).status_code)
 
     threads = [threading.Thread(target=tab, args=(n,)) for n in range(6)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert len(lrs.request("GET", "activities/state", params=STATE).json()) == 30
+    assert set(statuses) == {204}
+    assert len(lrs.request("GET", "activities/state", params=STATE).json()) == 90

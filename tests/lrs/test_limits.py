@@ -68,3 +68,33 @@ def test_parallel_takes_never_exceed_the_burst(db_url):
         assert left == 1000 - 25 - 1
     finally:
         storage.close()
+
+
+def test_full_buckets_are_pruned_and_spent_ones_kept(db_url):
+    """PostgreSQL keeps the buckets in a table: rows of buckets that are full again go, so the
+    table does not grow with every address and key name ever seen; a spent bucket stays."""
+    import time
+
+    storage = open_storage(db_url)
+    try:
+        if not storage.postgres:
+            return  # SQLite's buckets are in memory, bounded by Limits itself
+        limits = Limits(storage)
+        assert limits.take([("quick", 1000.0, 5.0)])  # full again after 1 ms
+        assert limits.take([("slow", SLOW, 5.0)])     # 4 left, for good
+        time.sleep(0.05)
+        storage.prune_buckets()  # (a take may have pruned already: one in a hundred does)
+        assert {r[0] for r in storage.fetchall("SELECT name FROM rate_buckets")} == {"slow"}
+        assert [limits.take([("slow", SLOW, 5.0)]) for _ in range(5)] == [True] * 4 + [False]
+        assert limits.take([("quick", 1000.0, 5.0)])  # a pruned bucket starts full
+    finally:
+        storage.close()
+
+
+def test_per_address_limits_count_an_ipv6_client_by_its_64_network():
+    from toolkit.lrs.request import address_key
+
+    assert address_key("2001:db8:1:2::1") == address_key("2001:db8:1:2:ffff:ffff:ffff:fffe") == "2001:db8:1:2::/64"
+    assert address_key("2001:db8:1:3::1") != address_key("2001:db8:1:2::1")
+    assert address_key("::ffff:203.0.113.7") == address_key("203.0.113.7") == "203.0.113.7"
+    assert address_key("testclient") == "testclient"

@@ -27,7 +27,7 @@ from starlette.routing import Route
 
 from toolkit.lrs.auth import Authenticator, Limits, Throttled
 from toolkit.lrs.document_api import SUPPORTED, Documents
-from toolkit.lrs.request import HTTPError, Settings, XRequest
+from toolkit.lrs.request import HTTPError, Settings, XRequest, address_key
 from toolkit.lrs.statement_api import StatementWriter
 from toolkit.lrs.statement_query import StatementReader
 from toolkit.lrs.statements import now_stored
@@ -75,7 +75,7 @@ class LRS:
             if size > self.settings.max_body:
                 raise HTTPError(413, f"request body over {self.settings.max_body} bytes")
         headers = {k.lower(): v for k, v in request.headers.items()}
-        client = request.client.host if request.client else ""
+        client = address_key(request.client.host) if request.client else ""
         return XRequest(request.method, dict(request.query_params), headers, b"".join(chunks), request.url.path, client)
 
     @staticmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from typing import Any
@@ -38,9 +39,10 @@ def lrs() -> None:
               help="Server processes; more than one needs PostgreSQL, which they share.")
 @click.option("--pool-size", default=10, show_default=True, type=click.IntRange(1, 200),
               help="PostgreSQL connections per worker.")
-@click.option("--trusted-proxy", "proxies", multiple=True, default=["127.0.0.1"], show_default=True,
-              help="Address of a reverse proxy whose X-Forwarded-For names the client (repeatable; the "
-                   "per-address limits and the login throttle then see the real client; 'none': trust no proxy).")
+@click.option("--trusted-proxy", "proxies", multiple=True, default=["127.0.0.1", "::1"], show_default=True,
+              help="IP address or network (CIDR) of a reverse proxy whose X-Forwarded-For names the client "
+                   "(repeatable; the per-address limits and the login throttle then see the real client; "
+                   "'none': trust no proxy).")
 def serve(db: str | None, host: str, port: int, cors: tuple[str, ...], rate: float, burst: int, rate_address: float,
           rate_all: float, workers: int, pool_size: int, proxies: tuple[str, ...]) -> None:
     """Serve xAPI 1.0.3 at http://HOST:PORT/xapi/."""
@@ -58,8 +60,7 @@ def serve(db: str | None, host: str, port: int, cors: tuple[str, ...], rate: flo
     options: dict[str, Any] = {"cors_origins": list(cors), "rate": rate, "burst": burst, "rate_address": rate_address,
                                "rate_all": rate_all, "base_url": f"http://{host}:{port}/", "pool_size": pool_size}
     # uvicorn trusts X-Forwarded-For only from these addresses (its own setting, read by every worker).
-    trusted = [p.strip() for p in proxies if p.strip() and p.strip().lower() != "none"]
-    os.environ["FORWARDED_ALLOW_IPS"] = ",".join(trusted)
+    os.environ["FORWARDED_ALLOW_IPS"] = ",".join(trusted_proxies(proxies))
     where = "PostgreSQL" if postgres else "SQLite " + url
     click.echo(f"LRS on http://{host}:{port}/xapi/ ({where}, {workers} worker{'s' if workers > 1 else ''})")
     if workers == 1:
@@ -124,3 +125,20 @@ def revoke(name: str, db: str | None) -> None:
     if open_storage(db or default_db()).revoke(name) == 0:
         raise ConfigError(f"no credential named '{name}'")
     click.echo(f"Revoked '{name}'.")
+
+
+def trusted_proxies(values: tuple[str, ...]) -> list[str]:
+    """The --trusted-proxy values as uvicorn takes them: IP addresses and networks only.  A host
+    name would never match, and '*' would trust any client to name its own address."""
+    from toolkit.errors import ConfigError
+
+    out = []
+    for value in (v.strip() for v in values):
+        if value.lower() == "none":
+            continue
+        try:
+            out.append(str(ipaddress.ip_network(value, strict=False)) if "/" in value else str(ipaddress.ip_address(value)))
+        except ValueError:
+            raise ConfigError(f"--trusted-proxy {value!r} is not an IP address or network (CIDR)") from None
+    return out
+

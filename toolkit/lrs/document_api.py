@@ -12,13 +12,12 @@ from starlette.responses import JSONResponse, Response
 from toolkit.lrs import jsonsafe, scope
 from toolkit.lrs.request import HTTPError, XRequest, http_date, parse_json
 from toolkit.lrs.statements import agent_key, normalise_time, now_stored
-from toolkit.lrs.storage import Storage
+from toolkit.lrs.storage import Document, Storage
 from toolkit.lrs.validation import UUID_RE, Invalid, is_iri, validate_agent
 
 SUPPORTED = ("1.0.0", "1.0.1", "1.0.2", "1.0.3")
 MAX_DOC_ID = 200
 MAX_AGENT_KEY = 1300
-SWAP_TRIES = 8  # reads and conditional writes before a document under constant change gives 409
 ALLOWED = {"state": {"activityId", "agent", "registration", "stateId", "since"},
            "activity_profile": {"activityId", "profileId", "since"},
            "agent_profile": {"agent", "profileId", "since"}}
@@ -90,29 +89,23 @@ class Documents:
             raise HTTPError(405, f"{x.method} is not allowed here")
         if not doc_id:
             raise HTTPError(400, f"{'stateId' if kind == 'state' else 'profileId'} is required")
-        # Read, check the preconditions, then write only if the document is still as read: two
-        # tabs merging into one state document, or two writers with the same If-Match, never
-        # lose an update.  Whoever comes second sees the new document and is checked again.
-        for _ in range(SWAP_TRIES):
-            found = self.storage.document(kind, activity, agent, reg, doc_id)
+        # Read, check the preconditions and write in one transaction that no other change of this
+        # document can enter: two tabs merging into one state document, or two writers with the
+        # same If-Match, never lose an update, and whoever comes second is checked against the new
+        # document.  An HTTPError from the checks changes nothing.
+        ctype = (x.headers.get("content-type") or "application/octet-stream")[:200]
+
+        def change(found: Document | None) -> tuple[bytes, str, str] | None:
             current = found[2] if found else None
             if x.method == "DELETE":
-                if current is None:
-                    return Response(status_code=204)
                 preconditions(x, current, required=False)
-                if self.storage.delete_document_if(kind, activity, agent, reg, doc_id, current):
-                    return Response(status_code=204)
-                continue
-            ctype = (x.headers.get("content-type") or "application/octet-stream")[:200]
-            content = x.body
+                return None
             preconditions(x, current, required=x.method == "PUT" and kind != "state")
-            if x.method == "POST":
-                content = merged(found, ctype, content)
-            etag = '"' + hashlib.sha1(content).hexdigest() + '"'
-            if self.storage.swap_document(kind, activity, agent, reg, doc_id, content, ctype, etag, now_stored(),
-                                          current):
-                return Response(status_code=204, headers={"ETag": etag})
-        raise HTTPError(409, "the document is being changed by other requests: send again")
+            content = merged(found, ctype, x.body) if x.method == "POST" else x.body
+            return content, ctype, '"' + hashlib.sha1(content).hexdigest() + '"'
+
+        written = self.storage.change_document(kind, activity, agent, reg, doc_id, change, now_stored())
+        return Response(status_code=204, headers={"ETag": written[2]} if written else None)
 
     def activities(self, x: XRequest) -> Response:
         act = x.params.get("activityId")
@@ -140,7 +133,7 @@ class Documents:
         return JSONResponse({"version": list(reversed(SUPPORTED)), "extensions": {}})
 
 
-def merged(found: tuple[bytes, str, str, str] | None, ctype: str, content: bytes) -> bytes:
+def merged(found: Document | None, ctype: str, content: bytes) -> bytes:
     """The body a POST stores: the JSON object merged into the stored one."""
     if found is None:
         if ctype.startswith("application/json") and not isinstance(parse_json(content, "the body"), dict):

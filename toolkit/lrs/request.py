@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from dataclasses import dataclass, field
 from typing import Any
 
 from toolkit.lrs import jsonsafe
 from toolkit.lrs.auth import Credential
+
+
+def address_key(host: str) -> str:
+    """The client address the per-address limits count by: an IPv4 address as it is, an IPv6
+    address by its /64 network, the smallest block one subscriber is given, so that rotating
+    through one's own /64 gives no fresh allowance."""
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return host[:100]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
 
 
 class HTTPError(Exception):

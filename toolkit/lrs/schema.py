@@ -48,10 +48,26 @@ CREATE TABLE IF NOT EXISTS credentials (
 # emptied after a crash, which only forgives some requests.
 BUCKETS = "CREATE UNLOGGED TABLE IF NOT EXISTS rate_buckets (name TEXT PRIMARY KEY, tokens DOUBLE PRECISION NOT NULL, " \
           "at DOUBLE PRECISION NOT NULL)"
+# Version 3: when each bucket is full again (a full bucket is the same as no row), so that rows
+# for addresses and key names not seen for a while can be deleted.
+BUCKETS_FULL_AT = ["ALTER TABLE rate_buckets ADD COLUMN IF NOT EXISTS full_at DOUBLE PRECISION NOT NULL DEFAULT 0",
+                   "CREATE INDEX IF NOT EXISTS rate_buckets_full_at ON rate_buckets (full_at)"]
 # Taking tokens from several buckets, all or none, in one round trip (a transaction of
 # separate statements costs four).  Rows are locked in name order, so two requests never
-# wait for each other in a cycle.  A bucket seen for the first time starts full.
+# wait for each other in a cycle.  A bucket seen for the first time, or deleted as full
+# meanwhile, starts full.  One call in a hundred also deletes up to 500 full buckets.
 TAKE_TOKENS = """
+CREATE OR REPLACE FUNCTION toolkit_prune_buckets() RETURNS INTEGER LANGUAGE plpgsql AS $fn$
+DECLARE
+  gone INTEGER;
+BEGIN
+  DELETE FROM rate_buckets WHERE name IN (
+    SELECT name FROM rate_buckets WHERE full_at < extract(epoch FROM clock_timestamp())
+    ORDER BY full_at LIMIT 500 FOR UPDATE SKIP LOCKED);
+  GET DIAGNOSTICS gone = ROW_COUNT;
+  RETURN gone;
+END
+$fn$;
 CREATE OR REPLACE FUNCTION toolkit_take_tokens(names TEXT[], rates DOUBLE PRECISION[],
                                                bursts DOUBLE PRECISION[], cost DOUBLE PRECISION)
 RETURNS BOOLEAN LANGUAGE plpgsql AS $fn$
@@ -62,17 +78,25 @@ DECLARE
   fill DOUBLE PRECISION[] := '{}';
 BEGIN
   FOR i IN SELECT g FROM generate_subscripts(names, 1) AS g ORDER BY names[g] LOOP
-    INSERT INTO rate_buckets (name, tokens, at) VALUES (names[i], bursts[i], now_at) ON CONFLICT (name) DO NOTHING;
+    INSERT INTO rate_buckets (name, tokens, at, full_at) VALUES (names[i], bursts[i], now_at, now_at)
+      ON CONFLICT (name) DO NOTHING;
     SELECT LEAST(bursts[i], b.tokens + GREATEST(0, now_at - b.at) * rates[i]) INTO have
       FROM rate_buckets AS b WHERE b.name = names[i] FOR UPDATE;
+    have := COALESCE(have, bursts[i]);
     IF have < cost THEN
       RETURN FALSE;
     END IF;
     fill[i] := have;
   END LOOP;
   FOR i IN 1 .. array_length(names, 1) LOOP
-    UPDATE rate_buckets SET tokens = fill[i] - cost, at = GREATEST(at, now_at) WHERE name = names[i];
+    INSERT INTO rate_buckets AS b (name, tokens, at, full_at)
+      VALUES (names[i], fill[i] - cost, now_at, now_at + GREATEST(0, bursts[i] - (fill[i] - cost)) / rates[i])
+      ON CONFLICT (name) DO UPDATE SET tokens = EXCLUDED.tokens, at = GREATEST(b.at, EXCLUDED.at),
+                                       full_at = EXCLUDED.full_at;
   END LOOP;
+  IF random() < 0.01 THEN
+    PERFORM toolkit_prune_buckets();
+  END IF;
   RETURN TRUE;
 END
 $fn$

@@ -14,16 +14,19 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from toolkit.lrs.schema import BUCKETS, SCHEMA, TAKE_TOKENS
+from toolkit.lrs.schema import BUCKETS, BUCKETS_FULL_AT, SCHEMA, TAKE_TOKENS
 from toolkit.lrs.statement_store import StatementStore
 
 SCHEMA_VERSION = 3
+
+Document = tuple[bytes, str, str, str]  # content, content type, ETag, updated
+DocumentChange = Callable[[Document | None], tuple[bytes, str, str] | None]
 
 
 @dataclass
@@ -186,6 +189,8 @@ class Storage(StatementStore):
                 self.execute(cur, "INSERT INTO schema_version (version) VALUES (?)", (2,))
             if current < 3:
                 if self.postgres:
+                    for statement in BUCKETS_FULL_AT:
+                        cur.execute(statement)
                     cur.execute(TAKE_TOKENS)
                 self.execute(cur, "INSERT INTO schema_version (version) VALUES (?)", (3,))
 
@@ -207,8 +212,7 @@ class Storage(StatementStore):
                 self.conn.close()
 
     # -- documents (state, activity profile, agent profile) -------------------
-    def document(self, kind: str, activity: str, agent: str, registration: str,
-                 doc_id: str) -> tuple[bytes, str, str, str] | None:
+    def document(self, kind: str, activity: str, agent: str, registration: str, doc_id: str) -> Document | None:
         rows = self.fetchall("SELECT content, content_type, etag, updated FROM documents WHERE kind = ? AND activity = ? "
                              "AND agent = ? AND registration = ? AND doc_id = ?", (kind, activity, agent, registration, doc_id))
         return (bytes(rows[0][0]), rows[0][1], rows[0][2], rows[0][3]) if rows else None
@@ -226,39 +230,35 @@ class Storage(StatementStore):
 
     def put_document(self, kind: str, activity: str, agent: str, registration: str, doc_id: str,
                      content: bytes, ctype: str, etag: str, updated: str) -> None:
+        """Write a document whatever it was (for set-up: the LMS's launch data)."""
+        self.change_document(kind, activity, agent, registration, doc_id, lambda _: (content, ctype, etag), updated)
+
+    def change_document(self, kind: str, activity: str, agent: str, registration: str, doc_id: str,
+                        change: DocumentChange, updated: str) -> tuple[bytes, str, str] | None:
+        """Read one document, let *change* decide, and write what it returns, in one transaction
+        that no other change of the same document can enter (SQLite: the write lock; PostgreSQL: an
+        advisory lock on the document's key, which holds for a document not created yet too).
+        *change* gets the document or None and returns the new (content, content type, ETag), or
+        None to delete it; an exception from it changes nothing.  Returns what *change* returned."""
+        key = (kind, activity, agent, registration, doc_id)
+        where = "kind = ? AND activity = ? AND agent = ? AND registration = ? AND doc_id = ?"
         with self.transaction() as cur:
+            if self.postgres:
+                cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 7715002))", ("\x1f".join(key),))
+            row = self.execute(cur, f"SELECT content, content_type, etag, updated FROM documents WHERE {where}",
+                               key).fetchone()
+            new = change((bytes(row[0]), row[1], row[2], row[3]) if row else None)
+            if new is None:
+                if row is not None:
+                    self.execute(cur, f"DELETE FROM documents WHERE {where}", key)
+                return None
+            content, ctype, etag = new
             self.execute(cur, "INSERT INTO documents (kind, activity, agent, registration, doc_id, content, content_type, "
                               "etag, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                               "ON CONFLICT (kind, activity, agent, registration, doc_id) DO UPDATE SET "
                               "content = EXCLUDED.content, content_type = EXCLUDED.content_type, etag = EXCLUDED.etag, "
-                              "updated = EXCLUDED.updated",
-                         (kind, activity, agent, registration, doc_id, content, ctype, etag, updated))
-
-    def swap_document(self, kind: str, activity: str, agent: str, registration: str, doc_id: str, content: bytes,
-                      ctype: str, etag: str, updated: str, expected: str | None) -> bool:
-        """Write a document only if it is still as it was read: absent (*expected* None) or with
-        the ETag *expected*.  False when another request changed it in between."""
-        key = (kind, activity, agent, registration, doc_id)
-        with self.transaction() as cur:
-            if expected is None:
-                done = self.execute(cur, "INSERT INTO documents (kind, activity, agent, registration, doc_id, content, "
-                                         "content_type, etag, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
-                                         "(kind, activity, agent, registration, doc_id) DO NOTHING",
-                                    (*key, content, ctype, etag, updated))
-            else:
-                done = self.execute(cur, "UPDATE documents SET content = ?, content_type = ?, etag = ?, updated = ? "
-                                         "WHERE kind = ? AND activity = ? AND agent = ? AND registration = ? "
-                                         "AND doc_id = ? AND etag = ?", (content, ctype, etag, updated, *key, expected))
-            return int(done.rowcount) == 1
-
-    def delete_document_if(self, kind: str, activity: str, agent: str, registration: str, doc_id: str,
-                           expected: str) -> bool:
-        """Delete one document only if its ETag is still *expected*."""
-        with self.transaction() as cur:
-            done = self.execute(cur, "DELETE FROM documents WHERE kind = ? AND activity = ? AND agent = ? "
-                                     "AND registration = ? AND doc_id = ? AND etag = ?",
-                                (kind, activity, agent, registration, doc_id, expected))
-            return int(done.rowcount) == 1
+                              "updated = EXCLUDED.updated", (*key, content, ctype, etag, updated))
+            return new
 
     def delete_documents(self, kind: str, activity: str, agent: str, registration: str | None, doc_id: str | None) -> None:
         sql = "DELETE FROM documents WHERE kind = ? AND activity = ? AND agent = ?"
@@ -305,6 +305,10 @@ class Storage(StatementStore):
                              ([b[0] for b in buckets], [float(b[1]) for b in buckets],
                               [float(b[2]) for b in buckets], float(cost)))
         return bool(rows[0][0])
+
+    def prune_buckets(self) -> int:
+        """Delete up to 500 rate buckets that are full again (PostgreSQL; each take does it now and then)."""
+        return int(self.fetchall("SELECT toolkit_prune_buckets()")[0][0])
 
     def revoke(self, key_or_name: str) -> int:
         with self.transaction() as cur:
