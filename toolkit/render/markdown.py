@@ -71,7 +71,7 @@ class LessonRenderer:
         self.env = env
         self.media = media
         self.t = Translator(course.language)
-        self.convert, self.convert_inline = make_converters()
+        self.convert, self.convert_inline, self.convert_with_text = make_converters()
         self.blocks: Any = env.get_template("blocks.html").module  # its macros: quiz, exercise, video
 
     def markdown(self, text: str, lesson: Lesson) -> str:
@@ -119,9 +119,11 @@ class LessonRenderer:
         return URL_ATTR_RE.sub(fix, html)
 
     def render(self, lesson: Lesson) -> None:
-        html = self.markdown(lesson.body, lesson)
+        html, prose = self.convert_with_text(lesson.body)
+        html = self.rewrite_urls(self.authored(html), lesson)
         rendered_blocks = [self.render_block(block, lesson) for block in lesson.blocks]
-        prose = visible_text(MARKER_RE.sub("", html))
+        if prose is None or self.course.sanitize_html:  # raw HTML: its text is read from the HTML
+            prose = visible_text(MARKER_RE.sub("", html))
         lesson.html = MARKER_RE.sub(lambda m: rendered_blocks[int(m.group(1))], html)
         lesson.text = "\n\n".join([prose] + [block_text(block) for block in lesson.blocks]).strip()
 
