@@ -29,8 +29,7 @@ def lix(blocks: list[str]) -> Lix:
     heading or a list item does for a reader.
     """
     words = sentences = long_words = 0
-    for raw in blocks:
-        block = " ".join(raw.split())
+    for block in blocks:  # whitespace, however much, changes no word and no sentence end
         tokens = WORD_RE.findall(block)
         if not tokens:
             continue
