@@ -105,6 +105,8 @@ class LessonRenderer:
         return self.media.add(found) if found else ref
 
     def rewrite_urls(self, html: str, lesson: Lesson) -> str:
+        if '="' not in html:  # no attribute at all, so no URL
+            return html
         def fix(match: re.Match[str]) -> str:
             url = match.group("url")
             if not url or REMOTE_RE.match(url):

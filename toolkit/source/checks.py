@@ -9,7 +9,7 @@ from pathlib import Path
 
 from toolkit.model import Course, Lesson
 from toolkit.runtime.budget import budget_message, exercise_room_message
-from toolkit.source.lesson import FENCE_RE, resolve_media
+from toolkit.source.lesson import fence_of, resolve_media
 from toolkit.source.lix import lix
 from toolkit.source.report import Report
 
@@ -28,7 +28,7 @@ def body_lines(lesson: Lesson) -> list[tuple[int, str]]:
     fence = ""
     for n in range(lesson.body_line - 1, len(text)):
         line = text[n]
-        match = FENCE_RE.match(line)
+        match = fence_of(line)
         if not fence and match:
             fence = match.group("fence")
             continue
