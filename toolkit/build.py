@@ -46,6 +46,10 @@ class BuildOptions:
     settings: dict[str, Any] = field(default_factory=dict)
     jobs: int | None = None  # worker processes for rendering lessons; None: one per core
     sanitize_html: bool = False  # as if every course.yaml said sanitize_html: true
+    # ``toolkit preview``: each course's site is updated in place, in
+    # out/<slug>/site, and this maps that folder to the files this process
+    # wrote there last time (the build keeps it up to date); no packages.
+    live_sites: dict[Path, dict[str, bytes]] | None = None
 
 
 @dataclass
@@ -164,6 +168,8 @@ def build(course_dirs: list[Path], options: BuildOptions,
     unknown = [f for f in options.formats if f not in FORMATS]
     if unknown:
         raise ConfigError(f"unknown format(s): {', '.join(unknown)} (choose from {', '.join(FORMATS)})")
+    if options.live_sites is not None and options.formats:
+        raise ConfigError("a site updated in place is built without packages")
     loaded, report = check(course_dirs, options.brand, options.today,
                            None if options.no_cache else options.out / ".cache", progress, options.jobs,
                            options.sanitize_html)
@@ -184,10 +190,14 @@ def build(course_dirs: list[Path], options: BuildOptions,
             if catalogue is not None:  # the site's pages link back to it (a package stands alone)
                 settings["catalogue_url"] = "../../catalogue/index.html"
             cache = lc.cache
+            result = CourseResult(course, out / course.slug / "site")
+            if options.live_sites is not None:
+                _write_live(lc, result.site, settings, options.live_sites)
+                results.append(result)
+                continue
             writer = write_site(course, lc.pages, lc.media, stage / "site", project_root_of(course.root), settings,
                                 previous=out / course.slug / "site",
                                 digests=cache.old_outputs.get("site", {}) if cache is not None else None)
-            result = CourseResult(course, out / course.slug / "site")
             reuse = {f"{course.slug}-{fmt}.zip": ZipReuse(out / course.slug / f"{course.slug}-{fmt}.zip",
                                                           cache.old_outputs.get(f"{course.slug}-{fmt}.zip", {}))
                      for fmt in options.formats} if cache is not None else {}
@@ -202,12 +212,22 @@ def build(course_dirs: list[Path], options: BuildOptions,
             write_catalogue(catalogue, [lc.course for lc in loaded], first.brand, make_environment(first.brand, project),
                             staging / "catalogue", project, out / "catalogue")
             _swap(staging / "catalogue", out / "catalogue")
-        for lc in loaded:
+        for lc in loaded if options.live_sites is None else ():
             _swap(staging / lc.course.slug, out / lc.course.slug)
         save_caches([lc.cache for lc in loaded if lc.cache is not None])
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return results, report
+
+
+def _write_live(lc: LoadedCourse, site: Path, settings: dict[str, Any], live: dict[Path, dict[str, bytes]]) -> None:
+    """*site* updated in place from what this process wrote there last time (``live[site]``)."""
+    kept = live.pop(site, None)
+    if kept is None:  # not written by this process yet: start from nothing
+        shutil.rmtree(site, ignore_errors=True)
+    writer = write_site(lc.course, lc.pages, lc.media, site, project_root_of(lc.course.root), settings,
+                        kept=kept or {})
+    live[site] = writer.files  # only once every file is written: a failed write starts again from nothing
 
 
 def _catalogue_for(loaded: list[LoadedCourse], report: Report) -> Catalogue | None:

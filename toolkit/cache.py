@@ -19,6 +19,7 @@ that unchanged output is linked or copied without reading the old files.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -91,13 +92,22 @@ class LessonCache:
         self.hits = 0
         self.page_hits = 0
         self.keys: dict[Path, str] = {}  # per build: a source read once
+        # Kept in memory only (see keep_in_memory): the entries unpickled, by
+        # key, and each source's key with the stat it was read at.
+        self.memory = path in IN_MEMORY
+        self.old_objects: dict[str, Entry] = {}
+        self.new_objects: dict[str, Entry] = {}
+        self.stats: dict[Path, tuple[tuple[int, int, int, int], str]] = {}
         try:
             memory = IN_MEMORY.get(path)
-            data = memory[name] if memory is not None else _read_course(path, name)
+            data = memory.get(name, {}) if memory is not None else _read_course(path, name)
             if isinstance(data, dict) and data.get("context") == context:
                 self.old = data["entries"]
                 self.old_pages = data["pages"]
                 self.old_outputs = data["outputs"]
+                self.old_objects = data.get("objects", {})
+            if isinstance(data, dict):
+                self.stats = data.get("stats", {})
             if isinstance(data, dict) and data.get("format") == CACHE_FORMAT:
                 self.bytecode = dict(data["bytecode"])  # valid whatever the context: Jinja checks the source
         except (OSError, pickle.UnpicklingError, EOFError, KeyError, AttributeError, TypeError, ValueError,
@@ -107,7 +117,17 @@ class LessonCache:
     def key(self, file: Path) -> str:
         key = self.keys.get(file)
         if key is None:
-            key = hashlib.sha256(os.path.abspath(file).encode() + b"\0" + file.read_bytes()).hexdigest()
+            signature = None
+            if self.memory:  # a source whose stat did not change since it was read is not read again
+                st = os.stat(file)
+                signature = (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
+                known = self.stats.get(file)
+                if known is not None and known[0] == signature:
+                    key = known[1]
+            if key is None:
+                key = hashlib.sha256(os.path.abspath(file).encode() + b"\0" + file.read_bytes()).hexdigest()
+                if signature is not None:
+                    self.stats[file] = (signature, key)
             self.keys[file] = key
         return key
 
@@ -119,6 +139,11 @@ class LessonCache:
         blob = self.old.get(key)
         if blob is None:
             return None
+        kept = self.old_objects.get(key)
+        if kept is not None:  # a copy of the lesson: the build sets its index, origin and html
+            self.new[key], self.new_objects[key] = blob, kept
+            self.hits += 1
+            return Entry(dataclasses.replace(kept.lesson), kept.diagnostics, kept.media)
         try:
             entry: Entry = pickle.loads(blob)
         except Exception:  # a damaged entry is just a miss
@@ -128,7 +153,10 @@ class LessonCache:
         return entry
 
     def put(self, file: Path, entry: Entry) -> None:
-        self.new[self.key(file)] = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+        key = self.key(file)
+        self.new[key] = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+        if self.memory:
+            self.new_objects[key] = pickle.loads(self.new[key])  # not the lesson the build goes on to change
 
     def page(self, key: str, render: Callable[[], str]) -> str:
         """A rendered page by *key* (see ``site.page_keys``), rendered only when not cached."""
@@ -155,7 +183,9 @@ def cache_path(cache_dir: Path) -> Path:
 def keep_in_memory(cache_dir: Path) -> None:
     """Keep the cache of builds into *cache_dir* in this process's memory
     instead of in its file (``toolkit preview``: a long-lived process that
-    rebuilds on every save need not pickle its cache each time)."""
+    rebuilds on every save need not pickle its cache each time).  There the
+    lessons are kept unpickled too, and a source is read and hashed again
+    only when its stat (mtime, size, inode, ctime) changed."""
     IN_MEMORY.setdefault(cache_path(cache_dir), {})
 
 
@@ -192,7 +222,7 @@ def save_caches(caches: list[LessonCache]) -> None:
     path = caches[0].path
     memory = IN_MEMORY.get(path)
     if memory is not None:
-        memory.update({c.name: c.data() for c in caches})
+        memory.update({c.name: {**c.data(), "objects": c.new_objects, "stats": c.stats} for c in caches})
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".tmp-{os.getpid()}")

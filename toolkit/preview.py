@@ -54,6 +54,7 @@ class Preview:
         self.title = course_dir.name
         self.listeners: list[tuple[asyncio.AbstractEventLoop, asyncio.Queue[str]]] = []
         self.listeners_lock = threading.Lock()
+        self.live: dict[Path, dict[str, bytes]] = {}  # the served site, updated in place (see BuildOptions)
         keep_in_memory(self.work / "build" / ".cache")
 
     def event(self) -> str:
@@ -94,12 +95,15 @@ class Preview:
                 gc.enable()
                 self._announce()
 
+    def settings(self) -> dict[str, Any]:
+        """What the preview's build is given beyond the brand's settings."""
+        return {"lrs_endpoint": f"{self.base_url}/xapi/", "lrs_key": f"preview:{self.secret}",
+                "lrs_homepage": "https://preview.invalid",
+                "offline": False}  # no service worker: a rebuild shows at once
+
     def _rebuild(self) -> bool:
-        out = self.work / "build"
-        options = BuildOptions(out=out, formats=(), brand=self.brand,
-                               settings={"lrs_endpoint": f"{self.base_url}/xapi/", "lrs_key": f"preview:{self.secret}",
-                                         "lrs_homepage": "https://preview.invalid",
-                                         "offline": False})  # no service worker: a rebuild shows at once
+        options = BuildOptions(out=self.work / "build", formats=(), brand=self.brand, settings=self.settings(),
+                               live_sites=self.live)
         try:
             results, _ = build([self.course_dir], options)
         except CheckFailed as exc:

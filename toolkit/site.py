@@ -3,6 +3,7 @@ without JavaScript, plus the overview page, assets and media."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -158,10 +159,18 @@ class Writer:
     mtime, without reading the old file; without them, by reading it.  The
     previous tree itself is never modified.  ``digests_out`` is what the next
     build will need.
+
+    With *kept* (``toolkit preview``: the files this process wrote into
+    *dest* last time, by path), *dest* is updated in place instead: files
+    whose bytes did not change are left alone, changed ones are replaced
+    (each by a rename, so a reader never sees half a file), and
+    :meth:`prune` removes the files no longer built.
     """
 
-    def __init__(self, dest: Path, previous: Path | None, digests: dict[str, str] | None = None) -> None:
+    def __init__(self, dest: Path, previous: Path | None, digests: dict[str, str] | None = None,
+                 kept: dict[str, bytes] | None = None) -> None:
         self.dest = dest
+        self.kept = kept
         self.previous = previous if previous is not None and previous.is_dir() else None
         self.digests = digests
         self.digests_out: dict[str, str] = {}
@@ -188,11 +197,21 @@ class Writer:
 
     def write_bytes(self, rel: str, data: bytes) -> None:
         self.files[rel] = data
+        if self.kept is not None and self.kept.get(rel) == data:
+            self.reused += 1
+            return
         target = os.path.join(self.dest, rel)
         folder = os.path.dirname(target)
         if folder not in self._dirs:
             os.makedirs(folder, exist_ok=True)
             self._dirs.add(folder)
+        if self.kept is not None:
+            tmp = f"{target}.tmp-{os.getpid()}"
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, target)
+            self.written += 1
+            return
         digest = hashlib.sha256(data).hexdigest() if self.digests is not None else ""
         known = None
         if self.previous is not None:
@@ -215,12 +234,19 @@ class Writer:
     def copy(self, rel: str, source: Path) -> None:
         self.write_bytes(rel, source.read_bytes())
 
+    def prune(self) -> None:
+        """Remove the kept files that this build did not write (a lesson renamed or removed)."""
+        for rel in sorted(set(self.kept or ()) - set(self.files)):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(os.path.join(self.dest, rel))
+
 
 def write_site(course: Course, pages: dict[str, str], media: MediaMap, dest: Path,
                project_root: Path | None, settings: dict[str, Any], previous: Path | None = None,
-               digests: dict[str, str] | None = None) -> Writer:
+               digests: dict[str, str] | None = None, kept: dict[str, bytes] | None = None) -> Writer:
+    """The site into *dest*; with *kept*, *dest* is updated in place (see :class:`Writer`)."""
     dest.mkdir(parents=True, exist_ok=True)
-    writer = Writer(dest, previous, digests)
+    writer = Writer(dest, previous, digests, kept)
     assets: dict[str, Path] = {}
     for folder in reversed(asset_chain(course.brand, project_root)):  # most specific wins
         for file in sorted(folder.rglob("*")):
@@ -240,4 +266,5 @@ def write_site(course: Course, pages: dict[str, str], media: MediaMap, dest: Pat
         writer.copy(target, source)
     for rel, blob in offline_files(course, dict(writer.files)).items():
         writer.write_bytes(rel, blob)
+    writer.prune()
     return writer

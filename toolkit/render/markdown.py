@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.i18n import Translator
 from toolkit.model import Block, Course, Exercise, Lesson, Question, Video
+from toolkit.render.engine import make_converters
 from toolkit.render.sanitize import sanitize
 from toolkit.source.lesson import MARKER, REMOTE_RE
 
 if TYPE_CHECKING:  # Jinja, Markdown and lxml are imported only when something is rendered
     import jinja2
 
-EXTENSIONS: list[Any] = ["tables", "admonition", "attr_list", "sane_lists", "fenced_code", "def_list", "md_in_html"]
 MARKER_RE = re.compile(r"(?:<p>)?" + re.escape(MARKER).replace(r"\{\}", r"(\d+)") + r"(?:</p>)?")
 URL_ATTR_RE = re.compile(r'(?P<attr>\b(?:href|src|poster))="(?P<url>[^"]*)"')
 MARKDOWN_SYNTAX_RE = re.compile(r"[*_`\[\]<>&!\\#{}|~]|^\s*([-+]|\d+[.)])\s|\s{2,}$|https?://", re.MULTILINE)
@@ -70,21 +70,12 @@ class LessonRenderer:
         self.course = course
         self.env = env
         self.media = media
-        import markdown
-        from markdown.extensions.toc import slugify_unicode
-
         self.t = Translator(course.language)
-        self.md = markdown.Markdown(
-            extensions=[*EXTENSIONS, "toc"],
-            extension_configs={"toc": {"slugify": slugify_unicode, "toc_depth": "2-4"}},
-            output_format="html",
-        )
-        self.inline_md = markdown.Markdown(extensions=["attr_list"], output_format="html")
+        self.convert, self.convert_inline, self.convert_with_text = make_converters()
         self.blocks: Any = env.get_template("blocks.html").module  # its macros: quiz, exercise, video
 
     def markdown(self, text: str, lesson: Lesson) -> str:
-        self.md.reset()
-        return self.rewrite_urls(self.authored(self.md.convert(text)), lesson)
+        return self.rewrite_urls(self.authored(self.convert(text)), lesson)
 
     def authored(self, html: str) -> str:
         """HTML that came from the author's Markdown, sanitised when the course asks for it."""
@@ -102,8 +93,7 @@ class LessonRenderer:
             return ""
         if not MARKDOWN_SYNTAX_RE.search(text):  # plain words: no need for the Markdown engine
             return html_escape(text, quote=False)
-        self.inline_md.reset()
-        out = self.authored(self.inline_md.convert(text))
+        out = self.authored(self.convert_inline(text)).strip()
         if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
             out = out[3:-4]
         return self.rewrite_urls(out, lesson)
@@ -115,6 +105,8 @@ class LessonRenderer:
         return self.media.add(found) if found else ref
 
     def rewrite_urls(self, html: str, lesson: Lesson) -> str:
+        if '="' not in html:  # no attribute at all, so no URL
+            return html
         def fix(match: re.Match[str]) -> str:
             url = match.group("url")
             if not url or REMOTE_RE.match(url):
@@ -129,9 +121,11 @@ class LessonRenderer:
         return URL_ATTR_RE.sub(fix, html)
 
     def render(self, lesson: Lesson) -> None:
-        html = self.markdown(lesson.body, lesson)
+        html, prose = self.convert_with_text(lesson.body)
+        html = self.rewrite_urls(self.authored(html), lesson)
         rendered_blocks = [self.render_block(block, lesson) for block in lesson.blocks]
-        prose = visible_text(MARKER_RE.sub("", html))
+        if prose is None or self.course.sanitize_html:  # raw HTML: its text is read from the HTML
+            prose = visible_text(MARKER_RE.sub("", html))
         lesson.html = MARKER_RE.sub(lambda m: rendered_blocks[int(m.group(1))], html)
         lesson.text = "\n\n".join([prose] + [block_text(block) for block in lesson.blocks]).strip()
 

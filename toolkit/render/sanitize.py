@@ -2,7 +2,7 @@
 
 nh3 (Python bindings to the Rust ammonia library, an allow-list HTML
 sanitiser) keeps what Markdown and its extensions produce, with the ids and
-classes that headings, admonitions and ``attr_list`` need, and removes
+classes that headings and admonitions need, and removes
 scripts, frames, event handlers and ``javascript:`` URLs.  Comments stay:
 the renderer's block markers are comments, and comments never run.
 Only the author's HTML passes through here, never the toolkit's own blocks.

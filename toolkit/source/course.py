@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -198,7 +199,9 @@ def _lesson_files(course: Course, data: dict[str, Any], path: Path, report: Repo
             else:
                 files.append(candidate)
     elif lessons_dir.is_dir():
-        files = _confined(sorted(p for p in lessons_dir.glob("*.md") if p.is_file()), lessons_dir, report)
+        with os.scandir(lessons_dir) as entries:  # cheaper than glob and sorting paths, at 1,000 lessons
+            names = sorted(e.name for e in entries if e.name.endswith(".md") and e.is_file())
+        files = _confined([lessons_dir / name for name in names], lessons_dir, report)
     origins = {f.name: "course" for f in files}
     brand = course.brand
     if brand is not None:

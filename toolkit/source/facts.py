@@ -83,7 +83,9 @@ def _opt(value: Any) -> str | None:
 
 def find_references(text: str) -> list[tuple[int, str]]:
     """(line offset within *text*, name) for every ``{{ name }}`` reference."""
-    found = []
+    found: list[tuple[int, str]] = []
+    if "{{" not in text:  # what every reference needs: most lines are done here
+        return found
     for match in REFERENCE_RE.finditer(text):
         if match.group(1):
             continue
@@ -146,7 +148,7 @@ def substitute(text: str, facts: dict[str, Fact], depth: int = 0) -> str:
         value = substitute(fact.value, facts, depth + 1) if depth == 0 and "{{" in fact.value else fact.value
         return tel_link(value) if filt == "tel" else value
 
-    return REFERENCE_RE.sub(repl, text)
+    return REFERENCE_RE.sub(repl, text) if "{{" in text else text
 
 
 def substitute_data(data: Any, facts: dict[str, Fact]) -> Any:

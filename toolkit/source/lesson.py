@@ -14,6 +14,7 @@ rendering reads only the model.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import re
 from pathlib import Path
@@ -36,6 +37,12 @@ FIELD_KEYS = {"id", "label", "type", "hint", "rows"}
 VIDEO_KEYS = {"id", "title", "src", "captions", "transcript", "placeholder", "duration_minutes"}
 BLOCK_TYPES = ("quiz", "exercise", "video", "author-note")
 FENCE_RE = re.compile(r"^(?P<fence>`{3,}|~{3,})\s*(?P<info>[\w-]*)\s*$")
+FENCE_CHARS = ("`", "~")  # a fence line starts with one of them: other lines need no regex
+
+
+def fence_of(line: str) -> re.Match[str] | None:
+    """The fence that *line* opens or closes, if it is one."""
+    return FENCE_RE.match(line) if line[:1] in FENCE_CHARS else None
 MARKER = "<!--tk-block:{}-->"
 FILENAME_ID_RE = re.compile(r"^\d+[-_.]?")
 # Where Markdown and HTML name a file: inline links and images, reference
@@ -101,7 +108,7 @@ def _extract_blocks(body: str, first_line: int, lesson: Lesson, course: Course, 
     out: list[str] = []
     i = 0
     while i < len(lines):
-        match = FENCE_RE.match(lines[i])
+        match = fence_of(lines[i])
         if not match:
             out.append(lines[i])
             i += 1
@@ -148,7 +155,7 @@ def _check_body_references(lines: list[str], first_line: int, course: Course, le
     in_block = False
     fence = ""
     for n, text in enumerate(lines):
-        match = FENCE_RE.match(text)
+        match = fence_of(text)
         if not in_block and match:
             in_block, fence = True, match.group("fence")
             continue
@@ -287,8 +294,13 @@ def _strings(value: object) -> list[str]:
     if isinstance(value, list):
         return [s for item in value for s in _strings(item)]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return [s for f in dataclasses.fields(value) for s in _strings(getattr(value, f.name))]
+        return [s for name in _field_names(type(value)) for s in _strings(getattr(value, name))]
     return []
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 def _find_media(lesson: Lesson, course: Course) -> dict[str, Path]:
@@ -297,6 +309,8 @@ def _find_media(lesson: Lesson, course: Course) -> dict[str, Path]:
     texts = [lesson.body, *_strings(lesson.blocks)]
     found: dict[str, Path] = {}
     for text in texts:
+        if "](" not in text and "]:" not in text and "=" not in text:  # what each of URL_RES needs
+            continue
         for pattern in URL_RES:
             for match in pattern.finditer(text):
                 target = match.group(1).strip("<>\"'")

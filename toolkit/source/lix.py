@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 WORD_RE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+(?:[.,]\d+)*", re.UNICODE)
 SENTENCE_END_RE = re.compile(r"[.!?:;]+(?=\s|$)")
+ENDS_IN_PUNCTUATION_RE = re.compile(r"[.!?:;]\W*$")
 
 
 @dataclass(frozen=True)
@@ -29,15 +30,14 @@ def lix(blocks: list[str]) -> Lix:
     heading or a list item does for a reader.
     """
     words = sentences = long_words = 0
-    for raw in blocks:
-        block = " ".join(raw.split())
+    for block in blocks:  # whitespace, however much, changes no word and no sentence end
         tokens = WORD_RE.findall(block)
         if not tokens:
             continue
         words += len(tokens)
         long_words += sum(1 for t in tokens if len(t) > 6 and not t[0].isdigit())
         ends = len(SENTENCE_END_RE.findall(block))
-        if not re.search(r"[.!?:;]\W*$", block):
+        if not ENDS_IN_PUNCTUATION_RE.search(block):
             ends += 1
         sentences += max(ends, 1)
     return Lix(words, sentences, long_words)
