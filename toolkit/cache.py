@@ -25,6 +25,7 @@ import json
 import os
 import pickle
 import struct
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,7 @@ from toolkit.model import Course, Lesson
 
 CACHE_FORMAT = 3  # 2: blocks as typed classes, media found while loading; 3: one file, output digests
 CACHE_FILE = "cache.pickle"
+RACY_NS = 1_000_000_000  # a source written within a second of being hashed is hashed again next time
 
 
 @dataclass
@@ -98,6 +100,8 @@ class LessonCache:
         self.old_objects: dict[str, Entry] = {}
         self.new_objects: dict[str, Entry] = {}
         self.stats: dict[Path, tuple[tuple[int, int, int, int], str]] = {}
+        self.old_stats: dict[Path, tuple[tuple[int, int, int, int], str]] = {}
+        self.old_bytecode: dict[str, bytes] = {}
         try:
             memory = IN_MEMORY.get(path)
             data = memory.get(name, {}) if memory is not None else _read_course(path, name)
@@ -106,28 +110,33 @@ class LessonCache:
                 self.old_pages = data["pages"]
                 self.old_outputs = data["outputs"]
                 self.old_objects = data.get("objects", {})
-            if isinstance(data, dict):
-                self.stats = data.get("stats", {})
             if isinstance(data, dict) and data.get("format") == CACHE_FORMAT:
+                self.stats = dict(data.get("stats", {}))
                 self.bytecode = dict(data["bytecode"])  # valid whatever the context: Jinja checks the source
+            self.old_stats, self.old_bytecode = dict(self.stats), dict(self.bytecode)
         except (OSError, pickle.UnpicklingError, EOFError, KeyError, AttributeError, TypeError, ValueError,
                 struct.error):
             self.old, self.old_pages, self.old_outputs = {}, {}, {}
 
     def key(self, file: Path) -> str:
+        """The hash of a source's path and bytes.  A source whose stat (mtime, size, inode, ctime)
+        is what it was when it was last hashed is not read again, as git does with its index.  A
+        write changes the ctime, which no tool can set back; but the clock behind it ticks only
+        every few milliseconds, so a file changed less than a second before it was hashed is
+        hashed again next time, in case a second write came within the same tick."""
         key = self.keys.get(file)
         if key is None:
-            signature = None
-            if self.memory:  # a source whose stat did not change since it was read is not read again
-                st = os.stat(file)
-                signature = (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
-                known = self.stats.get(file)
-                if known is not None and known[0] == signature:
-                    key = known[1]
-            if key is None:
+            st = os.stat(file)
+            signature = (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
+            known = self.stats.get(file)
+            if known is not None and known[0] == signature:
+                key = known[1]
+            else:
                 key = hashlib.sha256(os.path.abspath(file).encode() + b"\0" + file.read_bytes()).hexdigest()
-                if signature is not None:
+                if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
                     self.stats[file] = (signature, key)
+                else:
+                    self.stats.pop(file, None)
             self.keys[file] = key
         return key
 
@@ -170,7 +179,12 @@ class LessonCache:
 
     def data(self) -> dict[str, Any]:
         return {"format": CACHE_FORMAT, "context": self.context, "entries": self.new, "pages": self.new_pages,
-                "bytecode": self.bytecode, "outputs": self.new_outputs}
+                "bytecode": self.bytecode, "outputs": self.new_outputs, "stats": self.stats}
+
+    def changed(self) -> bool:
+        """Whether this build's cache differs from the one it read (else the file is not rewritten)."""
+        return (self.new != self.old or self.new_pages != self.old_pages or self.new_outputs != self.old_outputs
+                or self.stats != self.old_stats or self.bytecode != self.old_bytecode)
 
 
 IN_MEMORY: dict[Path, dict[str, dict[str, Any]]] = {}  # cache files kept in this process instead, by path
@@ -222,7 +236,9 @@ def save_caches(caches: list[LessonCache]) -> None:
     path = caches[0].path
     memory = IN_MEMORY.get(path)
     if memory is not None:
-        memory.update({c.name: {**c.data(), "objects": c.new_objects, "stats": c.stats} for c in caches})
+        memory.update({c.name: {**c.data(), "objects": c.new_objects} for c in caches})
+        return
+    if not any(c.changed() for c in caches):
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".tmp-{os.getpid()}")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import struct
 import zlib
 from dataclasses import dataclass, field
@@ -73,16 +74,31 @@ def _old_entries(reuse: ZipReuse | None) -> tuple[bytes, dict[str, tuple[int, in
 
 
 def write_zip(path: Path, entries: dict[str, bytes], order: list[str], reuse: ZipReuse | None = None) -> None:
-    """Write *entries* in *order* to *path* (through a temporary file)."""
+    """Write *entries* in *order* to *path* (through a temporary file).  When every entry, and
+    their order, is what the previous zip holds, the previous zip is linked instead: the same
+    bytes, with nothing written."""
     blob, old = _old_entries(reuse)
-    central = []
+    digests = {name: hashlib.sha256(entries[name]).hexdigest() for name in order} if reuse is not None else {}
     tmp = path.with_suffix(".tmp")
+    if reuse is not None and reuse.previous is not None and list(old) == order \
+            and all(reuse.old.get(name) == digests[name] and old[name][:2] == (zlib.crc32(entries[name]),
+                                                                               len(entries[name])) for name in order):
+        if reuse.previous.resolve() != path.resolve():
+            try:
+                os.link(reuse.previous, tmp)
+            except OSError:
+                shutil.copy2(reuse.previous, tmp)
+            os.replace(tmp, path)
+        reuse.new = {**digests, "": _stamp(path)}
+        reuse.copied = len(order)
+        return
+    central = []
     offset = 0
     with open(tmp, "wb") as fh:
         for name in order:
             data = entries[name]
             crc = zlib.crc32(data)
-            digest = hashlib.sha256(data).hexdigest() if reuse is not None else ""
+            digest = digests.get(name, "")
             found = old.get(name)
             if (reuse is not None and found is not None and found[:2] == (crc, len(data))
                     and reuse.old.get(name) == digest):
