@@ -222,12 +222,7 @@ class StatementStore:
             else:
                 conds.append("ac.activity = ?" + ("" if f.get("related_activities") else " AND ac.related = 0"))
             params.append(f["activity"])
-        if f.get("verb"):
-            conds.append("x.verb = ?")
-            params.append(f["verb"])
-        if f.get("registration"):
-            conds.append("x.registration = ?")
-            params.append(f["registration"])
+        _where(f, conds, params, {"verb": "x.verb = ?", "registration": "x.registration = ?"})
         return source, conds, params, drive
 
     def query(self, f: dict[str, Any], limit: int, after: int | None, ascending: bool) -> list[tuple[int, dict[str, Any]]]:
@@ -236,12 +231,7 @@ class StatementStore:
         unless *ascending*.  Two indexed queries, merged here."""
         window: list[str] = []
         wparams: list[Any] = []
-        if f.get("since"):
-            window.append("{a}.stored > ?")
-            wparams.append(f["since"])
-        if f.get("until"):
-            window.append("{a}.stored <= ?")
-            wparams.append(f["until"])
+        _where(f, window, wparams, {"since": "{a}.stored > ?", "until": "{a}.stored <= ?"})
         if after is not None:
             window.append("{a}.seq > ?" if ascending else "{a}.seq < ?")
             wparams.append(after)
@@ -285,6 +275,14 @@ class StatementStore:
     def activity(self, act_id: str) -> dict[str, Any] | None:
         rows = self.fetchall("SELECT definition FROM activities WHERE id = ?", (act_id,))
         return json.loads(rows[0][0]) if rows else None
+
+
+def _where(f: dict[str, Any], conds: list[str], params: list[Any], clauses: dict[str, str]) -> None:
+    """Add the clause of each filter in *clauses* that *f* sets, with its value."""
+    for name, clause in clauses.items():
+        if f.get(name):
+            conds.append(clause)
+            params.append(f[name])
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
