@@ -37,7 +37,9 @@ from toolkit.model import Course, Lesson
 
 CACHE_FORMAT = 3  # 2: blocks as typed classes, media found while loading; 3: one file, output digests
 CACHE_FILE = "cache.pickle"
-RACY_NS = 1_000_000_000  # a source written within a second of being hashed is hashed again next time
+RACY_NS = 3_000_000_000  # a source written within 3 s of being hashed is hashed again (FAT keeps mtimes in 2 s)
+# On Windows st_ctime is the creation time, which a write leaves alone: there a source is always hashed.
+TRUST_STAT = os.name != "nt"
 
 
 @dataclass
@@ -122,14 +124,15 @@ class LessonCache:
         """The hash of a source's path and bytes.  A source whose stat (mtime, size, inode, ctime)
         is what it was when it was last hashed is not read again, as git does with its index.  A
         write changes the ctime, which no tool can set back; but the clock behind it ticks only
-        every few milliseconds, so a file changed less than a second before it was hashed is
-        hashed again next time, in case a second write came within the same tick."""
+        every few milliseconds, so a file changed less than RACY_NS before it was hashed is
+        hashed again next time, in case a second write came within the same tick.  Not on
+        Windows, where st_ctime is the creation time."""
         key = self.keys.get(file)
         if key is None:
             st = os.stat(file)
             signature = (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
             known = self.stats.get(file)
-            if known is not None and known[0] == signature:
+            if TRUST_STAT and known is not None and known[0] == signature:
                 key = known[1]
             else:
                 key = hashlib.sha256(os.path.abspath(file).encode() + b"\0" + file.read_bytes()).hexdigest()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,18 @@ def test_front_matter_errors():
                                              ("intro.md", "intro"), ("007.md", "007")])
 def test_derive_id(name, expected):
     assert derive_id(name) == expected
+
+
+def test_a_quiz_or_exercise_list_that_is_not_a_list_is_reported_once(tmp_path):
+    import shutil
+
+    course = tmp_path / "c"
+    shutil.copytree(FIXTURES / "ok-minimal", course)
+    shutil.copy(FIXTURES / "facts.yaml", tmp_path / "facts.yaml")
+    (course / "lessons" / "09-x.md").write_text(
+        "---\ntitle: X\n---\n\nTekst.\n\n```quiz\nquestion: Hvad?\nchoices: nej\nexplanation: Fordi.\n```\n\n"
+        "```exercise\ntitle: Øvelse\nfields: nej\n```\n", encoding="utf-8")
+    _, report = check([course], today=dt.date(2026, 12, 1))
+    messages = [d.message for d in report.errors if d.path.endswith("09-x.md")]
+    assert messages.count("'choices' in quiz must be a list") == 1
+    assert messages.count("'fields' in exercise must be a list") == 1

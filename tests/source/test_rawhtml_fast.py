@@ -11,7 +11,10 @@ from toolkit.source.report import Report
 
 LINKS = ["[x](javascript:alert(1))", "[x](JAVASCRIPT:alert(1))", "[x](javaſcript:alert(1))",
          "[x](javascrıpt:alert(1))", "[x](javascrİpt:alert(1))", "[x](VBScript:x)", "[x](Data: text/html,x)",
-         '<a href="javascript:x">', "<SCRIPT>", '<img src=x onerror="y">']
+         '<a href="javascript:x">', "<SCRIPT>", '<img src=x onerror="y">',
+         # CommonMark makes an autolink of any scheme, and a reference definition is a link too
+         "Se <javascript:alert(1)> her.", "<VBSCRIPT:msgbox(1)>", "<data:text/html;base64,PHNjcmlwdD4=>",
+         "[r]: javascript:alert(2)", "[r]: <javascript:alert(2)>"]
 
 
 @pytest.mark.parametrize("text", LINKS)

@@ -200,7 +200,9 @@ def _lesson_files(course: Course, data: dict[str, Any], path: Path, report: Repo
                 files.append(candidate)
     elif lessons_dir.is_dir():
         with os.scandir(lessons_dir) as entries:  # cheaper than glob and sorting paths, at 1,000 lessons
-            names = sorted(e.name for e in entries if e.name.endswith(".md") and e.is_file())
+            # normcase: on Windows, as glob did, .MD counts and names sort without case
+            names = sorted((e.name for e in entries if os.path.normcase(e.name).endswith(".md") and e.is_file()),
+                           key=os.path.normcase)
         files = _confined([lessons_dir / name for name in names], lessons_dir, report)
     origins = {f.name: "course" for f in files}
     brand = course.brand

@@ -184,7 +184,7 @@ def _quiz(data: dict[str, Any], line: int, lesson: Lesson, course: Course, repor
         if any(c.id == cid for c in choices):
             report.error(path, cline, f"duplicate choice id '{cid}'")
         choices.append(Choice(cid, text or "", correct, get_str(item, "feedback", path, report, "a choice")))
-    if len(get_list(data, "choices", path, report, "quiz")) < 2:
+    if not isinstance(data.get("choices"), list) or len(data["choices"]) < 2:  # (each_mapping reported a non-list)
         report.error(path, line_of(data, "choices", line), "quiz needs at least two choices")
     elif not any(c.correct for c in choices):
         report.error(path, line, "quiz has no correct answer")
@@ -215,7 +215,7 @@ def _exercise(data: dict[str, Any], line: int, lesson: Lesson, course: Course, r
     title = get_str(data, "title", path, report, "exercise", required=True, default_line=line)
     eid = get_id(data, "id", path, report, "exercise") or f"{lesson.id}-ex{len(lesson.exercises) + 1}"
     fields: list[ExerciseField] = []
-    if not get_list(data, "fields", path, report, "exercise"):
+    if not isinstance(data.get("fields"), list) or not data["fields"]:  # (each_mapping reports a non-list)
         report.error(path, line, "exercise needs at least one field under 'fields'")
     for i, fline, item in each_mapping(data, "fields", path, report, "exercise", FIELD_KEYS, "an exercise field",
                                        "a field must be text (its label) or a mapping with 'label'", line,

@@ -23,7 +23,8 @@ INLINE_CODE_RE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 DANGERS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"<\s*(script|iframe|object|embed|frame|frameset)\b", re.IGNORECASE), "a <{0}> element"),
     (re.compile(r"<[a-z][^>]*?[\s/\"'](on[a-z]+)\s*=", re.IGNORECASE), "an {0}= event handler"),
-    (re.compile(r"(?:\b(?:href|src|action|formaction|xlink:href)\s*=\s*[\"']?|\]\(\s*<?)\s*"
+    # after an attribute, a link's "](", a reference definition's "]:" or an autolink's "<"
+    (re.compile(r"(?:\b(?:href|src|action|formaction|xlink:href)\s*=\s*[\"']?|\]\(\s*<?|\]:\s*<?|<)\s*"
                 r"(javascript|vbscript|data\s*:\s*text/html)", re.IGNORECASE), "a {0}: link"),
 ]
 
