@@ -27,6 +27,7 @@ SCHEMA_VERSION = 3
 
 Document = tuple[bytes, str, str, str]  # content, content type, ETag, updated
 DocumentChange = Callable[[Document | None], tuple[bytes, str, str] | None]
+ONE_DOCUMENT = "FROM documents WHERE kind = ? AND activity = ? AND agent = ? AND registration = ? AND doc_id = ?"
 
 
 @dataclass
@@ -213,9 +214,9 @@ class Storage(StatementStore):
 
     # -- documents (state, activity profile, agent profile) -------------------
     def document(self, kind: str, activity: str, agent: str, registration: str, doc_id: str) -> Document | None:
-        rows = self.fetchall("SELECT content, content_type, etag, updated FROM documents WHERE kind = ? AND activity = ? "
-                             "AND agent = ? AND registration = ? AND doc_id = ?", (kind, activity, agent, registration, doc_id))
-        return (bytes(rows[0][0]), rows[0][1], rows[0][2], rows[0][3]) if rows else None
+        rows = self.fetchall(f"SELECT content, content_type, etag, updated {ONE_DOCUMENT}",
+                             (kind, activity, agent, registration, doc_id))
+        return _document(rows[0]) if rows else None
 
     def document_ids(self, kind: str, activity: str, agent: str, registration: str | None, since: str | None) -> list[str]:
         sql = "SELECT doc_id FROM documents WHERE kind = ? AND activity = ? AND agent = ?"
@@ -241,16 +242,14 @@ class Storage(StatementStore):
         *change* gets the document or None and returns the new (content, content type, ETag), or
         None to delete it; an exception from it changes nothing.  Returns what *change* returned."""
         key = (kind, activity, agent, registration, doc_id)
-        where = "kind = ? AND activity = ? AND agent = ? AND registration = ? AND doc_id = ?"
         with self.transaction() as cur:
             if self.postgres:
                 cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 7715002))", ("\x1f".join(key),))
-            row = self.execute(cur, f"SELECT content, content_type, etag, updated FROM documents WHERE {where}",
-                               key).fetchone()
-            new = change((bytes(row[0]), row[1], row[2], row[3]) if row else None)
+            row = self.execute(cur, f"SELECT content, content_type, etag, updated {ONE_DOCUMENT}", key).fetchone()
+            new = change(_document(row) if row else None)
             if new is None:
                 if row is not None:
-                    self.execute(cur, f"DELETE FROM documents WHERE {where}", key)
+                    self.execute(cur, f"DELETE {ONE_DOCUMENT}", key)
                 return None
             content, ctype, etag = new
             self.execute(cur, "INSERT INTO documents (kind, activity, agent, registration, doc_id, content, content_type, "
@@ -314,6 +313,10 @@ class Storage(StatementStore):
         with self.transaction() as cur:
             return int(self.execute(cur, "UPDATE credentials SET revoked = 1 WHERE key = ? OR name = ?",
                                     (key_or_name, key_or_name)).rowcount)
+
+
+def _document(row: tuple[Any, ...]) -> Document:
+    return bytes(row[0]), row[1], row[2], row[3]
 
 
 def open_storage(url: str, pool_size: int = 10) -> Storage:
