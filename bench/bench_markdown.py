@@ -1,6 +1,9 @@
 """Markdown engines on the synthetic lessons: Python-Markdown (the toolkit's engine
-until 2026-12-01, with its extensions) against markdown-it-py as the toolkit
-configures it (toolkit/render/engine.py), and mistune 3 when it is installed.
+until 2026-12-01, with its extensions), markdown-it-py as the toolkit configured it
+until the next release (tests/render/reference_engine.py), the toolkit's engine now
+(markdown-it-pyrs's tree, our HTML and LIX text: toolkit/render/engine.py), and
+mistune 3 when it is installed.  The two markdown-it figures are of HTML and LIX text
+(``with_text``), the others of HTML alone.
 
 Run:  python3 bench/bench_markdown.py [--lessons 1000] [--rounds 5]
 
@@ -26,12 +29,13 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 from synthetic import generate  # noqa: E402
 
+from tests.render.reference_engine import make_converters as previous_converters  # noqa: E402
 from toolkit.render.engine import make_converters  # noqa: E402
 
 BLOCK_RE = re.compile(r"```quiz\n.*?```\n", re.DOTALL)
 
 
-def engines() -> dict[str, Callable[[str], str]]:
+def engines() -> dict[str, Callable[[str], object]]:
     import markdown
     from markdown.extensions.toc import slugify_unicode
 
@@ -43,8 +47,12 @@ def engines() -> dict[str, Callable[[str], str]]:
         md.reset()
         return md.convert(text)
 
+    import markdown_it
+
     found = {f"Python-Markdown {markdown.__version__}": python_markdown,
-             "markdown-it-py, the toolkit's configuration": make_converters().block}
+             f"markdown-it-py {markdown_it.__version__}, as the toolkit configured it (HTML + text)":
+                 previous_converters().with_text,
+             "markdown-it-pyrs, the toolkit's engine (HTML + text)": make_converters().with_text}
     try:
         import mistune  # not a dependency: it has no `!!! note` admonitions
     except ImportError:

@@ -1,7 +1,9 @@
-"""The Markdown engine (markdown-it-py) against Python-Markdown, the engine
-lessons were written for: the features docs/authoring.md documents render to
-the same HTML (whitespace between blocks aside), and where CommonMark differs
-it is on purpose."""
+"""The Markdown engine (markdown-it-pyrs's tree, our HTML) against the real counterparts:
+Python-Markdown, the engine lessons were written for (the features docs/authoring.md
+documents render to the same HTML, whitespace between blocks aside; where CommonMark
+differs it is on purpose), and markdown-it-py with mdit-py-plugins, the engine of the
+previous release (the same HTML and LIX text, byte for byte, on those features and on
+generated lessons)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ import markdown  # Python-Markdown, here through MkDocs (the docs site), the rea
 import pytest
 from markdown.extensions.toc import slugify_unicode
 
+from tests.render.markdown_gen import doc
+from tests.render.reference_engine import make_converters as previous_converters
 from toolkit.render.engine import make_converters, slugify
 from toolkit.render.markdown import MARKER_RE, visible_text
 
@@ -37,7 +41,6 @@ SAME = {
     "fenced code with quotes": '```\nprint("hej") & <b>\n```',
     "image with title": '![Et "smil"](media/smil.svg "Titel")',
     "links": '[næste](02-cv.md "T") og <https://example.org>',
-    "a javascript: link, kept for the check to warn of": "[her](javascript:alert(2))",
     "emphasis": "*a* **b** _c_ __d__ snake_case_word",
     "ordered list from 3": "3. a\n4. b",
     "hard break": "linje  \nnæste",
@@ -99,3 +102,53 @@ def test_text_from_tokens_is_what_lxml_reads_from_the_html(text):
         assert prose is None  # raw HTML: read from the HTML itself
     else:
         assert prose == expected
+
+
+@pytest.mark.parametrize("text", TEXTS.values(), ids=TEXTS.keys())
+def test_html_and_text_are_the_previous_engines(text):
+    assert make_converters().with_text(text) == previous_converters().with_text(text)
+    assert make_converters().inline(text) == previous_converters().inline(text)
+
+
+def test_generated_lessons_render_as_with_the_previous_engine():
+    """Admonitions (nested, in list items, right after a paragraph, in code and HTML that only
+    look like one), lists, tables, quotes, definitions, code and raw HTML, side by side."""
+    new, old = make_converters(), previous_converters()
+    differ = [seed for seed in range(1500) if new.with_text(doc(seed)) != old.with_text(doc(seed))]
+    assert differ == []
+
+
+def test_lessons_of_the_courses_render_as_with_the_previous_engine():
+    from pathlib import Path
+
+    from toolkit.source.lesson import split_front_matter
+
+    new, old = make_converters(), previous_converters()
+    root = Path(__file__).resolve().parents[2]
+    files = sorted(root.glob("courses/*/lessons/*.md"))
+    assert len(files) >= 20
+    for path in files:
+        body = split_front_matter(path.read_text(encoding="utf-8"), path)[1]
+        assert new.with_text(body) == old.with_text(body), path
+
+
+def test_an_authors_comment_cannot_pose_as_an_admonition():
+    html = make_converters().block("> <!--tk-admonition-00000000:0-->\n> Tekst.\n\n!!! note\n    Rigtig.")
+    assert html.startswith("<blockquote>\n<!--tk-admonition-00000000:0-->\n<p>Tekst.</p>\n</blockquote>")
+    assert html.endswith('<div class="admonition note">\n<p class="admonition-title">Note</p>\n<p>Rigtig.</p>\n</div>')
+
+
+def test_what_the_engines_tell_apart():
+    """Where markdown-it-pyrs parses otherwise than markdown-it-py did: each on the safe side or at
+    the fringe of the syntax, and docs/authoring.md says what an author needs of it."""
+    new, old = make_converters(), previous_converters()
+    # a javascript: (vbscript:, file:, data:) link stays text, as markdown-it's own link check
+    # would have it; the raw-HTML check still warns of it (tests/source)
+    assert new.block("[her](javascript:alert(2))") == "<p>[her](javascript:alert(2))</p>"
+    assert old.block("[her](javascript:alert(2))") == '<p><a href="javascript:alert(2)">her</a></p>'
+    # an admonition in a block quote is the quote's text
+    assert new.block("> !!! note\n>     Tekst.") == "<blockquote>\n<p>!!! note\nTekst.</p>\n</blockquote>"
+    assert old.block("> !!! note\n>     Tekst.").startswith('<blockquote>\n<div class="admonition note">')
+    # a line under a paragraph that is only a table's delimiter row makes a table of one column
+    assert new.block("Tekst\n| -").startswith("<table>")
+    assert old.block("Tekst\n| -") == "<p>Tekst\n| -</p>"
