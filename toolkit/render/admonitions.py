@@ -177,11 +177,16 @@ def _line_admonitions(text: str, found: list[Admonition], marker: str, parse: Ca
 LIST_MARKER_RE = re.compile(rb"[-+*]|[0-9]{1,9}[.)]")
 
 
-def _starts(tree: Any, source: bytes) -> list[tuple[int, int, int]]:
-    """(line, character, base) of each text that starts a line of a paragraph with an admonition's
-    marker, at the top or in a list item (whose text starts at column *base*): where
-    markdown-it's admon rule would have seen one."""
-    found: list[tuple[int, int, int]] = []
+def _starts(tree: Any, source: bytes) -> list[tuple[int, int, int, bool]]:
+    """(line, character, base, sure) of each text that starts a line of a paragraph with an
+    admonition's marker, at the top or in a list item (whose text starts at column *base*):
+    where markdown-it's admon rule would have seen one.  It is *sure* on the first line of
+    its list item or at the line's start, where no admonition before it can change that."""
+    found: list[tuple[int, int, int, bool]] = []
+
+    def rest(offset: int) -> str:  # the line's text from *offset* on
+        stop = source.find(b"\n", offset)
+        return source[offset:stop if stop >= 0 else len(source)].decode("utf-8")
 
     def head(offset: int) -> str:  # the line's text before *offset*
         return source[source.rfind(b"\n", 0, offset) + 1:offset].decode("utf-8")
@@ -209,8 +214,10 @@ def _starts(tree: Any, source: bytes) -> list[tuple[int, int, int]]:
                 before = head(node.srcmap[0])
                 column = len(before.expandtabs(4))
                 base = max(b for b in bases if b <= column)  # a lazy line is its list's parent's
-                if before.strip(" -+*.)0123456789") == "" and column <= base + 3:  # not in a quote, nor code
-                    found.append((source.count(b"\n", 0, node.srcmap[0]), len(before), base))
+                if before.strip(" -+*.)0123456789") == "" and column <= base + 3 and (  # not in a quote, nor code
+                        _admonition(rest(node.srcmap[0])) is not None):
+                    found.append((source.count(b"\n", 0, node.srcmap[0]), len(before), base,
+                                  before.strip(" ") != "" or column == 0))
             starts_line = name in ("softbreak", "hardbreak")
 
     runs(tree.children, (0,))
@@ -237,17 +244,25 @@ def admonitions_as_quotes(text: str, parse: Callable[[str], Any], found: list[Ad
     if not any(heads) and not UNSURE_RE.search(text):
         return "\n".join(_line_admonitions(text, found, marker, parse)), None
     tree = parse(text)
-    tried: set[tuple[int, int, int]] = set()
-    while True:  # the first admonition, then the tree again: what follows it may be read anew
-        starts = [s for s in _starts(tree, text.encode("utf-8")) if s not in tried]
+    while True:
+        starts = sorted(_starts(tree, text.encode("utf-8")))
         if not starts:
             return text, tree
-        i, col, base = min(starts)
+        # the first, and each after it that none chosen before can end the list item of (one in
+        # a shallower list item can); then the tree again, for the others
         lines = text.split("\n")
-        quoted = _quote(lines, i, col, base, found, marker, parse)
-        if quoted is None:
-            tried.add((i, col, base))
-            continue
-        lines[i:quoted[1]] = quoted[0]
+        chosen: list[tuple[int, int, int]] = []
+        end, shallowest = 0, 1 << 30
+        for i, col, base, sure in starts:
+            if i < end or not (sure or base <= shallowest):
+                continue
+            shallowest = min(shallowest, base)
+            head = _admonition(lines[i][col:])
+            chosen.append((i, col, base))
+            end = _body_end(lines, i + 1, base + head[1]) if head else i + 1
+        for i, col, base in reversed(chosen):  # from the end, so that earlier lines keep their place
+            quoted = _quote(lines, i, col, base, found, marker, parse)
+            if quoted is not None:
+                lines[i:quoted[1]] = quoted[0]
         text = "\n".join(lines)
         tree = parse(text)
