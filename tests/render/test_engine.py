@@ -116,6 +116,7 @@ def test_generated_lessons_render_as_with_the_previous_engine():
     new, old = make_converters(), previous_converters()
     differ = [seed for seed in range(1500) if new.with_text(doc(seed)) != old.with_text(doc(seed))]
     assert differ == []
+    assert not [seed for seed in range(1500) if "tk-admonition" in new.block(doc(seed))]  # no marker is left
 
 
 def test_lessons_of_the_courses_render_as_with_the_previous_engine():

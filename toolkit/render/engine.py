@@ -13,8 +13,8 @@ Parsing and rendering together take 2.4 times less CPU than markdown-it-py did
 
 from __future__ import annotations
 
+import hashlib
 import re
-import secrets
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -37,7 +37,6 @@ def make_converters() -> Converters:
 
     full = MarkdownIt("commonmark").enable_many(["table", "deflist"])
     short = MarkdownIt("commonmark")
-    marker = f"tk-admonition-{secrets.token_hex(4)}:"  # an author's own comment can't pose as one
 
     def inline_title(title: str, references: str = "") -> list[Any]:
         """A title's inline nodes: parsed as a paragraph that no block syntax can start (a no-break
@@ -54,6 +53,9 @@ def make_converters() -> Converters:
     def convert(text: str) -> tuple[str, str | None]:
         found: list[Admonition] = []
         tree = None
+        # the marker comes from the text itself, which cannot hold its own digest: an author's
+        # comment cannot pose as one, and the same text gives the same HTML in every process
+        marker = f"tk-admonition-{hashlib.blake2b(text.encode('utf-8'), digest_size=6).hexdigest()}:"
         if "!!!" in text or "???" in text:
             text, tree = admonitions_as_quotes(text, full.tree, found, marker)
         if tree is None:
@@ -67,7 +69,7 @@ def make_converters() -> Converters:
         return "".join(render.out).rstrip("\n"), render.visible()
 
     def convert_short(text: str) -> str:
-        render = TreeRenderer(inline_title, [], marker, heading_ids=False)
+        render = TreeRenderer(inline_title, [], "tk-admonition-none:", heading_ids=False)
         if not text.endswith("\n"):
             render.end = len(text.encode("utf-8"))
             render.closed = closes_fence(text)
