@@ -117,6 +117,7 @@ def test_generated_lessons_render_as_with_the_previous_engine():
     differ = [seed for seed in range(1500) if new.with_text(doc(seed)) != old.with_text(doc(seed))]
     assert differ == []
     assert not [seed for seed in range(1500) if "tk-admonition" in new.block(doc(seed))]  # no marker is left
+    assert not [seed for seed in range(1500) if new.inline(doc(seed)) != old.inline(doc(seed))]  # short texts
 
 
 def test_lessons_of_the_courses_render_as_with_the_previous_engine():
