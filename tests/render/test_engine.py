@@ -154,3 +154,17 @@ def test_what_the_engines_tell_apart():
     # a line under a paragraph that is only a table's delimiter row makes a table of one column
     assert new.block("Tekst\n| -").startswith("<table>")
     assert old.block("Tekst\n| -") == "<p>Tekst\n| -</p>"
+
+
+def test_autolinks_and_fence_infos_as_the_previous_engine():
+    """An autolink shows its address percent-decoded as markdown-it's normalizeLinkText does
+    (reserved characters and broken UTF-8 too); a fence's info has its escapes resolved."""
+    import random
+
+    rnd = random.Random(1)
+    pieces = ["%41", "%C3", "%A6", "%E2%82", "%F0", "%ED%A0%80", "%C0%80", "a", "%25", "%2f", "%3D", "æ"]
+    texts = ["<http://x/" + "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 6))) + ">" for _ in range(500)]
+    texts += ["<mailto:a%40b.dk>", "<a%41@b.dk>"]
+    texts += ["```" + info + "\nk\n```" for info in ["a&amp;b", "\\*x", "&#106;s y", "&bogus; x", 'c"q', "&#0;", "&#x41;"]]
+    new, old = make_converters(), previous_converters()
+    assert [t for t in texts if new.with_text(t) != old.with_text(t)] == []
