@@ -1,6 +1,6 @@
 """Markdown engines on the synthetic lessons: Python-Markdown (the toolkit's engine
 until 2026-12-01, with its extensions), markdown-it-py as the toolkit configured it
-until the next release (tests/render/reference_engine.py), the toolkit's engine now
+until the next release (now its fallback: toolkit/render/fallback.py), the toolkit's engine now
 (markdown-it-pyrs's tree, our HTML and LIX text: toolkit/render/engine.py), and
 mistune 3 when it is installed.  The two markdown-it figures are of HTML and LIX text
 (``with_text``), the others of HTML alone.
@@ -29,7 +29,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 from synthetic import generate  # noqa: E402
 
-from tests.render.reference_engine import make_converters as previous_converters  # noqa: E402
+from toolkit.render.fallback import make_converters as previous_converters  # noqa: E402
 from toolkit.render.engine import make_converters  # noqa: E402
 
 BLOCK_RE = re.compile(r"```quiz\n.*?```\n", re.DOTALL)

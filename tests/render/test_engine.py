@@ -2,8 +2,9 @@
 Python-Markdown, the engine lessons were written for (the features docs/authoring.md
 documents render to the same HTML, whitespace between blocks aside; where CommonMark
 differs it is on purpose), and markdown-it-py with mdit-py-plugins, the engine of the
-previous release (the same HTML and LIX text, byte for byte, on those features and on
-generated lessons)."""
+previous release and now the fallback (the same HTML and LIX text, byte for byte, on those
+features and on generated lessons).  ``fast`` is the engine with its fallback turned off:
+what the comparisons hold is the fast engine's own output."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ import pytest
 from markdown.extensions.toc import slugify_unicode
 
 from tests.render.markdown_gen import doc
-from tests.render.reference_engine import make_converters as previous_converters
-from toolkit.render.engine import make_converters, slugify
+from toolkit.render.engine import make_converters, risky, slugify
+from toolkit.render.fallback import make_converters as previous_converters
 from toolkit.render.markdown import MARKER_RE, visible_text
 
 OLD_EXTENSIONS = ["tables", "admonition", "attr_list", "sane_lists", "fenced_code", "def_list", "md_in_html", "toc"]
@@ -104,16 +105,21 @@ def test_text_from_tokens_is_what_lxml_reads_from_the_html(text):
         assert prose == expected
 
 
+def fast():
+    return make_converters(fallback_allowed=False)
+
+
 @pytest.mark.parametrize("text", TEXTS.values(), ids=TEXTS.keys())
 def test_html_and_text_are_the_previous_engines(text):
-    assert make_converters().with_text(text) == previous_converters().with_text(text)
-    assert make_converters().inline(text) == previous_converters().inline(text)
+    assert fast().with_text(text) == previous_converters().with_text(text)
+    assert fast().inline(text) == previous_converters().inline(text)
 
 
 def test_generated_lessons_render_as_with_the_previous_engine():
     """Admonitions (nested, in list items, right after a paragraph, in code and HTML that only
     look like one), lists, tables, quotes, definitions, code and raw HTML, side by side."""
-    new, old = make_converters(), previous_converters()
+    new, old = fast(), previous_converters()
+    assert not [seed for seed in range(1500) if risky(doc(seed))]  # all for the fast engine
     differ = [seed for seed in range(1500) if new.with_text(doc(seed)) != old.with_text(doc(seed))]
     assert differ == []
     assert not [seed for seed in range(1500) if "tk-admonition" in new.block(doc(seed))]  # no marker is left
@@ -125,7 +131,7 @@ def test_lessons_of_the_courses_render_as_with_the_previous_engine():
 
     from toolkit.source.lesson import split_front_matter
 
-    new, old = make_converters(), previous_converters()
+    new, old = fast(), previous_converters()
     root = Path(__file__).resolve().parents[2]
     files = sorted(root.glob("courses/*/lessons/*.md"))
     assert len(files) >= 20
@@ -148,9 +154,6 @@ def test_what_the_engines_tell_apart():
     # would have it; the raw-HTML check still warns of it (tests/source)
     assert new.block("[her](javascript:alert(2))") == "<p>[her](javascript:alert(2))</p>"
     assert old.block("[her](javascript:alert(2))") == '<p><a href="javascript:alert(2)">her</a></p>'
-    # an admonition in a block quote is the quote's text
-    assert new.block("> !!! note\n>     Tekst.") == "<blockquote>\n<p>!!! note\nTekst.</p>\n</blockquote>"
-    assert old.block("> !!! note\n>     Tekst.").startswith('<blockquote>\n<div class="admonition note">')
     # a line under a paragraph that is only a table's delimiter row makes a table of one column
     assert new.block("Tekst\n| -").startswith("<table>")
     assert old.block("Tekst\n| -") == "<p>Tekst\n| -</p>"
@@ -166,5 +169,66 @@ def test_autolinks_and_fence_infos_as_the_previous_engine():
     texts = ["<http://x/" + "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 6))) + ">" for _ in range(500)]
     texts += ["<mailto:a%40b.dk>", "<a%41@b.dk>"]
     texts += ["```" + info + "\nk\n```" for info in ["a&amp;b", "\\*x", "&#106;s y", "&bogus; x", 'c"q', "&#0;", "&#x41;"]]
-    new, old = make_converters(), previous_converters()
+    new, old = fast(), previous_converters()
     assert [t for t in texts if new.with_text(t) != old.with_text(t)] == []
+
+
+HOSTILE = {  # found by an attacker's review: each crashed, leaked a marker or took too long
+    "a backtick after a [, on which the Rust parser panics": "Tryk på [Ctrl+`] for at skifte.",
+    "an image label with a backtick": "![`](u)",
+    "quotes 250 deep": ">" * 250,
+    "quotes 40,000 deep, which overflow the Rust parser's stack": ">" * 40000 + " x",
+    "list items 20,000 deep": "- " * 20000 + "x",
+    "images in images": "![" * 1000 + "x" + "](u)" * 1000,
+    "a carriage return in a title": '!!! note "x*\r: y"\n    Tekst.',
+    "a table in a title": '!!! note "a|b\r-|-*"\n    T.',
+    "a lone surrogate": "x\ud800y",
+    "NUL": "a\0b",
+    "code left open, then an admonition": '!!! note "Eksempel"\n    ```\n    print("hej")\n!!! tip "Tip"\n    Husk.\n',
+    "the same in a list item": '- Trin 1\n\n    !!! note "Kode"\n        ```\n        ls\n    !!! tip\n        Mere.',
+    "raw HTML after an admonition": '!!! note "Se"\n    Tekst.\n<img src="a.png" alt="A">\n!!! tip "Tip"\n    Mere.',
+    "a lazy line, then a list": '1. Log ind\n!!!  warning "Pas på"\n    1. !!! tip',
+    "an admonition in a definition": "Term\n: !!! note",
+    "an admonition in a block quote": "> !!! note\n>     Tekst.",
+    "an admonition line in emphasis": "> x*y\n???+ faq \"Åben\"\n    1. x*y",
+}
+
+
+@pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
+def test_hostile_markdown_renders_as_the_previous_engine_without_a_word_on_stderr(text, capfd):
+    assert make_converters().with_text(text) == previous_converters().with_text(text)
+    assert capfd.readouterr().err == ""  # no Rust panic message either
+
+
+def test_a_forged_marker_in_a_short_text_is_text():
+    for text in ["> <!--tk-admonition-none:0-->", "> <!--tk-admonition-none:", "> <!--tk-admonition-none:x-->"]:
+        assert make_converters().inline(text) == previous_converters().inline(text)
+
+
+def test_what_the_fallback_takes():
+    assert risky(">" * 20 + " x") and risky("- " * 20 + "x") and risky(" " * 40 + "x")
+    assert risky("[`") and risky("> !!! note") and risky("Term\n: !!! note")
+    assert not risky("[a `b` c](d.md) og `e`") and not risky("Se [link](a.md).\n\n> Citat")
+    assert not risky("!!! note\n    - Punkt\n\n      !!! tip\n          Mere.")
+
+
+def test_admonitions_in_list_items_take_few_parses():
+    """Many admonitions cost a parse or two, not one each (no timing: the parses are counted)."""
+    from markdown_it_pyrs import MarkdownIt
+
+    from toolkit.render.admonitions import admonitions_as_quotes
+
+    parser, calls = MarkdownIt("commonmark").enable_many(["table", "deflist"]), []
+
+    def parse(text):
+        calls.append(1)
+        return parser.tree(text)
+
+    for text in ["\n".join(f"- !!! note\n      Tekst {i}." for i in range(300)),
+                 "\n".join(f"- a{i}\n\n  !!! note\n      Tekst {i}." for i in range(300)),
+                 "<div>x</div>\n\n" + "\n\n".join(f"!!! note\n    Tekst {i}." for i in range(300))]:
+        calls.clear()
+        found = []
+        out = admonitions_as_quotes(text, parse, found, "tk-admonition-000000000000:")[0]
+        assert len(found) == 300 and "!!! note" not in out
+        assert len(calls) <= 3, len(calls)

@@ -10,6 +10,7 @@ are follow mdit-py-plugins' admon rule, the plugin of the previous engine.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from typing import Any, NamedTuple
@@ -102,41 +103,54 @@ def _quote(lines: list[str], i: int, col: int, base: int, found: list[Admonition
     number = len(found) - 1
     pad = len(line[:col].expandtabs(4))  # the column of the marker
     end = _body_end(lines, i + 1, base + admon[1])
+    body = [_dedent(x, base + admon[1]) if x.strip() else "" for x in lines[i + 1:end]]
+    closing = _open_fence(body, parse) if end < len(lines) else ""  # (at the end, the end closes it)
     last = end
-    while last > i + 1 and not lines[last - 1].strip():
-        last -= 1  # trailing blank lines stay outside, where they part blocks as they did,
-    if _open_fence(lines[i + 1:last]):
-        last = end  # unless they are code
+    if closing:  # code left open: the admonition's end closes it, blank lines and all
+        body.append(closing)
+    else:
+        while last > i + 1 and not lines[last - 1].strip():
+            last -= 1  # trailing blank lines stay outside, where they part blocks as they did
+        del body[last - i - 1:]
     out = [f"{line[:col]}> <!--{marker}{number}-->"]
-    if last > i + 1:
-        body = "\n".join(_dedent(x, base + admon[1]) if x.strip() else "" for x in lines[i + 1:last])
-        body = admonitions_as_quotes(body, parse, found, marker)[0]
-        out.extend(" " * pad + (f"> {x}" if x else ">") for x in body.split("\n"))
-    if last == end and end < len(lines) and not _open_fence(lines[i + 1:last]):
-        # a line right after it (not in code, which no line continues lazily): the quote must end before that line,
-        # past an HTML block of the body (which a blank line ends) and with no lazy continuation
+    if body:
+        text = admonitions_as_quotes("\n".join(body), parse, found, marker)[0]
+        out.extend(" " * pad + (f"> {x}" if x else ">") for x in text.split("\n"))
+    if last == end and end < len(lines):
+        # a line right after it: the quote must end before that line, past an HTML block of the
+        # body (which a blank line ends) and with no lazy continuation
         out += [" " * pad + ">", " " * pad + f"> <!--{marker}end-->"]
         if lines[end].lstrip(" ").startswith(">") and _columns(lines[end]) > pad + 3:
             out.append("")  # (markdown-it takes an indented '>' as the quote's own; here it is code)
     return out + lines[last:end], end
 
 
-ANY_FENCE_RE = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$")
+FENCE_AT_RE = re.compile(r"(`{3,}|~{3,})")
 
 
-def _open_fence(lines: list[str]) -> bool:
-    """Whether *lines* end in fenced code that no line closes (then the quote's end closes it)."""
-    fence = ""
-    for line in lines:
-        match = ANY_FENCE_RE.match(line) if "``" in line or "~~" in line else None
-        if match is None:
-            continue
-        if not fence:
-            if not (match.group(1)[0] == "`" and "`" in match.group(2)):
-                fence = match.group(1)
-        elif match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) and not match.group(2).strip():
-            fence = ""
-    return bool(fence)
+def _open_fence(lines: list[str], parse: Callable[[str], Any]) -> str:
+    """The line that closes the fenced code that *lines* end in, or ``""`` when they end in none
+    (the tree tells, since a fence may be in a list item)."""
+    text = "\n".join(lines)
+    if "```" not in text and "~~~" not in text:
+        return ""
+    source = text.encode("utf-8")
+    last = None
+    for node in parse(text).walk():
+        if node.name == "fence":
+            last = node
+    if last is None or source[last.srcmap[1]:].strip():
+        return ""  # no fence, or one that something follows: closed
+    start = source.rfind(b"\n", 0, last.srcmap[0]) + 1
+    opener = source[start:].split(b"\n", 1)[0].decode("utf-8")
+    match = FENCE_AT_RE.search(opener)
+    if match is None:
+        return ""
+    column, fence = len(opener[:match.start(1)].expandtabs(4)), match.group(1)
+    tail = source[last.srcmap[0]:last.srcmap[1]].decode("utf-8").rstrip("\n").split("\n")
+    closed = len(tail) > 1 and tail[-1].strip() and set(tail[-1].strip()) == {fence[0]} \
+        and len(tail[-1].strip()) >= len(fence)
+    return "" if closed else " " * column + fence
 
 
 def _line_admonitions(text: str, found: list[Admonition], marker: str, parse: Callable[[str], Any]) -> list[str]:
@@ -184,41 +198,56 @@ def _starts(tree: Any, source: bytes) -> list[tuple[int, int, int, bool]]:
     its list item or at the line's start, where no admonition before it can change that."""
     found: list[tuple[int, int, int, bool]] = []
 
+    starts = [0] + [m.end() for m in re.finditer(b"\n", source)]  # each line's first byte
+
+    def line_of(offset: int) -> int:
+        return bisect.bisect_right(starts, offset) - 1
+
+    def line_end(line: int) -> int:
+        return starts[line + 1] - 1 if line + 1 < len(starts) else len(source)
+
     def rest(offset: int) -> str:  # the line's text from *offset* on
-        stop = source.find(b"\n", offset)
-        return source[offset:stop if stop >= 0 else len(source)].decode("utf-8")
+        return source[offset:line_end(line_of(offset))].decode("utf-8")
 
     def head(offset: int) -> str:  # the line's text before *offset*
-        return source[source.rfind(b"\n", 0, offset) + 1:offset].decode("utf-8")
+        return source[starts[line_of(offset)]:offset].decode("utf-8")
 
     def content_column(item: Any) -> int:
         """Where a list item's text starts: after its marker and one to four spaces."""
         offset = item.srcmap[0]
         match = LIST_MARKER_RE.match(source, offset)
         after = match.end() if match else offset + 1
-        spaces = len(source[after:]) - len(source[after:after + 5].lstrip(b" ") + source[after + 5:])
-        rest = source[after:source.find(b"\n", after) if b"\n" in source[after:] else len(source)]
-        if not rest.strip() or spaces > 4:
+        text = source[after:line_end(line_of(after))]
+        spaces = len(text) - len(text.lstrip(b" "))
+        if not text.strip() or spaces > 4:
             spaces = 1
         return len(head(after).expandtabs(4)) + spaces
 
     def runs(children: list[Any], bases: tuple[int, ...]) -> None:
         starts_line = True
         for node in children:
-            name = node.name
-            if name not in INLINE:
-                runs(node.children, (*bases, content_column(node)) if name == "list_item" else bases)
+            if node.name not in INLINE:
+                runs(node.children, (*bases, content_column(node)) if node.name == "list_item" else bases)
                 starts_line = True
                 continue
-            if starts_line and name == "text" and node.meta["content"][:3] in ("!!!", "???"):
-                before = head(node.srcmap[0])
-                column = len(before.expandtabs(4))
-                base = max(b for b in bases if b <= column)  # a lazy line is its list's parent's
-                if before.strip(" -+*.)0123456789") == "" and column <= base + 3 and (  # not in a quote, nor code
-                        _admonition(rest(node.srcmap[0])) is not None):
-                    found.append((source.count(b"\n", 0, node.srcmap[0]), len(before), base,
-                                  before.strip(" ") != "" or column == 0))
-            starts_line = name in ("softbreak", "hardbreak")
+            starts_line = inline(node, bases, starts_line)
+
+    def inline(node: Any, bases: tuple[int, ...], starts_line: bool) -> bool:
+        """Look at *node* (and inside emphasis and links, which a line break may cross); whether
+        the next node starts a line."""
+        name = node.name
+        if name in ("em", "strong", "link"):
+            for child in node.children:
+                starts_line = inline(child, bases, starts_line)
+            return starts_line
+        if starts_line and name == "text" and node.meta["content"][:3] in ("!!!", "???"):
+            before = head(node.srcmap[0])
+            column = len(before.expandtabs(4))
+            base = max(b for b in bases if b <= column)  # a lazy line is its list's parent's
+            if before.strip(" -+*.)0123456789") == "" and column <= base + 3 and (  # not in a quote, nor code
+                    _admonition(rest(node.srcmap[0])) is not None):
+                found.append((line_of(node.srcmap[0]), len(before), base, before.strip(" ") != "" or column == 0))
+        return name in ("softbreak", "hardbreak")
 
     runs(tree.children, (0,))
     return found

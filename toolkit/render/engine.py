@@ -15,68 +15,167 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
 from toolkit.render.admonitions import Admonition, admonitions_as_quotes
-from toolkit.render.tree_html import TreeRenderer, closes_fence, definitions, slugify, unique
+from toolkit.render.htmltext import slugify, unique
+from toolkit.render.tree_html import Converters, TreeRenderer, closes_fence, definitions
 
-__all__ = ["Converters", "make_converters", "slugify", "unique"]
+__all__ = ["Converters", "make_converters", "normalize", "risky", "slugify", "unique"]
 
 TITLE_SYNTAX_RE = re.compile(r"[*_`\[\]<>&!\\~]|  |https?:|@")  # what inline Markdown needs
+LABEL_RE = re.compile(r"\[([^\[\]]{1,999})\]")
+# nesting that markdown-it-py stops at 20 levels (and markdown-it-pyrs, which has no limit, can
+# overflow its stack on): many containers on one line, a deep indent, runs of links or images
+DEEP_RE = re.compile(r"^(?:[ \t]*(?:>|[-+*]|[0-9]{1,9}[.)])){16}|^[ \t]{40}|(?:!?\[){16}", re.MULTILINE)
+# an admonition in a block quote or a definition, which the fast engine does not place
+QUOTED_ADMONITION_RE = re.compile(r"^[ \t\-+*.)0-9]*[>:][ \t>:\-+*.)0-9]*(?:!!!|\?\?\?)", re.MULTILINE)
+SAFE = (Exception, RecursionError)  # what the fast engine may raise on a text: then the fallback takes it
 
 
-class Converters(NamedTuple):
-    block: Callable[[str], str]  # a lesson's body, a block's text: Markdown to HTML
-    inline: Callable[[str], str]  # a short text (a choice, a label): no tables or admonitions
-    with_text: Callable[[str], tuple[str, str | None]]  # HTML, and its visible text (see TreeRenderer)
+class _Panic(Exception):
+    """markdown-it-pyrs panicked (pyo3's PanicException is a BaseException)."""
 
 
-def make_converters() -> Converters:
+def normalize(text: str) -> str:
+    """Line breaks as ``\n`` and NUL as U+FFFD, as markdown-it's normalize rule has them."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\0", "\ufffd") if "\0" in text else text
+
+
+def risky(text: str) -> bool:
+    """Whether *text* is for the fallback engine: nested deeper than it nests, hundreds of images
+    in images, an admonition in a quote or a definition, or an unmatched backtick after a ``[``
+    (on which markdown-it-pyrs 0.4 panics, and Rust prints the panic, though it is caught)."""
+    return DEEP_RE.search(text) is not None or text.count("![") > 500 or _unmatched_code(text) or (
+        ("!!!" in text or "???" in text) and QUOTED_ADMONITION_RE.search(text) is not None)
+
+
+BACKTICKS_RE = re.compile(r"`+")
+
+
+def _unmatched_code(text: str) -> bool:
+    """Whether a block of *text* has, after a ``[``, a run of backticks that no later run of the
+    same length closes (or an escaped backtick, which would take the count off)."""
+    if "[" not in text or "`" not in text:
+        return False
+    for chunk in text.split("\n\n"):
+        bracket = chunk.find("[")
+        if bracket < 0 or "`" not in chunk[bracket:]:
+            continue
+        if "\\`" in chunk:
+            return True
+        runs = [(m.start(), len(m.group())) for m in BACKTICKS_RE.finditer(chunk)]
+        i = 0
+        while i < len(runs):
+            close = next((j for j in range(i + 1, len(runs)) if runs[j][1] == runs[i][1]), None)
+            if close is None:
+                if runs[i][0] > bracket:
+                    return True
+                i += 1
+            else:
+                i = close + 1
+    return False
+
+
+def make_converters(fallback_allowed: bool = True) -> Converters:
+    """The converters; without *fallback_allowed* (for tests) a text the fast engine cannot take
+    raises instead of going to the fallback engine."""
     from markdown_it_pyrs import MarkdownIt
 
     full = MarkdownIt("commonmark").enable_many(["table", "deflist"])
     short = MarkdownIt("commonmark")
+    slow: list[Converters] = []
 
-    def inline_title(title: str, references: str = "") -> list[Any]:
+    def fallback() -> Converters:
+        if not slow:
+            from toolkit.render.fallback import make_converters as fallback_converters
+
+            slow.append(fallback_converters())
+        return slow[0]
+
+    def parse(parser: Any, text: str) -> Any:
+        try:
+            return parser.tree(text)
+        except BaseException as exc:  # a Rust panic, or a text pyo3 cannot pass (a lone surrogate)
+            if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
+                raise
+            raise _Panic(str(exc)) from None
+
+    def inline_title(title: str, references: dict[str, str]) -> list[Any]:
         """A title's inline nodes: parsed as a paragraph that no block syntax can start (a no-break
         space first, which emphasis takes as the start of a line), that space then taken off;
-        with the document's link reference definitions after it."""
+        with the lesson's definitions of the link references it names after it."""
         if not TITLE_SYNTAX_RE.search(title):
             return [_Plain(title)]
-        root = full.tree("\u00a0" + title + "\n\n" + references)
-        nodes: list[Any] = list(root.children[0].children)
+        named = [references[k] for k in {_label(m) for m in LABEL_RE.findall(title)} if k in references]
+        root = parse(full, "\u00a0" + title + "\n\n" + "\n\n".join(named))
+        first_block = root.children[0] if root.children else None
+        if first_block is None or first_block.name != "paragraph":
+            return [_Plain(title)]
+        nodes: list[Any] = list(first_block.children)
         first = nodes[0].meta["content"][1:]
         trail = title[len(title.rstrip()):]  # kept as markdown-it's inline parse keeps it
         return ([_Plain(first)] if first else []) + nodes[1:] + ([_Plain(trail)] if trail else [])
 
-    def convert(text: str) -> tuple[str, str | None]:
+    def fast(text: str) -> tuple[str, str | None]:
         found: list[Admonition] = []
         tree = None
         # the marker comes from the text itself, which cannot hold its own digest: an author's
         # comment cannot pose as one, and the same text gives the same HTML in every process
         marker = f"tk-admonition-{hashlib.blake2b(text.encode('utf-8'), digest_size=6).hexdigest()}:"
         if "!!!" in text or "???" in text:
-            text, tree = admonitions_as_quotes(text, full.tree, found, marker)
+            text, tree = admonitions_as_quotes(text, lambda source: parse(full, source), found, marker)
         if tree is None:
-            tree = full.tree(text)
-        references = definitions(tree, text) if any("]" in a.title for a in found) and "]:" in text else ""
+            tree = parse(full, text)
+        references = definitions(tree, text) if any("]" in a.title for a in found) and "]:" in text else {}
         render = TreeRenderer(lambda title: inline_title(title, references), found, marker, heading_ids=True)
         if not text.endswith("\n"):
             render.end = len(text.encode("utf-8"))
             render.closed = closes_fence(text)
         render.blocks(list(tree.children))
-        return "".join(render.out).rstrip("\n"), render.visible()
+        html = "".join(render.out).rstrip("\n")
+        if found and marker in html:
+            raise _Panic("an admonition was not placed")  # its marker would show on the page
+        return html, render.visible()
 
-    def convert_short(text: str) -> str:
-        render = TreeRenderer(inline_title, [], "tk-admonition-none:", heading_ids=False)
+    def convert(text: str) -> tuple[str, str | None]:
+        text = normalize(text)
+        if not fallback_allowed:
+            return fast(text)
+        if not risky(text):
+            try:
+                return fast(text)
+            except SAFE:
+                pass
+        return fallback().with_text(text)
+
+    def fast_short(text: str) -> str:
+        render = TreeRenderer(lambda title: [_Plain(title)], [], None, heading_ids=False)
         if not text.endswith("\n"):
             render.end = len(text.encode("utf-8"))
             render.closed = closes_fence(text)
-        render.blocks(list(short.tree(text).children))
+        render.blocks(list(parse(short, text).children))
         return "".join(render.out).rstrip("\n")
 
+    def convert_short(text: str) -> str:
+        text = normalize(text)
+        if not fallback_allowed:
+            return fast_short(text)
+        if not risky(text):
+            try:
+                return fast_short(text)
+            except SAFE:
+                pass
+        return fallback().inline(text)
+
     return Converters(lambda text: convert(text)[0], convert_short, convert)
+
+
+def _label(text: str) -> str:
+    """A link label as CommonMark matches it: case folded, white space collapsed."""
+    return " ".join(text.split()).casefold()
 
 
 class _Plain:

@@ -8,106 +8,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from toolkit.render.admonitions import INLINE, Admonition
+from toolkit.render.htmltext import escape, escape_attr, link_text, slugify, unescape, unique
 
-SLUG_STRIP_RE = re.compile(r"[^\w\s-]")
-SLUG_SPACE_RE = re.compile(r"[-\s]+")
-IDCOUNT_RE = re.compile(r"^(.*)_([0-9]+)$")
 MARKER_BLOCK_RE = re.compile(r"^<!--tk-block:\d+-->\s*$")
+MARK_RE = re.compile(r"^(<!--tk-admonition-[0-9a-f]{12}:)([0-9]{1,9}|end)-->\n?$")  # see admonitions.py
 
 
-def slugify(text: str) -> str:
-    """Python-Markdown's ``slugify_unicode``: words, lower case, joined by ``-``."""
-    return SLUG_SPACE_RE.sub("-", SLUG_STRIP_RE.sub("", text).strip().lower())
-
-
-def unique(slug: str, used: set[str]) -> str:
-    """*slug*, or ``slug_1``, ``slug_2`` ... when taken (Python-Markdown's ``toc.unique``)."""
-    while slug in used or not slug:
-        match = IDCOUNT_RE.match(slug)
-        slug = f"{match[1]}_{int(match[2]) + 1}" if match else f"{slug}_1"
-    used.add(slug)
-    return slug
-
-
-def escape(text: str) -> str:
-    """``&``, ``<`` and ``>`` escaped, quotes kept as they are in text (as Python-Markdown did)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def escape_attr(text: str) -> str:
-    return escape(text).replace('"', "&quot;")
-
-
-UNESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])|&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-
-
-PERCENT_RE = re.compile(r"(?:%[0-9a-fA-F]{2})+")
-KEEP_ENCODED = set(";/?:@&=+$,#%")  # mdurl.decode's default exclusions, and '%'
-
-
-def link_text(url: str) -> str:
-    """An autolink's text as markdown-it shows it (``normalizeLinkText``, by ``mdurl.decode``):
-    percent-escapes of UTF-8 decoded, but not those of reserved characters; a broken sequence
-    becomes U+FFFD, one for each of its bytes."""
-    def run(match: re.Match[str]) -> str:
-        data = bytes.fromhex(match.group(0).replace("%", ""))
-        out, i, n = [], 0, len(data)
-        while i < n:
-            b1 = data[i]
-            if b1 < 0x80:
-                out.append(f"%{b1:02X}" if chr(b1) in KEEP_ENCODED else chr(b1))
-                i += 1
-                continue
-            size = 2 if b1 & 0xE0 == 0xC0 else 3 if b1 & 0xF0 == 0xE0 else 4 if b1 & 0xF8 == 0xF0 else 0
-            tail = data[i + 1:i + size]
-            if size and len(tail) == size - 1 and all(c & 0xC0 == 0x80 for c in tail):
-                code = (b1 & (0x7F >> size)) << (6 * (size - 1))
-                for k, c in enumerate(tail):
-                    code |= (c & 0x3F) << (6 * (size - 2 - k))
-                low = {2: 0x80, 3: 0x800, 4: 0x10000}[size]
-                if code < low or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
-                    out.append("\ufffd" * size)
-                else:
-                    out.append(chr(code))
-                i += size
-                continue
-            out.append("\ufffd")
-            i += 1
-        return "".join(out)
-
-    return PERCENT_RE.sub(run, url)
+class Converters(NamedTuple):
+    block: Callable[[str], str]  # a lesson's body, a block's text: Markdown to HTML
+    inline: Callable[[str], str]  # a short text (a choice, a label): no tables or admonitions
+    with_text: Callable[[str], tuple[str, str | None]]  # HTML, and its visible text (see TreeRenderer)
 
 
 def _autolink_text(children: list[Any]) -> str:
     return "".join(c.meta.get("content", "") for c in children)
-
-
-def _valid_code(code: int) -> bool:
-    """Whether a numeric entity names a character markdown-it decodes (its isValidEntityCode)."""
-    return not (0xD800 <= code <= 0xDFFF or 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFF) in (0xFFFF, 0xFFFE)
-                or code <= 0x08 or code == 0x0B or 0x0E <= code <= 0x1F or 0x7F <= code <= 0x9F or code > 0x10FFFF)
-
-
-def unescape(text: str) -> str:
-    """Backslash escapes and entities resolved, as markdown-it's ``unescapeAll`` (for a fence's info)."""
-    if "\\" not in text and "&" not in text:
-        return text
-    import html
-
-    def one(match: re.Match[str]) -> str:
-        if match.group(1):
-            return match.group(1)
-        name = match.group(2)
-        if name[0] == "#" and not _valid_code(int(name[2:], 16) if name[1] in "xX" else int(name[1:])):
-            return match.group(0)
-        decoded = html.unescape(match.group(0))
-        return decoded if decoded != match.group(0) else match.group(0)
-
-    return UNESCAPE_RE.sub(one, text)
-
 
 
 class TreeRenderer:
@@ -119,12 +36,12 @@ class TreeRenderer:
     Texts go to one list, in order; a text block is ``[start, own_end, end, nested]``: its texts
     are ``texts[start:end]``, its own (those before its first child element) ``texts[start:own_end]``."""
 
-    def __init__(self, inline_title: Callable[[str], list[Any]], admonitions: list[Admonition], marker: str,
+    def __init__(self, inline_title: Callable[[str], list[Any]], admonitions: list[Admonition], marker: str | None,
                  heading_ids: bool) -> None:
         self.out: list[str] = []
         self.inline_title = inline_title
         self.admonitions = admonitions
-        self.marker = f"<!--{marker}"
+        self.marker = f"<!--{marker}" if marker else None
         self.used: set[str] | None = set() if heading_ids else None
         self.texts: list[str] = []
         self.stack: list[list[int]] = []
@@ -285,23 +202,25 @@ class TreeRenderer:
     def quote(self, children: list[Any]) -> None:
         """A block quote, or the admonitions made quotes (see :func:`admonitions_as_quotes`) in it,
         and the quotes before and after them that the parser joined to them."""
-        marks = [i for i, c in enumerate(children)
-                 if c.name == "html_block" and c.meta.get("content", "").startswith(self.marker)]
+        marks: list[tuple[int, Admonition | None]] = []
+        if self.marker is not None:
+            for i, child in enumerate(children):
+                if child.name == "html_block":
+                    match = MARK_RE.match(child.meta.get("content", ""))
+                    if match and match.group(1) == self.marker and (match.group(2) == "end" or (
+                            int(match.group(2)) < len(self.admonitions))):
+                        marks.append((i, None if match.group(2) == "end" else self.admonitions[int(match.group(2))]))
         if not marks:
             self.container("blockquote", children)
             return
         start, admon = 0, None
-        for i in [*marks, len(children)]:
+        for i, next_admon in [*marks, (len(children), None)]:
             part = children[start:i]
             if admon is not None:
                 self.admonition(admon, part)
             elif part:
                 self.container("blockquote", part)
-            if i < len(children):
-                head = children[i].meta["content"]
-                number = head[len(self.marker):head.index("-->")]
-                admon = None if number == "end" else self.admonitions[int(number)]
-            start = i + 1
+            admon, start = next_admon, i + 1
 
     def admonition(self, admon: Admonition, children: list[Any]) -> None:
         out = self.out
@@ -403,11 +322,16 @@ class TreeRenderer:
                 self.inline(node.children, depth)
 
 
-def definitions(tree: Any, text: str) -> str:
-    """The source of every link reference definition in *tree*, for a title's links."""
+def definitions(tree: Any, text: str) -> dict[str, str]:
+    """The source of each link reference definition in *tree* (of *text*), by its label (case
+    folded, white space collapsed): for the admonition titles that name them."""
     source = text.encode("utf-8")
-    return "\n\n".join(source[n.srcmap[0]:n.srcmap[1]].decode("utf-8").strip()
-                       for n in tree.walk() if n.name == "definition")
+    out: dict[str, str] = {}
+    for node in tree.walk():
+        if node.name == "definition":
+            label = " ".join(str(node.meta.get("label", "")).split()).casefold()
+            out.setdefault(label, source[node.srcmap[0]:node.srcmap[1]].decode("utf-8").strip())
+    return out
 
 
 def closes_fence(text: str) -> bool:

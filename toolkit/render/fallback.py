@@ -1,42 +1,27 @@
-"""The Markdown engine: markdown-it-py with the plugins our lessons use.
+"""The fallback engine: markdown-it-py with mdit-py-plugins, the engine of the previous release.
 
-markdown-it-py (CommonMark, from executablebooks) renders our lessons about
-2.5 times faster than Python-Markdown did, with the same HTML for what
-``docs/authoring.md`` documents: tables, admonitions (``!!! note "Title"``),
-heading anchors (ids from Python-Markdown's ``slugify_unicode``, made
-unique the way its ``toc`` made them: ``_1``, ``_2`` ...), definition
-lists, fenced code, images and links, and raw HTML passed through.
+:mod:`toolkit.render.engine` hands it a text that the fast engine cannot take safely: nesting
+deep enough to overflow markdown-it-pyrs's stack (it has no nesting limit; markdown-it-py
+stops at 20 levels), a text on which it panics, or one whose admonitions it could not place
+(a marker left in the HTML).  It writes the same HTML and LIX text that the fast engine writes
+(``tests/render/test_engine.py`` holds them to each other), and is imported only when needed.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from toolkit.render.htmltext import escape as _escape, slugify, unique
+from toolkit.render.tree_html import Converters
 
 if TYPE_CHECKING:
     from markdown_it.rules_core import StateCore
     from markdown_it.token import Token
 
-SLUG_STRIP_RE = re.compile(r"[^\w\s-]")
-SLUG_SPACE_RE = re.compile(r"[-\s]+")
-IDCOUNT_RE = re.compile(r"^(.*)_([0-9]+)$")
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 TEXT = {"text": "", "code_inline": "", "softbreak": "\n", "hardbreak": "\n"}  # what a heading's id is made of
-
-
-def slugify(text: str) -> str:
-    """Python-Markdown's ``slugify_unicode``: words, lower case, joined by ``-``."""
-    return SLUG_SPACE_RE.sub("-", SLUG_STRIP_RE.sub("", text).strip().lower())
-
-
-def unique(slug: str, used: set[str]) -> str:
-    """*slug*, or ``slug_1``, ``slug_2`` ... when taken (Python-Markdown's ``toc.unique``)."""
-    while slug in used or not slug:
-        match = IDCOUNT_RE.match(slug)
-        slug = f"{match[1]}_{int(match[2]) + 1}" if match else f"{slug}_1"
-    used.add(slug)
-    return slug
 
 
 def _heading_ids(state: StateCore) -> None:
@@ -48,12 +33,6 @@ def _heading_ids(state: StateCore) -> None:
             children = tokens[i + 1].children or []
             text = "".join(TEXT[c.type] or c.content for c in children if c.type in TEXT)
             token.attrSet("id", unique(slugify(text), used))
-
-
-class Converters(NamedTuple):
-    block: Callable[[str], str]  # a lesson's body, a block's text: Markdown to HTML
-    inline: Callable[[str], str]  # a short text (a choice, a label): no tables or admonitions
-    with_text: Callable[[str], tuple[str, str | None]]  # HTML, and its visible text (see token_text)
 
 
 def make_converters() -> Converters:
@@ -83,11 +62,6 @@ def make_converters() -> Converters:
 
     return Converters(lambda text: md.render(text).rstrip("\n"), lambda text: inline.render(text).rstrip("\n"),
                       with_text)
-
-
-def _escape(text: str) -> str:
-    """``&``, ``<`` and ``>`` escaped, quotes kept as they are in text (as Python-Markdown did)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _text(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
