@@ -40,16 +40,12 @@ def make_converters() -> Converters:
     from mdit_py_plugins.admon import admon_plugin
     from mdit_py_plugins.deflist import deflist_plugin
 
-    class Engine(MarkdownIt):
-        def validateLink(self, url: str) -> bool:
-            """Every link target is kept, javascript: too, as Python-Markdown kept them: the check
-            warns of it at its line and sanitize_html removes it (docs/authoring.md), as raw HTML."""
-            return True
-
+    # markdown-it's own link check, as the fast engine's: a javascript:, vbscript:, file: or data:
+    # (other than an image's) link target is not made a link
     options = {"html": True, "xhtmlOut": False}  # HTML as Python-Markdown wrote it: <img ...>, <br>
-    md = Engine("commonmark", options).enable("table").use(admon_plugin).use(deflist_plugin)
+    md = MarkdownIt("commonmark", options).enable("table").use(admon_plugin).use(deflist_plugin)
     md.core.ruler.push("heading_ids", _heading_ids)
-    inline = Engine("commonmark", options)
+    inline = MarkdownIt("commonmark", options)
     for engine in (md, inline):
         engine.add_render_rule("text", _text)
         engine.add_render_rule("code_inline", _code_inline)
