@@ -28,7 +28,12 @@ DANGERS: list[tuple[re.Pattern[str], str]] = [
                 r"(javascript|vbscript|data\s*:\s*text/html)", re.IGNORECASE), "a {0}: link"),
 ]
 
-FOLDED = ("ſ", "ı", "İ", "K")  # letters that re.IGNORECASE takes for s, i, i and k, and str.lower() does not
+# Letters that re.IGNORECASE takes for the s and i of the schemes and str.lower() does not
+# (LATIN SMALL LETTER LONG S, DOTLESS I, CAPITAL I WITH DOT ABOVE), written as escapes: as
+# plain characters one was once normalised to an ASCII letter (the KELVIN SIGN to "K"), which
+# sent every text with a capital K to the full scan.  No scheme has a k, and the KELVIN SIGN
+# lowers to "k" anyway.
+FOLDED = ("\u017f", "\u0131", "\u0130")
 
 
 def _maybe_dangerous(text: str) -> bool:
