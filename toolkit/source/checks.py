@@ -10,7 +10,7 @@ from pathlib import Path
 from toolkit.model import Course, Lesson
 from toolkit.runtime.budget import budget_message, exercise_room_message
 from toolkit.source.lesson import fence_of, resolve_media
-from toolkit.source.lix import lix
+from toolkit.source.lix import lix_of_text
 from toolkit.source.report import Report
 
 LIX_LIMIT = 35.0
@@ -138,7 +138,7 @@ def check_lesson(lesson: Lesson, course: Course, lesson_names: set[str], report:
 def lesson_lix(lesson: Lesson) -> float | None:
     if not lesson.text:
         return None
-    return lix(lesson.text.split("\n\n")).score
+    return lix_of_text(lesson.text).score
 
 
 def _key_line(path: Path, key: str) -> int:
