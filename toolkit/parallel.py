@@ -21,7 +21,7 @@ from toolkit.errors import Diagnostic
 from toolkit.model import Course, Lesson
 from toolkit.render.markdown import LessonRenderer, MediaMap
 from toolkit.source.checks import check_lesson
-from toolkit.source.lesson import load_lesson
+from toolkit.source.lesson import load_lesson, read_lesson
 from toolkit.source.report import Report
 
 MIN_LESSONS = 100  # measured: below this, forking workers costs more than it saves
@@ -48,10 +48,11 @@ def render_one(file: Path, course: Course, renderer: LessonRenderer, lesson_name
     media.recorded = []
     renderer.media = media
     report = Report()
-    lesson = load_lesson(file, course, report)
+    text = read_lesson(file, report)
+    lesson = load_lesson(file, course, report, text) if text is not None else None
     if lesson is not None:
         renderer.render(lesson)
-        check_lesson(lesson, course, lesson_names, report)
+        check_lesson(lesson, course, lesson_names, report, text)  # the text loaded, not read again
     return lesson, report.items, media.recorded
 
 

@@ -21,9 +21,12 @@ ALT_RE = re.compile(r"\balt\s*=\s*(\"[^\"]*\"|'[^']*')", re.IGNORECASE)
 SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
-def body_lines(lesson: Lesson) -> list[tuple[int, str]]:
-    """(line number, text) of the lesson's prose lines, outside any fence."""
-    text = lesson.source.read_text(encoding="utf-8").replace("\r\n", "\n").split("\n")
+def body_lines(lesson: Lesson, source: str | None = None) -> list[tuple[int, str]]:
+    """(line number, text) of the lesson's prose lines, outside any fence; *source* is the
+    lesson file's text as it was loaded (read again when not given)."""
+    if source is None:
+        source = lesson.source.read_text(encoding="utf-8").replace("\r\n", "\n")
+    text = source.split("\n")
     out = []
     fence = ""
     for n in range(lesson.body_line - 1, len(text)):
@@ -40,8 +43,9 @@ def body_lines(lesson: Lesson) -> list[tuple[int, str]]:
     return out
 
 
-def check_lesson_links(lesson: Lesson, course: Course, lesson_names: set[str], report: Report) -> None:
-    for number, line in body_lines(lesson):
+def check_lesson_links(lesson: Lesson, course: Course, lesson_names: set[str], report: Report,
+                       source: str | None = None) -> None:
+    for number, line in body_lines(lesson, source):
         if "](" not in line and "<" not in line and not line.startswith("#"):  # what each check below needs
             continue
         if re.match(r"^#(?!#)\s", line):
@@ -123,9 +127,11 @@ def check_statement(courses: list[Course], report: Report) -> None:
                             f"to the published statement (was.digst.dk), or no page footer links to it ({slugs})")
 
 
-def check_lesson(lesson: Lesson, course: Course, lesson_names: set[str], report: Report) -> None:
-    """Checks of one rendered lesson on its own (cacheable with the lesson)."""
-    check_lesson_links(lesson, course, lesson_names, report)
+def check_lesson(lesson: Lesson, course: Course, lesson_names: set[str], report: Report,
+                 source: str | None = None) -> None:
+    """Checks of one rendered lesson on its own (cacheable with the lesson); *source* is the
+    lesson file's text that it was loaded from (read again when not given)."""
+    check_lesson_links(lesson, course, lesson_names, report, source)
     if not lesson.questions:
         report.warning(lesson.source, 1, "lesson has no question: add a quiz so learners can check what they learnt")
     score = lesson_lix(lesson)

@@ -70,11 +70,18 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
     raise SourceError(path, 1, "front matter is not closed: add a line with '---' after it")
 
 
-def load_lesson(path: Path, course: Course, report: Report) -> Lesson | None:
+def read_lesson(path: Path, report: Report) -> str | None:
+    """The text of a lesson file with ``\\n`` newlines, or None (reported) when it is not UTF-8."""
     try:
-        text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
+        return path.read_text(encoding="utf-8").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:
         report.error(path, 1, f"not valid UTF-8 ({exc.reason})")
+        return None
+
+
+def load_lesson(path: Path, course: Course, report: Report, text: str | None = None) -> Lesson | None:
+    """The lesson in *path*; *text*, when given, is its text as :func:`read_lesson` gave it."""
+    if text is None and (text := read_lesson(path, report)) is None:
         return None
     try:
         front, body, body_line = split_front_matter(text, path)
