@@ -114,6 +114,7 @@ def render_pages(course: Course, env: Callable[[], jinja2.Environment],
 
     *env* gives the Jinja environment; it is called only when a page is rendered."""
     made: list[Any] = []
+    templates: dict[str, jinja2.Template] = {}
 
     def template(name: str) -> jinja2.Template:
         if not made:
@@ -121,9 +122,13 @@ def render_pages(course: Course, env: Callable[[], jinja2.Environment],
             e.filters.setdefault("longdate", longdate)
             e.filters.setdefault("dial", dial)
             e.filters.setdefault("nbsp", lambda text: str(text).replace(" ", NBSP))
+            # The environment is made for this build: its templates cannot change while the pages
+            # are rendered, so Jinja need not look at each file's mtime at every extends and include.
+            e.auto_reload = False
             made.extend([e, page_context(course)])
-        found: jinja2.Template = made[0].get_template(name)
-        return found
+        if name not in templates:
+            templates[name] = made[0].get_template(name)
+        return templates[name]
 
     keys, shared = page_keys(course, cache.context) if cache is not None else ([], "")
 

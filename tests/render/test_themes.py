@@ -43,3 +43,16 @@ def test_the_chain_ends_in_the_named_theme(tmp_path):
     (tmp_path / "templates").mkdir()
     assert template_chain(None, tmp_path) == [(tmp_path / "templates").resolve(), THEMES / "site"]
     assert template_chain(None, None, theme="preview") == [THEMES / "preview"]
+
+
+def test_an_included_template_changed_between_two_builds_in_one_process_is_used(fixture_copy, tmp_path):
+    """Pages are rendered without Jinja's mtime checks: each build has an environment of its own,
+    so a template changed since the last build (as in ``toolkit preview``) is read again."""
+    course = fixture_copy("ok-minimal")
+    templates = course.parent.parent / "templates"
+    templates.mkdir()
+    page = tmp_path / "out" / "ok-minimal" / "site" / "velkommen.html"
+    for text in ("Første kontakt", "Anden kontakt"):
+        (templates / "contact.html").write_text(f"<p>{text}</p>\n", encoding="utf-8")
+        build([course], BuildOptions(out=tmp_path / "out", formats=()))
+        assert f"<p>{text}</p>" in page.read_text(encoding="utf-8")
