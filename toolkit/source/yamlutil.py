@@ -153,6 +153,9 @@ def parse_yaml(text: str, path: str | Path, line_offset: int = 0) -> Any:
 _PAIR_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: (.*))?")
 _NOT_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@` ")  # a value starting with one of these is not a plain word
 _RESOLVER = yaml.resolver.Resolver()  # the implicit types of _Loader's plain scalars (it is a Resolver)
+# The first characters of the implicit types (bool, int, float, null, timestamp, merge, value):
+# a plain scalar that starts with another is a string, as the resolver would find out.
+_TYPED_FIRST = frozenset(_RESOLVER.yaml_implicit_resolvers) if None not in _RESOLVER.yaml_implicit_resolvers else None
 _STR_TAG = "tag:yaml.org,2002:str"
 _DECIMAL_RE = re.compile(r"0|[1-9][0-9]{0,17}")
 
@@ -221,6 +224,8 @@ def _scalar(text: str) -> str | bool | int | None:
     decimal integer; None for anything else."""
     if not text or text[0] in _NOT_FIRST or text[-1] in " :" or ": " in text or " #" in text:
         return None
+    if _TYPED_FIRST is not None and text[0] not in _TYPED_FIRST:
+        return text
     tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
     if tag == _STR_TAG:
         return text
