@@ -93,3 +93,16 @@ def test_line_checks_read_the_text_that_was_loaded(course_variant, monkeypatch):
     _, report = check([course], jobs=1)
     assert [(d.path, d.line) for d in report.errors if "image has no alt text" in d.message] == \
         [(str(lesson_file), 9)]
+
+
+def test_links_and_images_in_code_fences_are_not_checked(fixture_copy):
+    """Only prose lines are checked: not the lines of a ``` or ~~~ fence, however long its marker."""
+    course = fixture_copy("ok-minimal")
+    lesson = course / "lessons" / "04-kode.md"
+    lesson.write_text("---\ntitle: Kode\n---\n\n```\n![](mangler.png)\n```\n\n~~~~ text\n# Ikke en overskrift\n"
+                      "~~~\n[x](stadig-kode.md)\n~~~~\n\n````\n```\n[y](også-kode.md)\n````\n\n"
+                      "[z](findes-ikke.md)\n\n```quiz\nquestion: Hvad?\nchoices:\n  - text: Ja\n    correct: true\n"
+                      "  - Nej\nexplanation: Derfor.\n```\n", encoding="utf-8")
+    _, report = check([course])
+    assert [(d.line, d.message) for d in report.errors if d.path == str(lesson)] == \
+        [(20, "link to a lesson that doesn't exist: findes-ikke.md")]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from toolkit.model import Course, Lesson
 from toolkit.runtime.budget import budget_message, exercise_room_message
-from toolkit.source.lesson import fence_of, resolve_media
+from toolkit.source.lesson import FENCE_CHARS, FENCE_RE, resolve_media
 from toolkit.source.lix import lix_of_text
 from toolkit.source.report import Report
 
@@ -19,6 +19,7 @@ LINK_RE = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<target><[^>]*>|[^)\s]*)(?
 HTML_IMG_RE = re.compile(r"<img\b(?P<attrs>[^>]*)>", re.IGNORECASE)
 ALT_RE = re.compile(r"\balt\s*=\s*(\"[^\"]*\"|'[^']*')", re.IGNORECASE)
 SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+LEVEL_1_RE = re.compile(r"^#(?!#)\s")
 
 
 def body_lines(lesson: Lesson, source: str | None = None) -> list[tuple[int, str]]:
@@ -31,13 +32,13 @@ def body_lines(lesson: Lesson, source: str | None = None) -> list[tuple[int, str
     fence = ""
     for n in range(lesson.body_line - 1, len(text)):
         line = text[n]
-        match = fence_of(line)
-        if not fence and match:
-            fence = match.group("fence")
-            continue
-        if fence and line.startswith(fence[0] * len(fence)) and not line.strip(fence[0]).strip():
-            fence = ""
-            continue
+        if line[:1] in FENCE_CHARS:  # only such a line opens or closes a fence
+            if not fence and (match := FENCE_RE.match(line)):
+                fence = match.group("fence")
+                continue
+            if fence and line.startswith(fence[0] * len(fence)) and not line.strip(fence[0]).strip():
+                fence = ""
+                continue
         if not fence:
             out.append((n + 1, line))
     return out
@@ -48,7 +49,7 @@ def check_lesson_links(lesson: Lesson, course: Course, lesson_names: set[str], r
     for number, line in body_lines(lesson, source):
         if "](" not in line and "<" not in line and not line.startswith("#"):  # what each check below needs
             continue
-        if re.match(r"^#(?!#)\s", line):
+        if LEVEL_1_RE.match(line):
             report.error(lesson.source, number, "use '##' for headings: the lesson title is the page's only level-1 heading")
         for match in IMAGE_RE.finditer(line):
             target = match.group("target").strip("<>")
