@@ -10,18 +10,16 @@ starting workers costs more than it saves, lessons are rendered in-process.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import pickle
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from toolkit.errors import Diagnostic
 from toolkit.model import Course, Lesson
 from toolkit.render.markdown import LessonRenderer, MediaMap
 from toolkit.source.checks import check_lesson
-from toolkit.source.lesson import load_lesson
+from toolkit.source.lesson import load_lesson, read_lesson
 from toolkit.source.report import Report
 
 MIN_LESSONS = 100  # measured: below this, forking workers costs more than it saves
@@ -48,10 +46,11 @@ def render_one(file: Path, course: Course, renderer: LessonRenderer, lesson_name
     media.recorded = []
     renderer.media = media
     report = Report()
-    lesson = load_lesson(file, course, report)
+    text = read_lesson(file, report)
+    lesson = load_lesson(file, course, report, text) if text is not None else None
     if lesson is not None:
         renderer.render(lesson)
-        check_lesson(lesson, course, lesson_names, report)
+        check_lesson(lesson, course, lesson_names, report, text)  # the text loaded, not read again
     return lesson, report.items, media.recorded
 
 
@@ -63,7 +62,12 @@ def _work(file: Path) -> bytes:
 def render_lessons(files: list[Path], course: Course, renderer: LessonRenderer, lesson_names: set[str], jobs: int,
                    progress: Callable[[str], None] | None = None) -> dict[Path, Rendered]:
     """Each file rendered by *jobs* forked workers, or ``{}`` when that is not worth it."""
-    if jobs < 2 or len(files) < MIN_LESSONS or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs < 2 or len(files) < MIN_LESSONS:
+        return {}
+    import multiprocessing  # (with concurrent.futures, 15 ms of imports a build in one process does without)
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         return {}
     global _job  # noqa: PLW0603 - the forked workers inherit the job through this module global
     _job = (course, renderer, lesson_names)

@@ -68,3 +68,22 @@ def test_a_transcript_that_is_not_utf8_is_an_error_at_its_line(fixture_copy):
     lesson = course_dir / "lessons" / "03-video.md"
     assert [str(d) for d in report.errors] == [
         f"{lesson}:10: transcript is not valid UTF-8 (invalid continuation byte): media/video1.md"]
+
+
+def test_media_are_found_in_each_way_markdown_and_html_name_a_file(fixture_copy):
+    course_dir = fixture_copy("ok-minimal")
+    for name in ("plan.pdf", "kort.png"):
+        (course_dir / "media" / name).write_bytes(b"x")
+    (course_dir / "lessons" / "04-filer.md").write_text(
+        "---\ntitle: Filer\n---\n\nSe [planen](../media/plan.pdf#top) og [næste](02-cv.md).\n\n"
+        "[smil]: ../media/smil.svg\n\n<img alt=\"x\" src='../media/video2.da.vtt'> <a href=\"https://example.org/x\">ud</a>\n\n"
+        "```quiz\nquestion: Hvad?\nchoices:\n  - text: Ja\n    correct: true\n  - Nej\n"
+        "explanation: Se <video poster=\"../media/kort.png\"> og [side](#top) og [plan](../media/plan.pdf)\n```\n",
+        encoding="utf-8")
+    loaded, _ = check([course_dir])
+    lesson = next(le for le in loaded[0].course.lessons if le.id == "filer")
+    media = (course_dir / "media").resolve()
+    assert list(lesson.media.items()) == [("../media/plan.pdf", media / "plan.pdf"),
+                                          ("../media/smil.svg", media / "smil.svg"),
+                                          ("../media/video2.da.vtt", media / "video2.da.vtt"),
+                                          ("../media/kort.png", media / "kort.png")]

@@ -198,3 +198,26 @@ def test_the_build_refuses_a_manifest_value_out_of_range(built, tmp_path, course
     course.pass_mark = 1.5
     with pytest.raises(PackageError, match=message):
         build_packages(course, built / "site", tmp_path, (fmt,), {})
+
+
+def test_a_web_zip_is_written_without_lxml_or_the_other_formats(fixture_copy, tmp_path):
+    """A build imports only the packagers it uses: the web zip has no manifest to make or check."""
+    import subprocess
+    import sys
+
+    course = fixture_copy("ok-minimal")
+    code = ("import sys; from pathlib import Path; from toolkit.build import BuildOptions, build; "
+            f"build([Path({str(course)!r})], BuildOptions(out=Path({str(tmp_path / 'out')!r}), formats=('web',), jobs=1)); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'lxml' or m in "
+            "('toolkit.packaging.xsd', 'toolkit.packaging.scorm12', 'toolkit.packaging.cmi5')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    assert (tmp_path / "out" / "ok-minimal" / "ok-minimal-web.zip").is_file()
+
+
+def test_every_format_is_still_listed_for_validate():
+    import toolkit.packaging
+    from toolkit.packaging.formats import PACKAGERS
+
+    assert sorted(PACKAGERS) == sorted(toolkit.packaging.MODULES) == sorted(toolkit.packaging.PACKAGERS)
+    assert all(toolkit.packaging.packager(name) is cls for name, cls in PACKAGERS.items())

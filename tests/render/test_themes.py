@@ -3,13 +3,16 @@ brand, default brand, the project's ``templates/``, then the theme."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
+
+import pytest
 
 from toolkit.build import BuildOptions, build
 from toolkit.render.env import THEMES, template_chain
 
-from ..conftest import ROOT
+from ..conftest import ROOT, tree_digest
 
 
 def test_builtin_themes_live_inside_the_package():
@@ -43,3 +46,57 @@ def test_the_chain_ends_in_the_named_theme(tmp_path):
     (tmp_path / "templates").mkdir()
     assert template_chain(None, tmp_path) == [(tmp_path / "templates").resolve(), THEMES / "site"]
     assert template_chain(None, None, theme="preview") == [THEMES / "preview"]
+
+
+def test_an_included_template_changed_between_two_builds_in_one_process_is_used(fixture_copy, tmp_path):
+    """Pages are rendered without Jinja's mtime checks: each build has an environment of its own,
+    so a template changed since the last build (as in ``toolkit preview``) is read again."""
+    course = fixture_copy("ok-minimal")
+    templates = course.parent.parent / "templates"
+    templates.mkdir()
+    page = tmp_path / "out" / "ok-minimal" / "site" / "velkommen.html"
+    for text in ("Første kontakt", "Anden kontakt"):
+        (templates / "contact.html").write_text(f"<p>{text}</p>\n", encoding="utf-8")
+        build([course], BuildOptions(out=tmp_path / "out", formats=()))
+        assert f"<p>{text}</p>" in page.read_text(encoding="utf-8")
+
+
+PER_PAGE = "<p>{{ lesson.title if lesson is defined else course.title }}</p>\n"
+COURSE_WIDE = "<p>{{ facts['unit.name'].value if facts.get('unit.name') else t('contact') }}</p>\n"
+
+
+@pytest.mark.parametrize("contact", [PER_PAGE, COURSE_WIDE], ids=["per-page", "course-wide"])
+def test_page_parts_are_what_includes_make(fixture_copy, tmp_path, contact):
+    """base.html's parts (page_part: rendered once when they show only the course's values) give
+    the bytes that {% include %} gives, for a part that reads a page's value and one that does not."""
+    course = fixture_copy("ok-minimal")
+    templates = course.parent.parent / "templates"
+    templates.mkdir()
+    (templates / "contact.html").write_text(contact, encoding="utf-8")
+    build([course], BuildOptions(out=tmp_path / "parts", formats=()))
+    with_includes = re.sub(r'^\{\{ page_part\("([^"]+)"\) \}\}\{#.*?#\}$', r'    {% include "\1" %}',
+                           (THEMES / "site" / "base.html").read_text(encoding="utf-8"), flags=re.M)
+    assert with_includes.count("{% include") == 3
+    (templates / "base.html").write_text(with_includes, encoding="utf-8")
+    build([course], BuildOptions(out=tmp_path / "includes", formats=()))
+    parts, includes = (tree_digest(tmp_path / d / "ok-minimal" / "site") for d in ("parts", "includes"))
+    assert parts == includes
+    velkommen = (tmp_path / "parts" / "ok-minimal" / "site" / "velkommen.html").read_text(encoding="utf-8")
+    assert ("<p>Velkommen</p>" in velkommen) == (contact == PER_PAGE)
+
+
+def test_only_a_part_that_shows_the_course_values_alone_is_rendered_once():
+    import jinja2
+
+    from toolkit.site import course_wide
+
+    env = jinja2.Environment(loader=jinja2.DictLoader({
+        "wide.html": "{% if facts.get('unit.phone') %}{{ t('contact') }} {{ course.title | upper }}{% endif %}",
+        "page.html": "{{ lesson.title }}", "nested.html": "{% include 'wide.html' %}",
+        "random.html": "{{ help_lines | random }}", "global.html": "{% for i in range(2) %}{{ i }}{% endfor %}",
+        "lipsum.html": "{{ lipsum(1) }}"}))
+    values = frozenset({"course", "brand", "facts", "t", "path_labels", "help_lines"})
+    assert [course_wide(env, name, values) for name in ("wide.html", "page.html", "nested.html", "random.html",
+                                                         "global.html", "lipsum.html")] == [True] + [False] * 5
+    builtin = jinja2.Environment(loader=jinja2.FileSystemLoader(str(THEMES / "site")))
+    assert all(course_wide(builtin, name, values) for name in ("brand-header.html", "help.html", "contact.html"))

@@ -73,3 +73,36 @@ def test_every_planted_error_in_one_run(course_variant):
 def test_review_by_in_the_past_warns():
     _, report = check([FIXTURES / "ok-minimal"], today=dt.date(2100, 1, 1))
     assert any("review_by 2099-06-01 has passed" in w.message for w in report.warnings)
+
+
+def test_line_checks_read_the_text_that_was_loaded(course_variant, monkeypatch):
+    """The checks of a lesson's lines use the text it was loaded from, not the file read again:
+    here the file changes on disk while the lesson is rendered, and the error is still found."""
+    from toolkit.render.markdown import LessonRenderer
+
+    course = course_variant("image-no-alt-text")
+    lesson_file = course / "lessons/01-velkommen.md"
+    render = LessonRenderer.render
+
+    def render_and_change_the_file(self, lesson):
+        render(self, lesson)
+        if lesson.source == lesson_file:
+            lesson_file.write_text("---\ntitle: Velkommen\n---\n\nIngen billeder her.\n", encoding="utf-8")
+
+    monkeypatch.setattr(LessonRenderer, "render", render_and_change_the_file)
+    _, report = check([course], jobs=1)
+    assert [(d.path, d.line) for d in report.errors if "image has no alt text" in d.message] == \
+        [(str(lesson_file), 9)]
+
+
+def test_links_and_images_in_code_fences_are_not_checked(fixture_copy):
+    """Only prose lines are checked: not the lines of a ``` or ~~~ fence, however long its marker."""
+    course = fixture_copy("ok-minimal")
+    lesson = course / "lessons" / "04-kode.md"
+    lesson.write_text("---\ntitle: Kode\n---\n\n```\n![](mangler.png)\n```\n\n~~~~ text\n# Ikke en overskrift\n"
+                      "~~~\n[x](stadig-kode.md)\n~~~~\n\n````\n```\n[y](også-kode.md)\n````\n\n"
+                      "[z](findes-ikke.md)\n\n```quiz\nquestion: Hvad?\nchoices:\n  - text: Ja\n    correct: true\n"
+                      "  - Nej\nexplanation: Derfor.\n```\n", encoding="utf-8")
+    _, report = check([course])
+    assert [(d.line, d.message) for d in report.errors if d.path == str(lesson)] == \
+        [(20, "link to a lesson that doesn't exist: findes-ikke.md")]

@@ -114,3 +114,21 @@ def test_courses_built_one_by_one_share_the_one_cache_file(fixture_copy, tmp_pat
     build([first], BuildOptions(out=out, formats=("web",)))
     loaded, _ = check([first, second], cache_dir=out / ".cache")
     assert [lc.cache.hits for lc in loaded] == [len(loaded[0].course.lessons), 0]
+
+
+def test_zip_entries_deflated_at_another_level_are_not_copied(tmp_path, monkeypatch):
+    """A zip from a build that deflated at another level gives no entry to the next one,
+    whose zip is then the bytes a clean build writes."""
+    from toolkit.packaging import zipcopy
+
+    entries = {"a.html": b"<p>a</p>" * 500, "b.html": b"<p>b</p> tekst og mere tekst " * 300}
+    first = tmp_path / "first.zip"
+    reuse = ZipReuse(None)
+    monkeypatch.setattr(zipcopy, "LEVEL", 9)
+    write_zip(first, entries, sorted(entries), reuse)
+    monkeypatch.undo()
+    again = ZipReuse(first, reuse.new)
+    write_zip(tmp_path / "again.zip", entries, sorted(entries), again)
+    fresh = tmp_path / "fresh.zip"
+    write_zip(fresh, entries, sorted(entries))
+    assert again.copied == 0 and (tmp_path / "again.zip").read_bytes() == fresh.read_bytes() != first.read_bytes()

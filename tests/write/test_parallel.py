@@ -61,3 +61,16 @@ def test_an_error_in_a_worker_is_reported_with_its_line(fixture_copy, tmp_path):
         messages[jobs] = [str(d) for d in failed.value.diagnostics if d.severity == "error"]
     assert messages[1] == messages[2]
     assert any("050-lektion-50.md:" in m and "no correct answer" in m for m in messages[2]), messages[2]
+
+
+def test_a_build_in_one_process_does_not_import_the_process_pool(fixture_copy, tmp_path):
+    """multiprocessing and concurrent.futures cost a one-process build 15 ms of imports."""
+    import subprocess
+    import sys
+
+    course = fixture_copy("ok-minimal")
+    code = ("import sys; from pathlib import Path; from toolkit.build import BuildOptions, build; "
+            f"build([Path({str(course)!r})], BuildOptions(out=Path({str(tmp_path / 'out')!r}), formats=('web',), jobs=1)); "
+            "print(sorted(m for m in ('multiprocessing', 'concurrent.futures') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -16,15 +16,16 @@ import warnings
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import unquote, urljoin, urlsplit
-
-from lxml import etree
 
 from toolkit.errors import PackageError
 from toolkit.model import Course
-from toolkit.packaging import xsd, zipcopy, zipsafe
+from toolkit.packaging import zipcopy
 from toolkit.runtime import COURSE_DATA, course_data_script
+
+if TYPE_CHECKING:  # lxml, the XSDs and the zip guards are imported by the formats with a manifest
+    from lxml import etree
 
 LAUNCH_FILE = "launch.html"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -32,7 +33,7 @@ XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 _TOP = "/tk-package-root-5c1e/"
 _ROOT = f"http://package.invalid{_TOP}"  # resolve hrefs as URLs below a sentinel root
 
-LoadXml = Callable[[str], etree._Element]
+LoadXml = Callable[[str], "etree._Element"]
 
 
 @dataclass
@@ -74,6 +75,8 @@ def write_zip(path: Path, entries: dict[str, bytes], first: tuple[str, ...] = ()
 
 
 def xml_bytes(root: etree._Element) -> bytes:
+    from lxml import etree
+
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -151,6 +154,8 @@ class Packager:
 
     def check(self, root: etree._Element, ctx: PackageContext, entries: dict[str, bytes]) -> list[str]:
         """Our manifest as ``toolkit validate`` reads anyone's, plus :meth:`semantic_errors`."""
+        from toolkit.packaging import xsd, zipsafe
+
         reading = self.read(root, set(entries), lambda name: zipsafe.parse_xml(entries[name]))
         errors = []
         if self.schema_kind:

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from toolkit.packaging import PACKAGERS, xsd, zipsafe
+from toolkit.packaging import xsd, zipsafe
 from toolkit.packaging.base import Packager
+from toolkit.packaging.formats import PACKAGERS
 
 
 @dataclass

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from toolkit.model import Course, Lesson
 from toolkit.runtime.budget import budget_message, exercise_room_message
-from toolkit.source.lesson import fence_of, resolve_media
-from toolkit.source.lix import lix
+from toolkit.source.lesson import FENCE_CHARS, FENCE_RE, resolve_media
+from toolkit.source.lix import lix_of_text
 from toolkit.source.report import Report
 
 LIX_LIMIT = 35.0
@@ -19,32 +19,37 @@ LINK_RE = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<target><[^>]*>|[^)\s]*)(?
 HTML_IMG_RE = re.compile(r"<img\b(?P<attrs>[^>]*)>", re.IGNORECASE)
 ALT_RE = re.compile(r"\balt\s*=\s*(\"[^\"]*\"|'[^']*')", re.IGNORECASE)
 SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+LEVEL_1_RE = re.compile(r"^#(?!#)\s")
 
 
-def body_lines(lesson: Lesson) -> list[tuple[int, str]]:
-    """(line number, text) of the lesson's prose lines, outside any fence."""
-    text = lesson.source.read_text(encoding="utf-8").replace("\r\n", "\n").split("\n")
+def body_lines(lesson: Lesson, source: str | None = None) -> list[tuple[int, str]]:
+    """(line number, text) of the lesson's prose lines, outside any fence; *source* is the
+    lesson file's text as it was loaded (read again when not given)."""
+    if source is None:
+        source = lesson.source.read_text(encoding="utf-8").replace("\r\n", "\n")
+    text = source.split("\n")
     out = []
     fence = ""
     for n in range(lesson.body_line - 1, len(text)):
         line = text[n]
-        match = fence_of(line)
-        if not fence and match:
-            fence = match.group("fence")
-            continue
-        if fence and line.startswith(fence[0] * len(fence)) and not line.strip(fence[0]).strip():
-            fence = ""
-            continue
+        if line[:1] in FENCE_CHARS:  # only such a line opens or closes a fence
+            if not fence and (match := FENCE_RE.match(line)):
+                fence = match.group("fence")
+                continue
+            if fence and line.startswith(fence[0] * len(fence)) and not line.strip(fence[0]).strip():
+                fence = ""
+                continue
         if not fence:
             out.append((n + 1, line))
     return out
 
 
-def check_lesson_links(lesson: Lesson, course: Course, lesson_names: set[str], report: Report) -> None:
-    for number, line in body_lines(lesson):
+def check_lesson_links(lesson: Lesson, course: Course, lesson_names: set[str], report: Report,
+                       source: str | None = None) -> None:
+    for number, line in body_lines(lesson, source):
         if "](" not in line and "<" not in line and not line.startswith("#"):  # what each check below needs
             continue
-        if re.match(r"^#(?!#)\s", line):
+        if LEVEL_1_RE.match(line):
             report.error(lesson.source, number, "use '##' for headings: the lesson title is the page's only level-1 heading")
         for match in IMAGE_RE.finditer(line):
             target = match.group("target").strip("<>")
@@ -123,9 +128,11 @@ def check_statement(courses: list[Course], report: Report) -> None:
                             f"to the published statement (was.digst.dk), or no page footer links to it ({slugs})")
 
 
-def check_lesson(lesson: Lesson, course: Course, lesson_names: set[str], report: Report) -> None:
-    """Checks of one rendered lesson on its own (cacheable with the lesson)."""
-    check_lesson_links(lesson, course, lesson_names, report)
+def check_lesson(lesson: Lesson, course: Course, lesson_names: set[str], report: Report,
+                 source: str | None = None) -> None:
+    """Checks of one rendered lesson on its own (cacheable with the lesson); *source* is the
+    lesson file's text that it was loaded from (read again when not given)."""
+    check_lesson_links(lesson, course, lesson_names, report, source)
     if not lesson.questions:
         report.warning(lesson.source, 1, "lesson has no question: add a quiz so learners can check what they learnt")
     score = lesson_lix(lesson)
@@ -138,7 +145,7 @@ def check_lesson(lesson: Lesson, course: Course, lesson_names: set[str], report:
 def lesson_lix(lesson: Lesson) -> float | None:
     if not lesson.text:
         return None
-    return lix(lesson.text.split("\n\n")).score
+    return lix_of_text(lesson.text).score
 
 
 def _key_line(path: Path, key: str) -> int:

@@ -50,6 +50,7 @@ FILENAME_ID_RE = re.compile(r"^\d+[-_.]?")
 URL_RES = (re.compile(r"\]\(\s*(<[^>]*>|[^)\s]+)"),
            re.compile(r"^ {0,3}\[[^\]]+\]:\s*(<[^>]*>|\S+)", re.MULTILINE),
            re.compile(r"\b(?:href|src|poster)\s*=\s*(\"[^\"]*\"|'[^']*')", re.IGNORECASE))
+URL_NEEDS = ("](", "]:", "=")  # what each of URL_RES needs: a text without it has no match
 REMOTE_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^#|^//")  # a URL with a scheme, a fragment, or protocol-relative: not a file
 
 
@@ -70,11 +71,18 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
     raise SourceError(path, 1, "front matter is not closed: add a line with '---' after it")
 
 
-def load_lesson(path: Path, course: Course, report: Report) -> Lesson | None:
+def read_lesson(path: Path, report: Report) -> str | None:
+    """The text of a lesson file with ``\\n`` newlines, or None (reported) when it is not UTF-8."""
     try:
-        text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
+        return path.read_text(encoding="utf-8").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:
         report.error(path, 1, f"not valid UTF-8 ({exc.reason})")
+        return None
+
+
+def load_lesson(path: Path, course: Course, report: Report, text: str | None = None) -> Lesson | None:
+    """The lesson in *path*; *text*, when given, is its text as :func:`read_lesson` gave it."""
+    if text is None and (text := read_lesson(path, report)) is None:
         return None
     try:
         front, body, body_line = split_front_matter(text, path)
@@ -147,7 +155,8 @@ def _extract_blocks(body: str, first_line: int, lesson: Lesson, course: Course, 
         out.extend(["", MARKER.format(len(lesson.blocks)), ""])
         lesson.blocks.append(block)
     markdown = "\n".join(out)
-    _check_body_references(lines, first_line, course, lesson, report)
+    if "{{" in body:  # what every reference needs
+        _check_body_references(lines, first_line, course, lesson, report)
     return substitute(markdown, course.facts)
 
 
@@ -198,7 +207,14 @@ def choice_id(text: str, taken: list[Choice]) -> str:
     """A choice's default id, from its text, not its position: reordering the choices in a
     new version keeps a resumed learner's ticks.  Four base-36 characters of a SHA-1 of
     the text (case and spacing ignored), longer only when two choices would share them."""
-    digest = int(hashlib.sha1(" ".join(text.casefold().split()).encode("utf-8")).hexdigest(), 16)
+    digest = int.from_bytes(hashlib.sha1(" ".join(text.casefold().split()).encode("utf-8")).digest(), "big")
+    if digest >= 36 ** 3:  # four characters at least: the first four are those of digest % 36 ** 4
+        low, first = digest % 36 ** 4, ""
+        for _ in range(4):
+            low, rest = divmod(low, 36)
+            first += "0123456789abcdefghijklmnopqrstuvwxyz"[rest]
+        if not any(c.id == first for c in taken):
+            return first
     chars = ""
     while digest:
         digest, rest = divmod(digest, 36)
@@ -309,9 +325,9 @@ def _find_media(lesson: Lesson, course: Course) -> dict[str, Path]:
     texts = [lesson.body, *_strings(lesson.blocks)]
     found: dict[str, Path] = {}
     for text in texts:
-        if "](" not in text and "]:" not in text and "=" not in text:  # what each of URL_RES needs
-            continue
-        for pattern in URL_RES:
+        for pattern, needs in zip(URL_RES, URL_NEEDS, strict=True):
+            if needs not in text:
+                continue
             for match in pattern.finditer(text):
                 target = match.group(1).strip("<>\"'")
                 path = target.partition("#")[0]

@@ -14,6 +14,7 @@ more than a few thousand nodes.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +111,12 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 def load_yaml(text: str, path: str | Path, line_offset: int = 0) -> Any:
     """Parse *text* (from *path*, starting at ``line_offset + 1``) with line marks."""
+    simple = _simple_yaml(text, line_offset)
+    return simple if simple is not None else parse_yaml(text, path, line_offset)
+
+
+def parse_yaml(text: str, path: str | Path, line_offset: int = 0) -> Any:
+    """:func:`load_yaml` by the YAML parser, whatever the text's shape."""
     try:
         loader = _Loader(text)
     except yaml.reader.ReaderError as exc:
@@ -138,6 +145,95 @@ def load_yaml(text: str, path: str | Path, line_offset: int = 0) -> Any:
         raise SourceError(path, line_offset + 1, "YAML nesting is too deep") from None
     finally:
         loader.dispose()
+
+
+# The shape of most front matter and blocks, which _simple_yaml reads without the YAML
+# parser: "key: value" lines, and under a "key:" line the items "  - value" or
+# "  - key: value" (a mapping continued by "    key: value" lines).
+_PAIR_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: (.*))?")
+_NOT_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@` ")  # a value starting with one of these is not a plain word
+_RESOLVER = yaml.resolver.Resolver()  # the implicit types of _Loader's plain scalars (it is a Resolver)
+# The first characters of the implicit types (bool, int, float, null, timestamp, merge, value):
+# a plain scalar that starts with another is a string, as the resolver would find out.
+_TYPED_FIRST = frozenset(_RESOLVER.yaml_implicit_resolvers) if None not in _RESOLVER.yaml_implicit_resolvers else None
+_STR_TAG = "tag:yaml.org,2002:str"
+_DECIMAL_RE = re.compile(r"0|[1-9][0-9]{0,17}")
+
+
+def _simple_yaml(text: str, line_offset: int) -> LineDict | None:
+    """*text* as :func:`load_yaml` reads it, when it has only the shape above, and only
+    plain words, ``true``/``false`` and decimal numbers; otherwise None, and the YAML
+    parser reads it (and reports its errors: a duplicate key, for one, is left to it).
+    Four to six times faster than the parser on a quiz."""
+    if not text or len(text) * 4 >= MAX_NODES:
+        return None
+    top = LineDict()
+    top.line, top.lines = line_offset + 1, {}
+    items: LineList | None = None  # the list under the last "key:" line
+    item: LineDict | None = None  # the mapping the last "  - key: value" line started
+    for number, line in enumerate(text.split("\n"), line_offset + 1):
+        if not line.isprintable():  # (a tab, a control character, a BOM...)
+            return None
+        if line.startswith("    "):
+            target, match = item, _PAIR_RE.fullmatch(line, 4)
+        elif line.startswith("  - "):
+            if items is None:
+                return None
+            match = _PAIR_RE.fullmatch(line, 4)
+            if match is None:  # a plain item
+                value = _scalar(line[4:])
+                if value is None or ":" in line:
+                    return None
+                items.append(value)
+                items.lines.append(number)
+                item = None
+                continue
+            item = target = LineDict()
+            item.line, item.lines = number, {}
+            items.append(item)
+            items.lines.append(number)
+        else:
+            if items is not None and not items:
+                return None
+            items = item = None
+            target, match = top, _PAIR_RE.fullmatch(line)
+            if match is not None and match.group(2) is None and match.group(1) not in top:  # "key:", a list follows
+                if _scalar(match.group(1)).__class__ is not str:
+                    return None
+                items = top[match.group(1)] = LineList()
+                items.lines = []
+                top.lines[match.group(1)] = number
+                continue
+        if target is None or match is None or match.group(2) is None:
+            return None
+        key, value = match.group(1), _scalar(match.group(2))
+        if value is None or key in target or _scalar(key).__class__ is not str:
+            return None
+        target[key] = value
+        target.lines[key] = number
+    if items is not None and not items:
+        return None
+    for value in top.values():
+        if isinstance(value, LineList):
+            value.line = value.lines[0]
+    return top
+
+
+def _scalar(text: str) -> str | bool | int | None:
+    """A plain scalar on one line: its value, when it is a word or words, a boolean or a
+    decimal integer; None for anything else."""
+    if not text or text[0] in _NOT_FIRST or text[-1] in " :" or ": " in text or " #" in text:
+        return None
+    if _TYPED_FIRST is not None and text[0] not in _TYPED_FIRST:
+        return text
+    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    if tag == _STR_TAG:
+        return text
+    if tag == "tag:yaml.org,2002:bool":
+        return bool(yaml.constructor.SafeConstructor.bool_values[text.lower()])
+    if tag == "tag:yaml.org,2002:int" and _DECIMAL_RE.fullmatch(text):
+        return int(text)
+    return None
 
 
 def _check_expansion(root: yaml.Node, path: str | Path, line_offset: int) -> None:

@@ -1,0 +1,141 @@
+"""The YAML shortcut (front matter and blocks of "key: value" lines, without the
+parser) reads exactly what the parser reads, or leaves the text to it."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from toolkit.errors import SourceError
+from toolkit.source.yamlutil import LineDict, LineList, _simple_yaml, load_yaml, parse_yaml
+
+KEYS = ["title", "text", "correct", "question", "choices", "id", "a-b", "_x", "x1", "yes", "on", "Off", "null",
+        "y", "Æble", "1a", "a b", "True"]
+VALUES = ["Lektion 1", "En kollega sender fra hvad har klar.", "true", "True", "TRUE", "false", "yes", "no", "on",
+          "off", "y", "n", "5", "0", "05", "-3", "+3", "1_000", "0x1f", "0o7", "10:30", "3.5", "1e3", ".inf", ".nan",
+          "2026-01-01", "2026-01-01 10:00", "~", "null", "Null", "", " ", "a: b", "a:b", "a:", "a #b", "a#b", "C#",
+          "'q'", "\"q\"", "q'", "[a]", "{a}", "a, b", "a {b} c", "Ring {{ tlf }}", "-x", "- x", "*a", "&a", "!t",
+          "|", ">", "%x", "@x", "`x", "?x", "a?", "x ", " x", "x  y", "x\ty", "æøå", "🙂", "\x85", "\u2028",
+          "\ufeff", "kl. 10:30", "=", "<<", "a \\ b", "...", "---", "#", "a - b", "100 %"]
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal values of the same types, with the same line marks."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, LineDict):
+        return (list(a) == list(b) and a.line == b.line and a.lines == b.lines
+                and all(same(a[k], b[k]) for k in a))
+    if isinstance(a, LineList):
+        return (len(a) == len(b) and a.line == b.line and a.lines == b.lines
+                and all(same(x, y) for x, y in zip(a, b, strict=True)))
+    return bool(a == b)
+
+
+def line(rng: random.Random) -> str:
+    key, value = rng.choice(KEYS), rng.choice(VALUES)
+    return rng.choice([f"{key}: {value}", f"{key}: {value}", f"{key}:", f"  - {value}", f"  - {key}: {value}",
+                       f"  - {key}: {value}", f"    {key}: {value}", f"    {key}: {value}", "", "# note",
+                       f"   {key}: {value}", f"  {key}: {value}", f"\t{key}: {value}", f"- {value}",
+                       f"  -  {value}", f"{key}:  {value}", f"{key} : {value}", f"{key}: {value} # note"])
+
+
+def check_one(text: str, offset: int) -> bool:
+    """Whether the shortcut took *text*; when it did, the parser reads the same."""
+    simple = _simple_yaml(text, offset)
+    if simple is None:
+        return False
+    try:
+        parsed = parse_yaml(text, "x.yaml", offset)
+    except SourceError as exc:
+        pytest.fail(f"the shortcut read {text!r}, which the parser refuses: {exc}")
+    assert same(simple, parsed), (text, simple, parsed)
+    return True
+
+
+def some_key(rng: random.Random) -> str:
+    return rng.choice(KEYS[:7] if rng.random() < 0.8 else KEYS)
+
+
+def some_value(rng: random.Random) -> str:
+    return rng.choice(VALUES[:16] if rng.random() < 0.7 else VALUES)
+
+
+def document(rng: random.Random) -> list[str]:
+    """Lines of the shortcut's shape, with any key and value (mostly the first, plainer ones),
+    some of them mutated."""
+    def key() -> str:
+        return some_key(rng)
+
+    def value() -> str:
+        return some_value(rng)
+
+    lines = []
+    for _ in range(rng.randint(1, 5)):
+        if rng.random() < 0.6:
+            lines.append(f"{key()}: {value()}")
+            continue
+        lines.append(f"{key()}:")
+        for _ in range(rng.randint(0, 3)):
+            if rng.random() < 0.3:
+                lines.append(f"  - {value()}")
+                continue
+            lines.append(f"  - {key()}: {value()}")
+            lines += [f"    {key()}: {value()}" for _ in range(rng.randint(0, 2))]
+    for _ in range(rng.choice([0, 0, 0, 1, 2])):
+        lines.insert(rng.randint(0, len(lines)), line(rng))
+    return lines
+
+
+def test_generated_texts_read_as_the_parser_reads_them():
+    rng = random.Random(20)
+    taken = 0
+    for _ in range(20_000):
+        taken += check_one("\n".join(document(rng)), rng.randint(0, 40))
+    assert taken > 1_000  # the shortcut is taken often enough for this to mean something
+
+
+def test_quiz_like_texts_read_as_the_parser_reads_them():
+    rng = random.Random(21)
+    words = ["Lektion 1", "Du skal kort et melde sender.", "Hvad gør du?", "CV", "a-kasse og jobnet", "Ja"]
+    taken = 0
+    for _ in range(5_000):
+        lines = [f"question: {rng.choice(words)}", "choices:"]
+        for _ in range(rng.randint(1, 4)):
+            if rng.random() < 0.2:
+                lines.append(f"  - {rng.choice(words)}")
+                continue
+            lines.append(f"  - text: {rng.choice(words)}")
+            lines += [f"    {key}: {some_value(rng)}"
+                      for key in rng.sample(["correct", "feedback", "id"], rng.randint(0, 2))]
+        lines.append(f"explanation: {rng.choice(words)}")
+        if rng.random() < 0.1:
+            rng.shuffle(lines)
+        taken += check_one("\n".join(lines), rng.randint(0, 40))
+    assert taken > 1_000
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(KEYS + VALUES + [": ", "  - ", "    ", "\n", "-", ":", " ", "#"]), max_size=30))
+def test_any_mix_reads_as_the_parser_reads_it(pieces):
+    check_one("".join(pieces), 3)
+
+
+def test_a_quiz_takes_the_shortcut_with_its_line_marks():
+    text = "question: Hvad?\nchoices:\n  - text: Ja\n    correct: true\n  - Nej\nexplanation: Fordi."
+    data = _simple_yaml(text, 10)
+    assert data == {"question": "Hvad?", "choices": [{"text": "Ja", "correct": True}, "Nej"],
+                    "explanation": "Fordi."}
+    assert (data.line, data.lines) == (11, {"question": 11, "choices": 12, "explanation": 16})
+    assert (data["choices"].line, data["choices"].lines, data["choices"][0].lines) == (13, [13, 15],
+                                                                                       {"text": 13, "correct": 14})
+
+
+def test_what_the_shortcut_leaves_is_still_an_error_at_its_line():
+    with pytest.raises(SourceError, match=r"f\.yaml:2: duplicate key 'a'"):
+        load_yaml("a: 1\na: 2", "f.yaml")
+    with pytest.raises(SourceError, match=r"f\.yaml:3: YAML syntax error"):
+        load_yaml("a: b\nc:\n  - d: e: f", "f.yaml")
