@@ -23,6 +23,9 @@ from toolkit.model import Course, Lesson
 from toolkit.parallel import default_jobs, render_lessons, render_one
 from toolkit.render.env import make_environment, template_chain
 from toolkit.render.markdown import LessonRenderer, MediaMap, resolve_lesson_links
+from toolkit.replay import FORMATS, discover_courses
+
+__all__ = ["FORMATS", "BuildOptions", "build", "check", "discover_courses", "failing"]  # discover_courses: its old home
 from toolkit.site import render_pages, write_site
 from toolkit.source.brand import find_brands_dir, load_brand, project_root_of
 from toolkit.source.checks import check_course, check_statement
@@ -31,9 +34,6 @@ from toolkit.source.report import Report
 
 if TYPE_CHECKING:
     from toolkit.packaging.zipcopy import ZipReuse
-
-FORMATS = ("scorm12", "scorm2004", "xapi", "cmi5", "web")
-
 
 @dataclass
 class BuildOptions:
@@ -65,25 +65,6 @@ class CourseResult:
     course: Course
     site: Path
     packages: dict[str, Path] = field(default_factory=dict)
-
-
-def discover_courses(paths: list[Path] | None, cwd: Path | None = None) -> list[Path]:
-    """Course folders named on the command line, or every one under ``courses/``."""
-    if paths:
-        out = []
-        for p in paths:
-            if (p / "course.yaml").is_file():
-                out.append(p)
-            elif p.is_dir() and any((c / "course.yaml").is_file() for c in p.iterdir()):
-                out.extend(sorted(c for c in p.iterdir() if (c / "course.yaml").is_file()))
-            else:
-                raise ConfigError(f"{p}: not a course folder (no course.yaml)")
-        return out
-    root = (cwd or Path.cwd()) / "courses"
-    found = sorted(c for c in root.iterdir() if (c / "course.yaml").is_file()) if root.is_dir() else []
-    if not found:
-        raise ConfigError(f"no courses found under {root}: pass a course folder or run from the project folder")
-    return found
 
 
 def load_and_render(course_dir: Path, brand_name: str | None, report: Report,

@@ -34,12 +34,10 @@ from typing import Any, BinaryIO
 from toolkit import __version__
 from toolkit.errors import Diagnostic
 from toolkit.model import Course, Lesson
+from toolkit.replay import RACY_NS, TRUST_STAT
 
 CACHE_FORMAT = 3  # 2: blocks as typed classes, media found while loading; 3: one file, output digests
 CACHE_FILE = "cache.pickle"
-RACY_NS = 3_000_000_000  # a source written within 3 s of being hashed is hashed again (FAT keeps mtimes in 2 s)
-# On Windows st_ctime is the creation time, which a write leaves alone: there a source is always hashed.
-TRUST_STAT = os.name != "nt"
 
 
 @dataclass
