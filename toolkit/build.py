@@ -179,14 +179,15 @@ def build(course_dirs: list[Path], options: BuildOptions,
             writer = write_site(course, lc.pages, lc.media, stage / "site", project_root_of(course.root), settings,
                                 previous=out / course.slug / "site",
                                 digests=cache.old_outputs.get("site", {}) if cache is not None else None)
-            reuse = {f"{course.slug}-{fmt}.zip": ZipReuse(out / course.slug / f"{course.slug}-{fmt}.zip",
-                                                          cache.old_outputs.get(f"{course.slug}-{fmt}.zip", {}))
-                     for fmt in options.formats} if cache is not None else {}
+            reuse = {name: ZipReuse(out / course.slug / name, _trusted(cache.old_outputs.get(name, {}),
+                                                                       out / course.slug / name))
+                     for name in (f"{course.slug}-{fmt}.zip" for fmt in options.formats)} if cache is not None else {}
             packages = _package(course, stage, options.formats, settings, writer.files, reuse)
             result.packages = {fmt: out / course.slug / p.name for fmt, p in packages.items()}
             results.append(result)
             if cache is not None:
-                cache.new_outputs = {"site": writer.digests_out, **{name: r.new for name, r in reuse.items()}}
+                cache.new_outputs = {"site": writer.digests_out,
+                                     **{name: {**r.new, ZIP_STAT: _zip_stat(stage / name)} for name, r in reuse.items()}}
         if catalogue is not None:
             first = loaded[0].course
             project = project_root_of(first.root)
@@ -199,6 +200,23 @@ def build(course_dirs: list[Path], options: BuildOptions,
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return results, report
+
+
+ZIP_STAT = "\0stat"  # beside a zip's entry digests: the inode and ctime of the zip they describe
+
+
+def _zip_stat(path: Path) -> str:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ""
+    return f"{st.st_ino}:{st.st_ctime_ns}"
+
+
+def _trusted(digests: dict[str, str], path: Path) -> dict[str, str]:
+    """The digests the cache kept of a zip, if the zip is still the file they describe: the
+    packager checks its size and mtime, which an edit can keep; the ctime it cannot."""
+    return digests if digests.get(ZIP_STAT) == _zip_stat(path) != "" else {}
 
 
 def _write_live(lc: LoadedCourse, site: Path, settings: dict[str, Any], live: dict[Path, dict[str, bytes]]) -> None:

@@ -11,10 +11,12 @@ Rendered lesson pages are kept too, keyed by ``site.page_keys``: the context
 digest, course.yaml, the brand, the outline of every lesson (ids, titles,
 paths, order) and the page's own rendered lesson body.
 
-The whole cache is one file, ``build/.cache/cache.pickle``: per course, its
-lesson entries, its pages, Jinja's compiled templates and the digests of the
-files the previous build wrote (the site's files and each zip's entries), so
-that unchanged output is linked or copied without reading the old files.
+The cache is one file, ``build/.cache/cache.pickle``: per course, its lesson
+entries, its pages and Jinja's compiled templates.  Beside it, per course,
+``outputs-<brand>-<slug>.marshal`` has the digests and stats of the files the
+previous build wrote (the site's files and each zip's entries), so that
+unchanged output is linked or copied without reading the old files; it
+changes with every build, the big file only when a lesson or page did.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import marshal
 import os
 import pickle
 import struct
@@ -91,6 +94,9 @@ class LessonCache:
         self.bytecode: dict[str, bytes] = {}  # Jinja's compiled templates (it checks their sources' checksums)
         self.old_outputs: dict[str, dict[str, str]] = {}  # "site" or a zip's name -> file -> digest
         self.new_outputs: dict[str, dict[str, str]] = {}
+        # The digests and stats of the outputs change with every build (linking an old file changes its
+        # ctime), so they have a small file of their own: the big one is left alone when nothing changed.
+        self.outputs_path = path.with_name(f"outputs-{name}.marshal")
         self.hits = 0
         self.page_hits = 0
         self.keys: dict[Path, str] = {}  # per build: a source read once
@@ -108,7 +114,7 @@ class LessonCache:
             if isinstance(data, dict) and data.get("context") == context:
                 self.old = data["entries"]
                 self.old_pages = data["pages"]
-                self.old_outputs = data["outputs"]
+                self.old_outputs = data["outputs"] if memory is not None else _read_outputs(self.outputs_path)
                 self.old_objects = data.get("objects", {})
             if isinstance(data, dict) and data.get("format") == CACHE_FORMAT:
                 self.stats = dict(data.get("stats", {}))
@@ -180,11 +186,11 @@ class LessonCache:
 
     def data(self) -> dict[str, Any]:
         return {"format": CACHE_FORMAT, "context": self.context, "entries": self.new, "pages": self.new_pages,
-                "bytecode": self.bytecode, "outputs": self.new_outputs, "stats": self.stats}
+                "bytecode": self.bytecode, "outputs": self.new_outputs if self.memory else {}, "stats": self.stats}
 
     def changed(self) -> bool:
         """Whether this build's cache differs from the one it read (else the file is not rewritten)."""
-        return (self.new != self.old or self.new_pages != self.old_pages or self.new_outputs != self.old_outputs
+        return (self.new != self.old or self.new_pages != self.old_pages
                 or self.stats != self.old_stats or self.bytecode != self.old_bytecode)
 
 
@@ -230,6 +236,25 @@ def _read_course(path: Path, name: str) -> Any:
         return pickle.load(fh)
 
 
+def _read_outputs(path: Path) -> dict[str, dict[str, str]]:
+    try:
+        with open(path, "rb") as fh:
+            data = marshal.load(fh)
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_outputs(cache: LessonCache) -> None:
+    if cache.new_outputs == cache.old_outputs:
+        return
+    cache.outputs_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.outputs_path.with_name(f"{cache.outputs_path.name}.tmp-{os.getpid()}")
+    with open(tmp, "wb") as fh:
+        marshal.dump(cache.new_outputs, fh)
+    tmp.replace(cache.outputs_path)
+
+
 def save_caches(caches: list[LessonCache]) -> None:
     """Write the caches of the courses just built into their one file, keeping the other courses'."""
     if not caches:
@@ -239,6 +264,8 @@ def save_caches(caches: list[LessonCache]) -> None:
     if memory is not None:
         memory.update({c.name: {**c.data(), "objects": c.new_objects} for c in caches})
         return
+    for c in caches:
+        _write_outputs(c)
     if not any(c.changed() for c in caches):
         return
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -143,9 +143,10 @@ def render_pages(course: Course, env: Callable[[], jinja2.Environment],
 
 
 def stamp(path: Path, digest: str) -> str:
-    """What the cache keeps of a file written: its content's digest, its size and mtime."""
-    st = path.stat()
-    return f"{digest}:{st.st_size}:{st.st_mtime_ns}"
+    """What the cache keeps of a file written: its content's digest and its stat.  The ctime is
+    part of it, so that an edit that keeps the size and puts the mtime back is seen."""
+    st = os.stat(path)
+    return f"{digest}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}:{st.st_ctime_ns}"
 
 
 class Writer:
@@ -193,7 +194,7 @@ class Writer:
         if known is None or not known.startswith(digest + ":") or stamp(Path(old), digest) != known:
             return None
         os.link(old, target)
-        return known  # a link: same size and mtime as the old file
+        return stamp(Path(target), digest)  # a link changes the ctime
 
     def write_bytes(self, rel: str, data: bytes) -> None:
         self.files[rel] = data
