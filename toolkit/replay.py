@@ -189,6 +189,11 @@ def _racy_inputs(stats: Stats, now_ns: int) -> dict[str, str]:
     return {p: file_digest(p) for p in fresh}
 
 
+def _fs_now(fd: int) -> int:
+    """The file system's clock, now: the mtime of a file just created (its own granularity, its own skew)."""
+    return os.fstat(fd).st_mtime_ns
+
+
 _STARTED: dict[Path, Fingerprint] = {}
 
 
@@ -210,7 +215,7 @@ class Fingerprint:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with open(tmp, "wb") as fh:
-                marker = os.fstat(fh.fileno()).st_mtime_ns  # the file system's clock, now
+                marker = _fs_now(fh.fileno())
                 out = Path(self.key["out_resolved"])
                 outputs = _output_stats(out, slugs)
                 fresh = [p for p, s in outputs.items() if len(s) >= 4 and (not TRUST_STAT or max(s[0], s[3]) >= marker)]
