@@ -26,7 +26,7 @@ from toolkit.render.markdown import LessonRenderer, MediaMap, resolve_lesson_lin
 from toolkit.replay import FORMATS, discover_courses
 
 __all__ = ["FORMATS", "BuildOptions", "build", "check", "discover_courses", "failing"]  # discover_courses: its old home
-from toolkit.site import render_pages, write_site
+from toolkit.site import render_pages, restamp, write_site
 from toolkit.source.brand import find_brands_dir, load_brand, project_root_of
 from toolkit.source.checks import check_course, check_statement
 from toolkit.source.course import add_lessons, load_course
@@ -187,7 +187,7 @@ def build(course_dirs: list[Path], options: BuildOptions,
             results.append(result)
             if cache is not None:
                 cache.new_outputs = {"site": writer.digests_out,
-                                     **{name: {**r.new, ZIP_STAT: _zip_stat(stage / name)} for name, r in reuse.items()}}
+                                     **{name: {**r.new, ZIP_STAT: ""} for name, r in reuse.items()}}
         if catalogue is not None:
             first = loaded[0].course
             project = project_root_of(first.root)
@@ -196,6 +196,12 @@ def build(course_dirs: list[Path], options: BuildOptions,
             _swap(staging / "catalogue", out / "catalogue")
         for lc in loaded if options.live_sites is None else ():
             _swap(staging / lc.course.slug, out / lc.course.slug)
+            if lc.cache is not None:  # stats as they are now that the old tree is gone
+                outputs = lc.cache.new_outputs
+                outputs["site"] = restamp(out / lc.course.slug / "site", outputs["site"])
+                for name, digests in outputs.items():
+                    if ZIP_STAT in digests:
+                        digests[ZIP_STAT] = _zip_stat(out / lc.course.slug / name)
         save_caches([lc.cache for lc in loaded if lc.cache is not None])
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -149,6 +149,12 @@ def stamp(path: Path, digest: str) -> str:
     return f"{digest}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}:{st.st_ctime_ns}"
 
 
+def restamp(root: Path, digests: dict[str, str]) -> dict[str, str]:
+    """The stamps of the files of *root*, by their digests: taken once the tree is in its place and
+    the previous one removed (linking a file, and unlinking its old name, changes its ctime)."""
+    return {rel: stamp(root / rel, digest) for rel, digest in digests.items()}
+
+
 class Writer:
     """Writes files into a fresh output tree, reusing unchanged files.
 
@@ -158,8 +164,9 @@ class Writer:
     unchanged.  With *digests* (what the cache kept of the previous tree, see
     :func:`stamp`), "identical" is decided from the digest, the size and the
     mtime, without reading the old file; without them, by reading it.  The
-    previous tree itself is never modified.  ``digests_out`` is what the next
-    build will need.
+    previous tree itself is never modified.  ``digests_out`` has each file's
+    digest, for :func:`restamp` once the tree is in place: what the next build
+    will need.
 
     With *kept* (``toolkit preview``: the files this process wrote into
     *dest* last time, by path), *dest* is updated in place instead: files
@@ -194,7 +201,7 @@ class Writer:
         if known is None or not known.startswith(digest + ":") or stamp(Path(old), digest) != known:
             return None
         os.link(old, target)
-        return stamp(Path(target), digest)  # a link changes the ctime
+        return digest
 
     def write_bytes(self, rel: str, data: bytes) -> None:
         self.files[rel] = data
@@ -226,8 +233,8 @@ class Writer:
             self.written += 1
         else:
             self.reused += 1
-        if self.digests is not None:
-            self.digests_out[rel] = known or stamp(Path(target), digest)
+        if self.digests is not None:  # stamped by restamp() once the tree is in place
+            self.digests_out[rel] = digest
 
     def write_text(self, rel: str, text: str) -> None:
         self.write_bytes(rel, text.encode("utf-8"))

@@ -142,3 +142,19 @@ def test_an_output_edited_in_place_with_size_and_mtime_kept_is_written_again(fix
         assert (after.st_ino, after.st_size, after.st_mtime_ns) == (before.st_ino, before.st_size, before.st_mtime_ns)
     build([course], BuildOptions(out=out, formats=("web",)))
     assert outputs(out, "ok-minimal") == outputs(clean, "ok-minimal")
+
+
+def test_unchanged_outputs_stay_linked_build_after_build(fixture_copy, tmp_path):
+    """Linking a file and removing the old tree change its ctime: the stamps the cache keeps are
+    taken after that, so the next build still links every unchanged file (the same inode)."""
+    course = fixture_copy("ok-minimal")
+    out = tmp_path / "out"
+
+    def inodes() -> dict[str, int]:
+        return {str(p.relative_to(out)): p.stat().st_ino for p in sorted((out / "ok-minimal").rglob("*")) if p.is_file()}
+
+    build([course], BuildOptions(out=out, formats=("web",)))
+    first = inodes()
+    for _ in range(3):
+        build([course], BuildOptions(out=out, formats=("web",)))
+        assert inodes() == first
