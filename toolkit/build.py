@@ -55,7 +55,7 @@ class BuildOptions:
 @dataclass
 class LoadedCourse:
     course: Course
-    pages: dict[str, str]
+    pages: dict[str, bytes]  # UTF-8, by file name
     media: MediaMap
     cache: LessonCache | None = None
 

@@ -39,7 +39,8 @@ from toolkit.errors import Diagnostic
 from toolkit.model import Course, Lesson
 from toolkit.replay import RACY_NS, TRUST_STAT
 
-CACHE_FORMAT = 3  # 2: blocks as typed classes, media found while loading; 3: one file, output digests
+CACHE_FORMAT = 4  # 2: blocks as typed classes, media found while loading; 3: one file, output digests;
+# 4: pages as UTF-8, stats by str
 CACHE_FILE = "cache.pickle"
 
 
@@ -89,8 +90,8 @@ class LessonCache:
         self.context = context
         self.old: dict[str, bytes] = {}
         self.new: dict[str, bytes] = {}
-        self.old_pages: dict[str, str] = {}
-        self.new_pages: dict[str, str] = {}
+        self.old_pages: dict[str, bytes] = {}  # rendered pages, UTF-8 (as they are written)
+        self.new_pages: dict[str, bytes] = {}
         self.bytecode: dict[str, bytes] = {}  # Jinja's compiled templates (it checks their sources' checksums)
         self.old_outputs: dict[str, dict[str, str]] = {}  # "site" or a zip's name -> file -> digest
         self.new_outputs: dict[str, dict[str, str]] = {}
@@ -105,8 +106,8 @@ class LessonCache:
         self.memory = path in IN_MEMORY
         self.old_objects: dict[str, Entry] = {}
         self.new_objects: dict[str, Entry] = {}
-        self.stats: dict[Path, tuple[tuple[int, int, int, int], str]] = {}
-        self.old_stats: dict[Path, tuple[tuple[int, int, int, int], str]] = {}
+        self.stats: dict[str, tuple[tuple[int, int, int, int], str]] = {}  # by path: str unpickles faster
+        self.old_stats: dict[str, tuple[tuple[int, int, int, int], str]] = {}
         self.old_bytecode: dict[str, bytes] = {}
         try:
             memory = IN_MEMORY.get(path)
@@ -135,15 +136,15 @@ class LessonCache:
         if key is None:
             st = os.stat(file)
             signature = (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
-            known = self.stats.get(file)
+            known = self.stats.get(str(file))
             if TRUST_STAT and known is not None and known[0] == signature:
                 key = known[1]
             else:
                 key = hashlib.sha256(os.path.abspath(file).encode() + b"\0" + file.read_bytes()).hexdigest()
                 if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
-                    self.stats[file] = (signature, key)
+                    self.stats[str(file)] = (signature, key)
                 else:
-                    self.stats.pop(file, None)
+                    self.stats.pop(str(file), None)
             self.keys[file] = key
         return key
 
@@ -174,7 +175,7 @@ class LessonCache:
         if self.memory:
             self.new_objects[key] = pickle.loads(self.new[key])  # not the lesson the build goes on to change
 
-    def page(self, key: str, render: Callable[[], str]) -> str:
+    def page(self, key: str, render: Callable[[], bytes]) -> bytes:
         """A rendered page by *key* (see ``site.page_keys``), rendered only when not cached."""
         html = self.old_pages.get(key)
         if html is None:

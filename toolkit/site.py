@@ -109,8 +109,8 @@ def page_keys(course: Course, context: str) -> tuple[list[str], str]:
 
 
 def render_pages(course: Course, env: Callable[[], jinja2.Environment],
-                 cache: LessonCache | None = None) -> dict[str, str]:
-    """Every HTML page of the site, by file name; pages come from *cache* when unchanged.
+                 cache: LessonCache | None = None) -> dict[str, bytes]:
+    """Every HTML page of the site (UTF-8), by file name; pages come from *cache* when unchanged.
 
     *env* gives the Jinja environment; it is called only when a page is rendered."""
     made: list[Any] = []
@@ -127,8 +127,8 @@ def render_pages(course: Course, env: Callable[[], jinja2.Environment],
 
     keys, shared = page_keys(course, cache.context) if cache is not None else ([], "")
 
-    def page(key: str, render: Callable[[], str]) -> str:
-        return cache.page(key, render) if cache is not None else render()
+    def page(key: str, render: Callable[[], str]) -> bytes:
+        return cache.page(key, lambda: render().encode("utf-8")) if cache is not None else render().encode("utf-8")
 
     pages = {"index.html": page(f"{shared}:index.html", lambda: template("overview.html").render(
                  made[1], sources=all_sources(course))),
@@ -249,7 +249,7 @@ class Writer:
                 os.remove(os.path.join(self.dest, rel))
 
 
-def write_site(course: Course, pages: dict[str, str], media: MediaMap, dest: Path,
+def write_site(course: Course, pages: dict[str, bytes], media: MediaMap, dest: Path,
                project_root: Path | None, settings: dict[str, Any], previous: Path | None = None,
                digests: dict[str, str] | None = None, kept: dict[str, bytes] | None = None) -> Writer:
     """The site into *dest*; with *kept*, *dest* is updated in place (see :class:`Writer`)."""
@@ -269,7 +269,7 @@ def write_site(course: Course, pages: dict[str, str], media: MediaMap, dest: Pat
     writer.write_text("assets/brand.css", brand_css(course))
     writer.write_bytes(COURSE_DATA, course_data_script(course_data(course, settings)))
     for name, html in pages.items():
-        writer.write_text(name, html)
+        writer.write_bytes(name, html)
     for source, target in sorted(media.files.items(), key=lambda item: item[1]):
         writer.copy(target, source)
     for rel, blob in offline_files(course, dict(writer.files)).items():

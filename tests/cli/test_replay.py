@@ -127,7 +127,7 @@ def _newest(course: Path) -> int:
 
 def _blind_to_ctime(monkeypatch, tick: int = 0) -> None:
     """As if every write fell in one clock tick, *tick*: the ctime and inode tell nothing."""
-    monkeypatch.setattr(replay, "_sig", lambda st: [st.st_mtime_ns, st.st_size, 0, tick])
+    monkeypatch.setattr(replay, "_sig", lambda st: f"{st.st_mtime_ns}:{st.st_size}:0:{tick}")
     monkeypatch.setattr(cache, "RACY_NS", -10**18)
 
 
