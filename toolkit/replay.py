@@ -41,7 +41,6 @@ from pathlib import Path
 from typing import Any
 
 from toolkit import __version__
-from toolkit.errors import ConfigError, Diagnostic
 
 FORMATS = ("scorm12", "scorm2004", "xapi", "cmi5", "web")
 RECORD = "replay.marshal"
@@ -75,11 +74,15 @@ def discover_courses(paths: list[Path] | None, cwd: Path | None = None) -> list[
             elif p.is_dir() and any((c / "course.yaml").is_file() for c in p.iterdir()):
                 out.extend(sorted(c for c in p.iterdir() if (c / "course.yaml").is_file()))
             else:
+                from toolkit.errors import ConfigError  # here: its dataclasses cost the fast path 10 ms
+
                 raise ConfigError(f"{p}: not a course folder (no course.yaml)")
         return out
     root = (cwd or Path.cwd()) / "courses"
     found = sorted(c for c in root.iterdir() if (c / "course.yaml").is_file()) if root.is_dir() else []
     if not found:
+        from toolkit.errors import ConfigError
+
         raise ConfigError(f"no courses found under {root}: pass a course folder or run from the project folder")
     return found
 
@@ -277,6 +280,13 @@ def start(courses: list[Path], out: Path, options: dict[str, Any], today: dt.dat
     return fp
 
 
+def diagnostic_line(d: tuple[str, int, str, str]) -> str:
+    """``str(toolkit.errors.Diagnostic(*d))``, without importing it (tests/cli/test_replay.py compares them)."""
+    path, line, message, severity = d
+    where = f"{path}:{line}" if line else path
+    return f"{where}: {'' if severity == 'error' else severity + ': '}{message}"
+
+
 # ``toolkit build`` options, for from_argv: those taking a value, and flags.
 VALUE_OPTIONS = {"--out": "out", "--format": "format", "--brand": "brand", "--lrs-endpoint": "lrs_endpoint",
                  "--lrs-key": "lrs_key", "--actor-homepage": "lrs_homepage", "--today": "today", "--jobs": "jobs",
@@ -322,7 +332,7 @@ def from_argv(argv: list[str]) -> int | None:
     try:
         day = dt.date.fromisoformat(today) if today is not None else None
         courses = discover_courses([Path(p) for p in paths])
-    except (ValueError, ConfigError, OSError):
+    except Exception:  # a bad date, no course (a ConfigError): click reports it
         return None
     brand = values.get("brand")
     out_path = Path(out) if out is not None else Path("build") / "brands" / brand if brand else Path("build")
@@ -330,14 +340,14 @@ def from_argv(argv: list[str]) -> int | None:
     fp = start(courses, out_path, {"formats": tuple(formats) or FORMATS, "brand": brand, "settings": settings,
                                    "sanitize_html": bool(values.get("sanitize_html"))}, day)
     record = fp.record
-    items = [Diagnostic(*d) for d in record["diagnostics"]] if record is not None else []
-    if record is None or any(d.severity == "error" or (values.get("strict") and d.severity == "warning")
-                             for d in items) or any("\x1b" in str(x) for x in [*items, *record["summary"]]):
+    items = sorted(record["diagnostics"], key=lambda d: (d[0], d[1], d[2])) if record is not None else []
+    if record is None or any(d[3] == "error" or (values.get("strict") and d[3] == "warning") for d in items) \
+            or any("\x1b" in x for x in [*map(diagnostic_line, items), *record["summary"]]):
         _STARTED[fp.path] = fp  # failing, or with escapes click would strip: click prints it
         return None
-    for d in sorted(items, key=lambda d: (d.path, d.line, d.message)):  # as toolkit.cli prints them
-        if d.severity != "info":
-            sys.stderr.write(f"{d}\n")
+    for d in items:  # as toolkit.cli prints them
+        if d[3] != "info":
+            sys.stderr.write(f"{diagnostic_line(d)}\n")
     sys.stderr.flush()
     for text in record["summary"]:
         sys.stdout.write(f"{text}\n")

@@ -297,6 +297,13 @@ def test_the_fast_path_prints_what_the_cli_prints(runner, fixture_copy, tmp_path
     assert len(builds) == 1
 
 
+@pytest.mark.parametrize("d", [("a.md", 3, "m", "error"), ("a.md", 0, "m", "warning"), ("b", 7, "x: y", "info")])
+def test_the_fast_path_formats_a_diagnostic_as_the_cli_does(d):
+    from toolkit.errors import Diagnostic
+
+    assert replay.diagnostic_line(d) == str(Diagnostic(*d))
+
+
 def test_python_m_toolkit_replays_without_importing_the_pipeline(fixture_copy, tmp_path):
     course = fixture_copy("ok-minimal")
     out = tmp_path / "out"
@@ -309,4 +316,5 @@ def test_python_m_toolkit_replays_without_importing_the_pipeline(fixture_copy, t
     assert second.returncode == 0 and second.stdout == first.stdout
     imported = {line.rsplit("|", 1)[-1].strip() for line in second.stderr.splitlines() if line.startswith("import time")}
     assert "toolkit.replay" in imported
-    assert not imported & {"toolkit.build", "click", "jinja2", "yaml", "markdown_it", "lxml", "toolkit.cache"}
+    assert not imported & {"toolkit.build", "click", "jinja2", "yaml", "markdown_it", "lxml", "toolkit.cache",
+                           "toolkit.errors", "dataclasses"}
