@@ -142,7 +142,7 @@ def render_pages(course: Course, env: Callable[[], jinja2.Environment],
     return pages
 
 
-def stamp(path: Path, digest: str) -> str:
+def stamp(path: str | Path, digest: str) -> str:
     """What the cache keeps of a file written: its content's digest and its stat.  The ctime is
     part of it, so that an edit that keeps the size and puts the mtime back is seen."""
     st = os.stat(path)
@@ -152,7 +152,8 @@ def stamp(path: Path, digest: str) -> str:
 def restamp(root: Path, digests: dict[str, str]) -> dict[str, str]:
     """The stamps of the files of *root*, by their digests: taken once the tree is in its place and
     the previous one removed (linking a file, and unlinking its old name, changes its ctime)."""
-    return {rel: stamp(root / rel, digest) for rel, digest in digests.items()}
+    base = str(root)
+    return {rel: stamp(os.path.join(base, rel), digest) for rel, digest in digests.items()}
 
 
 class Writer:
@@ -198,7 +199,7 @@ class Writer:
             os.link(old, target)
             return ""
         known = self.digests.get(rel)
-        if known is None or not known.startswith(digest + ":") or stamp(Path(old), digest) != known:
+        if known is None or not known.startswith(digest + ":") or stamp(old, digest) != known:
             return None
         os.link(old, target)
         return digest
