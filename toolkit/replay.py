@@ -160,14 +160,20 @@ def _input_stats(courses: list[Path], out: Path) -> Stats:
         spec = find_spec(name)
         if spec is not None and spec.origin:
             scan(spec.origin, found)
+    schemas = os.environ.get("TOOLKIT_SCHEMAS_DIR")  # the packagers' XSDs, when not the shipped ones
+    if schemas:
+        scan(os.path.abspath(schemas), found)
     for course in courses:
         root = course.resolve()
         scan(str(root), found, skip=skip)
-        level: Stats = {}  # the folder holding the course: shared facts, catalogue.yaml, which folders are courses
-        scan(str(root.parent), level, recursive=False, skip=skip)
-        found.update(level)
-        for sibling in [p for p, s in level.items() if s == DIR and p != str(root.parent)]:
-            scan(os.path.join(sibling, "course.yaml"), found)
+        # The folder holding the course: shared facts, catalogue.yaml, which folders are courses.  Both
+        # the one it is in and, for a symlinked course, the one it resolves into (the loader reads both).
+        for parent in dict.fromkeys([str(root.parent), os.path.dirname(os.path.abspath(course))]):
+            level: Stats = {}
+            scan(parent, level, recursive=False, skip=skip)
+            found.update(level)
+            for sibling in [p for p, s in level.items() if s == DIR and p != parent]:
+                scan(os.path.join(sibling, "course.yaml"), found)
         project = project_root_of(course)
         for folder in ("brands", "templates"):
             scan(str(project / folder), found, skip=skip)

@@ -318,3 +318,15 @@ def test_python_m_toolkit_replays_without_importing_the_pipeline(fixture_copy, t
     assert "toolkit.replay" in imported
     assert not imported & {"toolkit.build", "click", "jinja2", "yaml", "markdown_it", "lxml", "toolkit.cache",
                            "toolkit.errors", "dataclasses"}
+
+
+def test_a_symlinked_folder_is_never_replayed(runner, fixture_copy, tmp_path, builds, trust_stats):
+    """Its contents could change with no stat here changing: such a build always runs."""
+    course = fixture_copy("ok-minimal")
+    shared = tmp_path / "shared-media"
+    (course / "media").rename(shared)
+    (course / "media").symlink_to(shared, target_is_directory=True)
+    out = tmp_path / "out"
+    run(runner, course, out)
+    run(runner, course, out)
+    assert len(builds) == 2
