@@ -2,7 +2,10 @@
 
 Everything is gathered and checked before anything is written.  Output is
 written to a staging folder and swapped into place only when every course has
-built, so a failed build leaves the previous ``build/`` as it was.
+built, so a failed build leaves the previous ``build/`` as it was.  With a warm
+cache a course's previous site is updated in place instead: only the files that
+changed are written, beside their old versions, and renamed into place at the
+same moment (``site.InPlaceWriter``); a failure before then removes them.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from toolkit.render.markdown import LessonRenderer, MediaMap, resolve_lesson_lin
 from toolkit.replay import FORMATS, discover_courses
 
 __all__ = ["FORMATS", "BuildOptions", "build", "check", "discover_courses", "failing"]  # discover_courses: its old home
-from toolkit.site import render_pages, restamp, write_site
+from toolkit.site import InPlaceWriter, render_pages, restamp, write_site
 from toolkit.source.brand import find_brands_dir, load_brand, project_root_of
 from toolkit.source.checks import check_course, check_statement
 from toolkit.source.course import add_lessons, load_course
@@ -163,6 +166,7 @@ def build(course_dirs: list[Path], options: BuildOptions,
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     results: list[CourseResult] = []
+    updates: list[tuple[str, InPlaceWriter]] = []  # courses whose site is updated in place
     try:
         for lc in loaded:
             course = lc.course
@@ -176,9 +180,17 @@ def build(course_dirs: list[Path], options: BuildOptions,
                 _write_live(lc, result.site, settings, options.live_sites)
                 results.append(result)
                 continue
-            writer = write_site(course, lc.pages, lc.media, stage / "site", project_root_of(course.root), settings,
-                                previous=out / course.slug / "site",
-                                digests=cache.old_outputs.get("site", {}) if cache is not None else None)
+            final = out / course.slug
+            old_site = cache.old_outputs.get("site", {}) if cache is not None else None
+            if old_site and (final / "site").is_dir():  # update the previous tree: only what changed is written
+                writer = write_site(course, lc.pages, lc.media, final / "site", project_root_of(course.root), settings,
+                                    digests=old_site, in_place=True)
+                assert isinstance(writer, InPlaceWriter)
+                updates.append((course.slug, writer))
+                stage.mkdir(parents=True)  # for the packages
+            else:
+                writer = write_site(course, lc.pages, lc.media, stage / "site", project_root_of(course.root), settings,
+                                    previous=final / "site", digests=old_site)
             reuse = {name: ZipReuse(out / course.slug / name, _trusted(cache.old_outputs.get(name, {}),
                                                                        out / course.slug / name))
                      for name in (f"{course.slug}-{fmt}.zip" for fmt in options.formats)} if cache is not None else {}
@@ -194,9 +206,16 @@ def build(course_dirs: list[Path], options: BuildOptions,
             write_catalogue(catalogue, [lc.course for lc in loaded], first.brand, make_environment(first.brand, project),
                             staging / "catalogue", project, out / "catalogue")
             _swap(staging / "catalogue", out / "catalogue")
+        in_place = dict(updates)
         for lc in loaded if options.live_sites is None else ():
-            _swap(staging / lc.course.slug, out / lc.course.slug)
-            if lc.cache is not None:  # stats as they are now that the old tree is gone
+            slug = lc.course.slug
+            if slug in in_place:
+                _commit(in_place.pop(slug), staging / slug, out / slug)
+            else:
+                _swap(staging / slug, out / slug)
+        shutil.rmtree(staging, ignore_errors=True)
+        for lc in loaded if options.live_sites is None else ():
+            if lc.cache is not None:  # stats as they are now that the old tree and the staging one are gone
                 outputs = lc.cache.new_outputs
                 outputs["site"] = restamp(out / lc.course.slug / "site", outputs["site"])
                 for name, digests in outputs.items():
@@ -204,8 +223,25 @@ def build(course_dirs: list[Path], options: BuildOptions,
                         digests[ZIP_STAT] = _zip_stat(out / lc.course.slug / name)
         save_caches([lc.cache for lc in loaded if lc.cache is not None])
     finally:
+        for _, writer in updates:
+            writer.abort()  # what was not committed: the previous tree stays as it was
         shutil.rmtree(staging, ignore_errors=True)
     return results, report
+
+
+def _commit(writer: InPlaceWriter, stage: Path, final: Path) -> None:
+    """A course updated in place: its site's new files renamed into place, its packages moved
+    beside it, and whatever else *final* holds removed, as a swap would have."""
+    writer.commit()
+    packages = {p.name for p in stage.glob("*.zip")}
+    for name in sorted(packages):
+        os.replace(stage / name, final / name)
+    for entry in os.scandir(final):
+        if entry.name not in packages and entry.name != "site":
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.remove(entry.path)
 
 
 ZIP_STAT = "\0stat"  # beside a zip's entry digests: the inode and ctime of the zip they describe

@@ -115,15 +115,18 @@ class LessonCache:
             if isinstance(data, dict) and data.get("context") == context:
                 self.old = data["entries"]
                 self.old_pages = data["pages"]
-                self.old_outputs = data["outputs"] if memory is not None else _read_outputs(self.outputs_path)
                 self.old_objects = data.get("objects", {})
             if isinstance(data, dict) and data.get("format") == CACHE_FORMAT:
+                if memory is not None:
+                    self.old_outputs = data["outputs"]
                 self.stats = dict(data.get("stats", {}))
                 self.bytecode = dict(data["bytecode"])  # valid whatever the context: Jinja checks the source
             self.old_stats, self.old_bytecode = dict(self.stats), dict(self.bytecode)
         except (OSError, pickle.UnpicklingError, EOFError, KeyError, AttributeError, TypeError, ValueError,
                 struct.error):
             self.old, self.old_pages, self.old_outputs = {}, {}, {}
+        if not self.memory:  # whatever the context: each stamp is checked against its file
+            self.old_outputs = _read_outputs(self.outputs_path)
 
     def key(self, file: Path) -> str:
         """The hash of a source's path and bytes.  A source whose stat (mtime, size, inode, ctime)

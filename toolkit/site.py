@@ -150,10 +150,12 @@ def stamp(path: str | Path, digest: str) -> str:
 
 
 def restamp(root: Path, digests: dict[str, str]) -> dict[str, str]:
-    """The stamps of the files of *root*, by their digests: taken once the tree is in its place and
-    the previous one removed (linking a file, and unlinking its old name, changes its ctime)."""
+    """The stamps of the files of *root*, from their digests: taken once the tree is in its place
+    and the previous one removed (linking a file, and unlinking its old name, changes its ctime).
+    An entry that is a stamp already (a file left alone, see :class:`InPlaceWriter`) is kept."""
     base = str(root)
-    return {rel: stamp(os.path.join(base, rel), digest) for rel, digest in digests.items()}
+    return {rel: digest if ":" in digest else stamp(os.path.join(base, rel), digest)
+            for rel, digest in digests.items()}
 
 
 class Writer:
@@ -250,12 +252,76 @@ class Writer:
                 os.remove(os.path.join(self.dest, rel))
 
 
+class InPlaceWriter(Writer):
+    """Updates the previous tree, *dest*, by what the cache kept of it (*digests*, see :func:`stamp`).
+
+    A file whose digest and stat are what the cache recorded is left alone: no write, no link,
+    and its stamp stays valid.  Any other file is written beside its place (``<name>.tmp-<pid>``);
+    :meth:`commit` renames them all into place and removes every file this build did not write,
+    :meth:`abort` removes them, leaving *dest* as it was.  So only what changed costs."""
+
+    def __init__(self, dest: Path, digests: dict[str, str]) -> None:
+        super().__init__(dest, None, digests)
+        self.pending: list[tuple[str, str]] = []
+
+    def write_bytes(self, rel: str, data: bytes) -> None:
+        self.files[rel] = data
+        target = os.path.join(self.dest, rel)
+        digest = hashlib.sha256(data).hexdigest()
+        known = (self.digests or {}).get(rel)
+        try:
+            same = known is not None and known.startswith(digest + ":") and stamp(target, digest) == known
+        except OSError:
+            same = False
+        if same:
+            assert known is not None
+            self.digests_out[rel] = known
+            self.reused += 1
+            return
+        folder = os.path.dirname(target)
+        if folder not in self._dirs:
+            os.makedirs(folder, exist_ok=True)
+            self._dirs.add(folder)
+        tmp = f"{target}.tmp-{os.getpid()}"
+        self.pending.append((tmp, target))
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        self.digests_out[rel] = digest  # stamped by restamp() after the commit
+        self.written += 1
+
+    def commit(self) -> None:
+        for tmp, target in self.pending:
+            os.replace(tmp, target)
+        self.pending = []
+        root = str(self.dest)
+        for folder, dirs, names in os.walk(root, topdown=False):
+            for name in names:
+                path = os.path.join(folder, name)
+                if os.path.relpath(path, root).replace(os.sep, "/") not in self.files:
+                    os.remove(path)  # no longer built, or never built here: a clean build has no such file
+            for name in dirs:
+                path = os.path.join(folder, name)
+                if os.path.islink(path):
+                    os.remove(path)
+                else:
+                    with contextlib.suppress(OSError):  # only when empty
+                        os.rmdir(path)
+
+    def abort(self) -> None:
+        for tmp, _ in self.pending:
+            with contextlib.suppress(OSError):
+                os.remove(tmp)
+        self.pending = []
+
+
 def write_site(course: Course, pages: dict[str, bytes], media: MediaMap, dest: Path,
                project_root: Path | None, settings: dict[str, Any], previous: Path | None = None,
-               digests: dict[str, str] | None = None, kept: dict[str, bytes] | None = None) -> Writer:
-    """The site into *dest*; with *kept*, *dest* is updated in place (see :class:`Writer`)."""
+               digests: dict[str, str] | None = None, kept: dict[str, bytes] | None = None,
+               in_place: bool = False) -> Writer:
+    """The site into *dest*; with *kept*, or *in_place* with *digests*, *dest* is updated in place
+    (see :class:`Writer` and :class:`InPlaceWriter`)."""
     dest.mkdir(parents=True, exist_ok=True)
-    writer = Writer(dest, previous, digests, kept)
+    writer = InPlaceWriter(dest, digests or {}) if in_place else Writer(dest, previous, digests, kept)
     assets: dict[str, Path] = {}
     for folder in reversed(asset_chain(course.brand, project_root)):  # most specific wins
         for file in sorted(folder.rglob("*")):
