@@ -11,8 +11,9 @@ Rendered lesson pages are kept too, keyed by ``site.page_keys``: the context
 digest, course.yaml, the brand, the outline of every lesson (ids, titles,
 paths, order) and the page's own rendered lesson body.
 
-The cache is one file, ``build/.cache/cache.pickle``: per course, its lesson
-entries, its pages and Jinja's compiled templates.  Beside it, per course,
+The cache is one file, ``build/.cache/cache.pickle``: per course, where its
+lesson entries and pages are in ``blobs-<brand>-<slug>.bin`` (appended to, see
+:mod:`toolkit.blobs`), and Jinja's compiled templates.  Beside it, per course,
 ``outputs-<brand>-<slug>.marshal`` has the digests and stats of the files the
 previous build wrote (the site's files and each zip's entries), so that
 unchanged output is linked or copied without reading the old files; it
@@ -34,13 +35,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from toolkit import __version__
+from toolkit import __version__, blobs
 from toolkit.errors import Diagnostic
 from toolkit.model import Course, Lesson
 from toolkit.replay import RACY_NS, TRUST_STAT
 
-CACHE_FORMAT = 4  # 2: blocks as typed classes, media found while loading; 3: one file, output digests;
-# 4: pages as UTF-8, stats by str
+CACHE_FORMAT = 5  # 2: blocks as typed classes, media found while loading; 3: one file, output digests;
+# 4: pages as UTF-8, stats by str; 5: lessons and pages in a blob file appended to
 CACHE_FILE = "cache.pickle"
 
 
@@ -98,6 +99,10 @@ class LessonCache:
         # The digests and stats of the outputs change with every build (linking an old file changes its
         # ctime), so they have a small file of their own: the big one is left alone when nothing changed.
         self.outputs_path = path.with_name(f"outputs-{name}.marshal")
+        # The pickled lessons and the pages are in a file appended to (toolkit/blobs.py).
+        self.blob_path = path.with_name(f"blobs-{name}.bin")
+        self.blob_data: bytes | None = None
+        self.blob_refs: dict[str, blobs.Ref] = {}  # "e<key>" and "p<key>" -> where in blob_data
         self.hits = 0
         self.page_hits = 0
         self.keys: dict[Path, str] = {}  # per build: a source read once
@@ -112,10 +117,17 @@ class LessonCache:
         try:
             memory = IN_MEMORY.get(path)
             data = memory.get(name, {}) if memory is not None else _read_course(path, name)
-            if isinstance(data, dict) and data.get("context") == context:
+            if isinstance(data, dict) and data.get("context") == context and memory is not None:
                 self.old = data["entries"]
                 self.old_pages = data["pages"]
                 self.old_objects = data.get("objects", {})
+            elif isinstance(data, dict) and data.get("context") == context and data.get("format") == CACHE_FORMAT:
+                self.blob_data = blobs.read(self.blob_path, data["blobs"])
+                if self.blob_data is not None:
+                    self.old = blobs.slices(self.blob_data, data["entries"])
+                    self.old_pages = blobs.slices(self.blob_data, data["pages"])
+                    self.blob_refs = {**{"e" + k: r for k, r in data["entries"].items()},
+                                      **{"p" + k: r for k, r in data["pages"].items()}}
             if isinstance(data, dict) and data.get("format") == CACHE_FORMAT:
                 if memory is not None:
                     self.old_outputs = data["outputs"]
@@ -191,6 +203,13 @@ class LessonCache:
     def data(self) -> dict[str, Any]:
         return {"format": CACHE_FORMAT, "context": self.context, "entries": self.new, "pages": self.new_pages,
                 "bytecode": self.bytecode, "outputs": self.new_outputs if self.memory else {}, "stats": self.stats}
+
+    def disk_data(self) -> dict[str, Any]:
+        """What the cache file keeps of this course, once the new blobs are in the blob file."""
+        named = {**{"e" + k: b for k, b in self.new.items()}, **{"p" + k: b for k, b in self.new_pages.items()}}
+        refs, stamp = blobs.write(self.blob_path, self.blob_data, self.blob_refs, named)
+        return {**self.data(), "entries": {k: refs["e" + k] for k in self.new},
+                "pages": {k: refs["p" + k] for k in self.new_pages}, "blobs": stamp}
 
     def changed(self) -> bool:
         """Whether this build's cache differs from the one it read (else the file is not rewritten)."""
@@ -289,7 +308,7 @@ def save_caches(caches: list[LessonCache]) -> None:
             pass  # no previous cache, or a damaged one: only the courses just built are kept
         for c in caches:
             start = out.tell()
-            pickle.dump(c.data(), out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(c.disk_data(), out, protocol=pickle.HIGHEST_PROTOCOL)
             index[c.name] = (start, out.tell() - start)
         footer = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
         out.write(footer + FOOTER.pack(len(footer)))

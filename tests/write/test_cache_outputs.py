@@ -27,8 +27,10 @@ def test_warm_cold_and_changed_builds_give_the_same_bytes(fixture_copy, tmp_path
     course = fixture_copy("ok-minimal")
     out = tmp_path / "out"
     build([course], BuildOptions(out=out, formats=FORMATS))
-    # one file, Jinja's bytecode inside, and the outputs' digests beside it (they change every build)
-    assert sorted(p.name for p in (out / ".cache").iterdir()) == ["cache.pickle", "outputs-default-ok-minimal.marshal"]
+    # one index, Jinja's bytecode inside; the lessons and pages in a file appended to; the outputs' digests
+    # beside them (they change every build)
+    assert sorted(p.name for p in (out / ".cache").iterdir()) == [
+        "blobs-default-ok-minimal.bin", "cache.pickle", "outputs-default-ok-minimal.marshal"]
     build([course], BuildOptions(out=out, formats=FORMATS))  # nothing changed: everything reused
     clean = tmp_path / "clean"
     build([course], BuildOptions(out=clean, formats=FORMATS, no_cache=True))
