@@ -27,8 +27,6 @@ from toolkit.parallel import default_jobs, render_lessons, render_one
 from toolkit.render.env import make_environment, template_chain
 from toolkit.render.markdown import LessonRenderer, MediaMap, resolve_lesson_links
 from toolkit.replay import FORMATS, discover_courses
-
-__all__ = ["FORMATS", "BuildOptions", "build", "check", "discover_courses", "failing"]  # discover_courses: its old home
 from toolkit.site import InPlaceWriter, render_pages, restamp, write_site
 from toolkit.source.brand import find_brands_dir, load_brand, project_root_of
 from toolkit.source.checks import check_course, check_statement
@@ -37,6 +35,10 @@ from toolkit.source.report import Report
 
 if TYPE_CHECKING:
     from toolkit.packaging.zipcopy import ZipReuse
+
+# FORMATS and discover_courses live in toolkit.replay, which runs before the pipeline is imported.
+__all__ = ["FORMATS", "BuildOptions", "build", "check", "discover_courses", "failing"]
+
 
 @dataclass
 class BuildOptions:
