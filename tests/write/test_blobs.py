@@ -1,12 +1,17 @@
 """The lessons and pages of the cache are in a blob file that a rebuild appends to
 (toolkit/blobs.py): a changed lesson adds its own blobs and rewrites nothing else; a blob file
-changed behind the cache is never read; dead blobs are compacted away."""
+changed behind the cache is never read; dead blobs are compacted away.  And the cyclic GC, paused while cached lessons are unpickled,
+always runs again."""
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
+import pytest
+
+import toolkit.build
 from toolkit import blobs, cache
 from toolkit.build import BuildOptions, build
 
@@ -78,3 +83,27 @@ def test_dead_blobs_are_compacted(fixture_copy, tmp_path, monkeypatch):
         assert _blob(out).stat().st_size <= 2 * live + 4096 * (n + 1)
     assert len(inodes) > 1, "never compacted"
     assert tree_digest(out / course.name) == _clean(course, tmp_path)
+
+
+def test_the_gc_pause_while_loading_cached_lessons_always_ends(fixture_copy, tmp_path, monkeypatch):
+    course = fixture_copy("ok-minimal")
+    out = tmp_path / "out"
+    build([course], BuildOptions(out=out, **WEB))
+    seen = []
+    real = toolkit.build.add_lessons
+
+    def spy(*args):
+        seen.append(gc.isenabled())
+        return real(*args)
+
+    monkeypatch.setattr(toolkit.build, "add_lessons", spy)
+    build([course], BuildOptions(out=out, **WEB))
+    assert seen == [False] and gc.isenabled()
+
+    def broken(*args):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(toolkit.build, "add_lessons", broken)
+    with pytest.raises(OSError, match="Input/output"):
+        build([course], BuildOptions(out=out, **WEB))
+    assert gc.isenabled()
