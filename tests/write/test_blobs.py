@@ -1,7 +1,7 @@
 """The lessons and pages of the cache are in a blob file that a rebuild appends to
 (toolkit/blobs.py): a changed lesson adds its own blobs and rewrites nothing else; a blob file
-changed behind the cache is never read; dead blobs are compacted away.  And the cyclic GC, paused while cached lessons are unpickled,
-always runs again."""
+changed behind the cache is never read; dead blobs are compacted away.  And the cyclic GC,
+paused while cached lessons are unpickled, always runs again."""
 
 from __future__ import annotations
 
