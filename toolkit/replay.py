@@ -23,8 +23,8 @@ file system's own clock.  Inputs are stat'ed before the build reads them, so
 an edit during the build is seen next time.  Anything this cannot describe (a
 symlinked folder, an unreadable file) disables replay for that build.
 
-This module imports nothing beyond the standard library and the toolkit's
-error types: it runs before the CLI imports the pipeline.
+This module imports only the standard library (and toolkit.errors to raise
+one): it runs before the CLI imports click or the pipeline.
 """
 
 from __future__ import annotations
@@ -214,7 +214,13 @@ def _fs_now(fd: int) -> int:
     return os.fstat(fd).st_mtime_ns
 
 
-_STARTED: dict[Path, Fingerprint] = {}
+_STARTED: dict[Path, Fingerprint] = {}  # see hand_over
+
+
+def hand_over(fp: Fingerprint) -> None:
+    """The fingerprint from_argv took, for the CLI's :func:`start` that comes right after it in this
+    process (it takes it once, if its key is the same): the inputs are not stat'ed twice."""
+    _STARTED[fp.path] = fp
 
 
 class Fingerprint:
@@ -300,14 +306,14 @@ VALUE_OPTIONS = {"--out": "out", "--format": "format", "--brand": "brand", "--lr
 FLAGS = {"--strict": "strict", "--sanitize-html": "sanitize_html"}
 
 
-def from_argv(argv: list[str]) -> int | None:
-    """``python -m toolkit build ...`` replayed without importing click, when the last build holds.
-
-    Only plain command lines are read here: anything else (another command, an unknown or
-    repeated option, ``--no-cache``, a value that click would refuse, a build that would fail)
-    returns None, and the CLI handles it as always (starting from the inputs stat'ed here)."""
+def from_argv(argv: list[str]) -> tuple[int | None, Fingerprint | None]:
+    """``python -m toolkit build ...`` replayed without importing click, when the last build holds:
+    the exit code.  Only plain command lines are read here: anything else (another command, an
+    unknown or repeated option, ``--no-cache``, a value that click would refuse, a build that
+    would fail) gives no exit code, and the CLI handles it as always; with the fingerprint taken
+    here, when there is one, for :func:`hand_over`."""
     if not argv or argv[0] != "build":
-        return None
+        return None, None
     values: dict[str, Any] = {}
     formats: list[str] = []
     paths: list[str] = []
@@ -317,7 +323,7 @@ def from_argv(argv: list[str]) -> int | None:
         if name in VALUE_OPTIONS:
             value = inline if eq else next(args, None)
             if not value or value.startswith("-") or (VALUE_OPTIONS[name] in values and name != "--format"):
-                return None
+                return None, None
             if name == "--format":
                 formats.append(value)
             else:
@@ -325,21 +331,21 @@ def from_argv(argv: list[str]) -> int | None:
         elif arg in FLAGS:
             values[FLAGS[arg]] = True
         elif arg.startswith("-") or not arg or not os.path.isdir(arg) or not os.access(arg, os.R_OK):
-            return None
+            return None, None
         else:
             paths.append(arg)
     jobs = values.get("jobs")
     if jobs is not None and not (jobs.isascii() and jobs.isdigit() and int(jobs) >= 1):
-        return None
+        return None, None
     out = values.get("out")
     if out is not None and os.path.exists(out) and not (os.path.isdir(out) and os.access(out, os.R_OK)):
-        return None
+        return None, None
     today = values.get("today") if "today" in values else os.environ.get("TOOLKIT_TODAY") or None
     try:
         day = dt.date.fromisoformat(today) if today is not None else None
         courses = discover_courses([Path(p) for p in paths])
     except Exception:  # a bad date, no course (a ConfigError): click reports it
-        return None
+        return None, None
     brand = values.get("brand")
     out_path = Path(out) if out is not None else Path("build") / "brands" / brand if brand else Path("build")
     settings = {k: values[k] for k in ("lrs_endpoint", "lrs_key", "lrs_homepage") if values.get(k)}
@@ -349,8 +355,7 @@ def from_argv(argv: list[str]) -> int | None:
     items = sorted(record["diagnostics"], key=lambda d: (d[0], d[1], d[2])) if record is not None else []
     if record is None or any(d[3] == "error" or (values.get("strict") and d[3] == "warning") for d in items) \
             or any("\x1b" in x for x in [*map(diagnostic_line, items), *record["summary"]]):
-        _STARTED[fp.path] = fp  # failing, or with escapes click would strip: click prints it
-        return None
+        return None, fp  # failing, or with escapes click would strip: click prints it
     for d in items:  # as toolkit.cli prints them
         if d[3] != "info":
             sys.stderr.write(f"{diagnostic_line(d)}\n")
@@ -358,4 +363,4 @@ def from_argv(argv: list[str]) -> int | None:
     for text in record["summary"]:
         sys.stdout.write(f"{text}\n")
     sys.stdout.flush()
-    return 0
+    return 0, None

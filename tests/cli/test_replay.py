@@ -288,12 +288,13 @@ def test_the_fast_path_prints_what_the_cli_prints(runner, fixture_copy, tmp_path
     out = tmp_path / "out"
     first = run(runner, course, out)
     argv = ["build", str(course), "--out", str(out), "--format", "web", "--today", TODAY]
-    assert replay.from_argv(argv) == 0
+    assert replay.from_argv(argv) == (0, None)
     printed = capsys.readouterr()
     assert (printed.out, printed.err) == (first.stdout, first.stderr)
-    assert replay.from_argv([*argv, "--strict"]) is None, "a failing replay is left to click"
-    assert replay.from_argv([*argv, "--no-cache"]) is None
-    assert replay.from_argv([*argv, "--outt", "x"]) is None
+    code, fp = replay.from_argv([*argv, "--strict"])
+    assert code is None and fp is not None and fp.record is not None, "a failing replay is left to click"
+    assert replay.from_argv([*argv, "--no-cache"]) == (None, None)
+    assert replay.from_argv([*argv, "--outt", "x"]) == (None, None)
     assert len(builds) == 1
 
 
@@ -330,3 +331,18 @@ def test_a_symlinked_folder_is_never_replayed(runner, fixture_copy, tmp_path, bu
     run(runner, course, out)
     run(runner, course, out)
     assert len(builds) == 2
+
+
+def test_python_m_toolkit_strict_fails_on_a_replayed_warning_as_a_build_does(fixture_copy, tmp_path):
+    """from_argv leaves a failing replay to click, handing it the fingerprint it took."""
+    course = fixture_copy("quiz-without-explanation")
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "toolkit", "build", str(course), "--out", str(out), "--format", "web",
+           "--today", TODAY]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    assert subprocess.run(cmd, capture_output=True, env=env, check=False).returncode == 0
+    replayed = subprocess.run([*cmd, "--strict"], capture_output=True, text=True, env=env, check=False)
+    built = subprocess.run([*cmd, "--strict", "--no-cache"], capture_output=True, text=True, env=env, check=False)
+    assert replayed.returncode == built.returncode == 1
+    assert "Nothing was written" in built.stderr
+    assert (replayed.stdout, replayed.stderr) == (built.stdout, built.stderr)
