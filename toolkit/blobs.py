@@ -38,12 +38,20 @@ def read(path: Path, stamp: str) -> bytes | None:
 
 
 def slices(data: bytes, refs: dict[str, Ref]) -> dict[str, bytes]:
-    view = memoryview(data)
-    return {key: bytes(view[start:start + length]) for key, (start, length) in refs.items()
+    """Each blob of *refs*, copied out of *data*."""
+    return {key: data[start:start + length] for key, (start, length) in refs.items()
             if start >= 0 and start + length <= len(data)}
 
 
-def write(path: Path, data: bytes | None, old: dict[str, Ref], blobs: dict[str, bytes]) -> tuple[dict[str, Ref], str]:
+def views(data: bytes, refs: dict[str, Ref]) -> dict[str, bytes | memoryview]:
+    """Each blob of *refs*, as a view into *data* (no copy: for what is only unpickled or written)."""
+    view = memoryview(data)
+    return {key: view[start:start + length] for key, (start, length) in refs.items()
+            if start >= 0 and start + length <= len(data)}
+
+
+def write(path: Path, data: bytes | None, old: dict[str, Ref],
+          blobs: dict[str, bytes | memoryview]) -> tuple[dict[str, Ref], str]:
     """Where each of *blobs* now is in the blob file, and the file's stamp.
 
     A blob already in the file (*data*, with *old* its places) stays where it is and the new ones

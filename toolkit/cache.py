@@ -89,8 +89,8 @@ class LessonCache:
         self.path = path
         self.name = name
         self.context = context
-        self.old: dict[str, bytes] = {}
-        self.new: dict[str, bytes] = {}
+        self.old: dict[str, bytes | memoryview] = {}  # pickled entries, by key
+        self.new: dict[str, bytes | memoryview] = {}
         self.old_pages: dict[str, bytes] = {}  # rendered pages, UTF-8 (as they are written)
         self.new_pages: dict[str, bytes] = {}
         self.bytecode: dict[str, bytes] = {}  # Jinja's compiled templates (it checks their sources' checksums)
@@ -124,7 +124,7 @@ class LessonCache:
             elif isinstance(data, dict) and data.get("context") == context and data.get("format") == CACHE_FORMAT:
                 self.blob_data = blobs.read(self.blob_path, data["blobs"])
                 if self.blob_data is not None:
-                    self.old = blobs.slices(self.blob_data, data["entries"])
+                    self.old = blobs.views(self.blob_data, data["entries"])  # only unpickled, or kept
                     self.old_pages = blobs.slices(self.blob_data, data["pages"])
                     self.blob_refs = {**{"e" + k: r for k, r in data["entries"].items()},
                                       **{"p" + k: r for k, r in data["pages"].items()}}
