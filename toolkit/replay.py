@@ -49,7 +49,7 @@ RACY_NS = 3_000_000_000  # a source written within 3 s of being hashed is hashed
 # On Windows st_ctime is the creation time, which a write leaves alone: there a source is always hashed.
 TRUST_STAT = os.name != "nt"
 # What renders: a new version of one of these may change the output.
-LIBRARIES = ("jinja2", "markupsafe", "yaml", "markdown_it", "mdit_py_plugins", "lxml", "nh3")
+LIBRARIES = ("jinja2", "markupsafe", "yaml", "markdown_it", "mdit_py_plugins", "markdown_it_pyrs", "lxml", "nh3")
 PACKAGE = os.path.dirname(os.path.abspath(__file__))
 
 # path -> "mtime:size:inode:ctime" (a file; a symlink adds the link's inode and ctime), DIR or MISSING.
@@ -156,10 +156,11 @@ def _input_stats(courses: list[Path], out: Path) -> Stats:
     skip = frozenset({str(out)})
     found: Stats = {}
     scan(PACKAGE, found)
-    for name in LIBRARIES:
+    for name in LIBRARIES:  # a package's own folder (its compiled modules too), or the module's file
         spec = find_spec(name)
         if spec is not None and spec.origin:
-            scan(spec.origin, found)
+            package = spec.submodule_search_locations is not None
+            scan(os.path.dirname(spec.origin) if package else spec.origin, found, recursive=False)
     schemas = os.environ.get("TOOLKIT_SCHEMAS_DIR")  # the packagers' XSDs, when not the shipped ones
     if schemas:
         scan(os.path.abspath(schemas), found)

@@ -346,3 +346,20 @@ def test_python_m_toolkit_strict_fails_on_a_replayed_warning_as_a_build_does(fix
     assert replayed.returncode == built.returncode == 1
     assert "Nothing was written" in built.stderr
     assert (replayed.stdout, replayed.stderr) == (built.stdout, built.stderr)
+
+
+def test_a_changed_library_is_built(runner, fixture_copy, tmp_path, builds, trust_stats, monkeypatch):
+    """A library that renders, upgraded: any file of its package folder (a compiled module too)."""
+    lib = tmp_path / "libs" / "fakelib"
+    lib.mkdir(parents=True)
+    (lib / "__init__.py").write_text("", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(lib.parent))
+    monkeypatch.setattr(replay, "LIBRARIES", ("fakelib",))
+    course = fixture_copy("ok-minimal")
+    out = tmp_path / "out"
+    run(runner, course, out)
+    run(runner, course, out)
+    assert len(builds) == 1
+    (lib / "_speedups.cpython-311-x86_64-linux-gnu.so").write_bytes(b"\x7fELF")
+    run(runner, course, out)
+    assert len(builds) == 2
