@@ -11,10 +11,13 @@ Rendered lesson pages are kept too, keyed by ``site.page_keys``: the context
 digest, course.yaml, the brand, the outline of every lesson (ids, titles,
 paths, order) and the page's own rendered lesson body.
 
-The whole cache is one file, ``build/.cache/cache.pickle``: per course, its
-lesson entries, its pages, Jinja's compiled templates and the digests of the
-files the previous build wrote (the site's files and each zip's entries), so
-that unchanged output is linked or copied without reading the old files.
+The cache is one file, ``build/.cache/cache.pickle``: per course, where its
+lesson entries and pages are in ``blobs-<brand>-<slug>.bin`` (appended to, see
+:mod:`toolkit.blobs`), and Jinja's compiled templates.  Beside it, per course,
+``outputs-<brand>-<slug>.marshal`` has the digests and stats of the files the
+previous build wrote (the site's files and each zip's entries), so that
+unchanged output is linked or copied without reading the old files; it
+changes with every build, the big file only when a lesson or page did.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import marshal
 import os
 import pickle
 import struct
@@ -31,15 +35,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from toolkit import __version__
+from toolkit import __version__, blobs
 from toolkit.errors import Diagnostic
 from toolkit.model import Course, Lesson
+from toolkit.replay import RACY_NS, TRUST_STAT
 
-CACHE_FORMAT = 3  # 2: blocks as typed classes, media found while loading; 3: one file, output digests
+CACHE_FORMAT = 5  # 2: blocks as typed classes, media found while loading; 3: one file, output digests;
+# 4: pages as UTF-8, stats by str; 5: lessons and pages in a blob file appended to
 CACHE_FILE = "cache.pickle"
-RACY_NS = 3_000_000_000  # a source written within 3 s of being hashed is hashed again (FAT keeps mtimes in 2 s)
-# On Windows st_ctime is the creation time, which a write leaves alone: there a source is always hashed.
-TRUST_STAT = os.name != "nt"
 
 
 @dataclass
@@ -86,13 +89,20 @@ class LessonCache:
         self.path = path
         self.name = name
         self.context = context
-        self.old: dict[str, bytes] = {}
-        self.new: dict[str, bytes] = {}
-        self.old_pages: dict[str, str] = {}
-        self.new_pages: dict[str, str] = {}
+        self.old: dict[str, bytes | memoryview] = {}  # pickled entries, by key
+        self.new: dict[str, bytes | memoryview] = {}
+        self.old_pages: dict[str, bytes] = {}  # rendered pages, UTF-8 (as they are written)
+        self.new_pages: dict[str, bytes] = {}
         self.bytecode: dict[str, bytes] = {}  # Jinja's compiled templates (it checks their sources' checksums)
         self.old_outputs: dict[str, dict[str, str]] = {}  # "site" or a zip's name -> file -> digest
         self.new_outputs: dict[str, dict[str, str]] = {}
+        # The digests and stats of the outputs change with every build (linking an old file changes its
+        # ctime), so they have a small file of their own: the big one is left alone when nothing changed.
+        self.outputs_path = path.with_name(f"outputs-{name}.marshal")
+        # The pickled lessons and the pages are in a file appended to (toolkit/blobs.py).
+        self.blob_path = path.with_name(f"blobs-{name}.bin")
+        self.blob_data: bytes | None = None
+        self.blob_refs: dict[str, blobs.Ref] = {}  # "e<key>" and "p<key>" -> where in blob_data
         self.hits = 0
         self.page_hits = 0
         self.keys: dict[Path, str] = {}  # per build: a source read once
@@ -101,24 +111,34 @@ class LessonCache:
         self.memory = path in IN_MEMORY
         self.old_objects: dict[str, Entry] = {}
         self.new_objects: dict[str, Entry] = {}
-        self.stats: dict[Path, tuple[tuple[int, int, int, int], str]] = {}
-        self.old_stats: dict[Path, tuple[tuple[int, int, int, int], str]] = {}
+        self.stats: dict[str, tuple[tuple[int, int, int, int], str]] = {}  # by path: str unpickles faster
+        self.old_stats: dict[str, tuple[tuple[int, int, int, int], str]] = {}
         self.old_bytecode: dict[str, bytes] = {}
         try:
             memory = IN_MEMORY.get(path)
             data = memory.get(name, {}) if memory is not None else _read_course(path, name)
-            if isinstance(data, dict) and data.get("context") == context:
+            if isinstance(data, dict) and data.get("context") == context and memory is not None:
                 self.old = data["entries"]
                 self.old_pages = data["pages"]
-                self.old_outputs = data["outputs"]
                 self.old_objects = data.get("objects", {})
+            elif isinstance(data, dict) and data.get("context") == context and data.get("format") == CACHE_FORMAT:
+                self.blob_data = blobs.read(self.blob_path, data["blobs"])
+                if self.blob_data is not None:
+                    self.old = blobs.views(self.blob_data, data["entries"])  # only unpickled, or kept
+                    self.old_pages = blobs.slices(self.blob_data, data["pages"])
+                    self.blob_refs = {**{"e" + k: r for k, r in data["entries"].items()},
+                                      **{"p" + k: r for k, r in data["pages"].items()}}
             if isinstance(data, dict) and data.get("format") == CACHE_FORMAT:
+                if memory is not None:
+                    self.old_outputs = data["outputs"]
                 self.stats = dict(data.get("stats", {}))
                 self.bytecode = dict(data["bytecode"])  # valid whatever the context: Jinja checks the source
             self.old_stats, self.old_bytecode = dict(self.stats), dict(self.bytecode)
         except (OSError, pickle.UnpicklingError, EOFError, KeyError, AttributeError, TypeError, ValueError,
                 struct.error):
             self.old, self.old_pages, self.old_outputs = {}, {}, {}
+        if not self.memory:  # whatever the context: each stamp is checked against its file
+            self.old_outputs = _read_outputs(self.outputs_path)
 
     def key(self, file: Path) -> str:
         """The hash of a source's path and bytes.  A source whose stat (mtime, size, inode, ctime)
@@ -131,15 +151,15 @@ class LessonCache:
         if key is None:
             st = os.stat(file)
             signature = (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
-            known = self.stats.get(file)
+            known = self.stats.get(str(file))
             if TRUST_STAT and known is not None and known[0] == signature:
                 key = known[1]
             else:
                 key = hashlib.sha256(os.path.abspath(file).encode() + b"\0" + file.read_bytes()).hexdigest()
                 if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
-                    self.stats[file] = (signature, key)
+                    self.stats[str(file)] = (signature, key)
                 else:
-                    self.stats.pop(file, None)
+                    self.stats.pop(str(file), None)
             self.keys[file] = key
         return key
 
@@ -170,7 +190,7 @@ class LessonCache:
         if self.memory:
             self.new_objects[key] = pickle.loads(self.new[key])  # not the lesson the build goes on to change
 
-    def page(self, key: str, render: Callable[[], str]) -> str:
+    def page(self, key: str, render: Callable[[], bytes]) -> bytes:
         """A rendered page by *key* (see ``site.page_keys``), rendered only when not cached."""
         html = self.old_pages.get(key)
         if html is None:
@@ -182,11 +202,18 @@ class LessonCache:
 
     def data(self) -> dict[str, Any]:
         return {"format": CACHE_FORMAT, "context": self.context, "entries": self.new, "pages": self.new_pages,
-                "bytecode": self.bytecode, "outputs": self.new_outputs, "stats": self.stats}
+                "bytecode": self.bytecode, "outputs": self.new_outputs if self.memory else {}, "stats": self.stats}
+
+    def disk_data(self) -> dict[str, Any]:
+        """What the cache file keeps of this course, once the new blobs are in the blob file."""
+        named = {**{"e" + k: b for k, b in self.new.items()}, **{"p" + k: b for k, b in self.new_pages.items()}}
+        refs, stamp = blobs.write(self.blob_path, self.blob_data, self.blob_refs, named)
+        return {**self.data(), "entries": {k: refs["e" + k] for k in self.new},
+                "pages": {k: refs["p" + k] for k in self.new_pages}, "blobs": stamp}
 
     def changed(self) -> bool:
         """Whether this build's cache differs from the one it read (else the file is not rewritten)."""
-        return (self.new != self.old or self.new_pages != self.old_pages or self.new_outputs != self.old_outputs
+        return (self.new != self.old or self.new_pages != self.old_pages
                 or self.stats != self.old_stats or self.bytecode != self.old_bytecode)
 
 
@@ -232,6 +259,25 @@ def _read_course(path: Path, name: str) -> Any:
         return pickle.load(fh)
 
 
+def _read_outputs(path: Path) -> dict[str, dict[str, str]]:
+    try:
+        with open(path, "rb") as fh:
+            data = marshal.load(fh)
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_outputs(cache: LessonCache) -> None:
+    if cache.new_outputs == cache.old_outputs:
+        return
+    cache.outputs_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.outputs_path.with_name(f"{cache.outputs_path.name}.tmp-{os.getpid()}")
+    with open(tmp, "wb") as fh:
+        marshal.dump(cache.new_outputs, fh)
+    tmp.replace(cache.outputs_path)
+
+
 def save_caches(caches: list[LessonCache]) -> None:
     """Write the caches of the courses just built into their one file, keeping the other courses'."""
     if not caches:
@@ -241,6 +287,8 @@ def save_caches(caches: list[LessonCache]) -> None:
     if memory is not None:
         memory.update({c.name: {**c.data(), "objects": c.new_objects} for c in caches})
         return
+    for c in caches:
+        _write_outputs(c)
     if not any(c.changed() for c in caches):
         return
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -260,7 +308,7 @@ def save_caches(caches: list[LessonCache]) -> None:
             pass  # no previous cache, or a damaged one: only the courses just built are kept
         for c in caches:
             start = out.tell()
-            pickle.dump(c.data(), out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(c.disk_data(), out, protocol=pickle.HIGHEST_PROTOCOL)
             index[c.name] = (start, out.tell() - start)
         footer = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
         out.write(footer + FOOTER.pack(len(footer)))

@@ -6,6 +6,7 @@ import datetime as dt
 import importlib
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -94,16 +95,26 @@ def build(course_dirs: tuple[Path, ...], out: Path | None, formats: tuple[str, .
           strict: bool, lrs_endpoint: str | None, lrs_key: str | None, actor_homepage: str | None,
           today: str | None, no_cache: bool, jobs: int | None, sanitize_html: bool) -> None:
     """Build course sites and packages (every course under courses/ by default)."""
-    from toolkit.build import FORMATS, BuildOptions, build as run_build, discover_courses
+    from toolkit import replay
 
-    dirs = discover_courses(list(course_dirs))
+    dirs = replay.discover_courses(list(course_dirs))
     if out is None:
         out = Path("build") / "brands" / brand if brand else Path("build")
     settings = {k: v for k, v in {"lrs_endpoint": lrs_endpoint, "lrs_key": lrs_key,
                                   "lrs_homepage": actor_homepage}.items() if v}
-    options = BuildOptions(out=out, formats=tuple(formats) or FORMATS, brand=brand, strict=strict,
-                           no_cache=no_cache, today=_parse_date(today), settings=settings, jobs=jobs,
-                           sanitize_html=sanitize_html)
+    day = _parse_date(today)
+    fmts = tuple(formats) or replay.FORMATS
+    fingerprint = None
+    if not no_cache:  # a build with the cache off is always run
+        fingerprint = replay.start(dirs, out, {"formats": fmts, "brand": brand, "settings": settings,
+                                               "sanitize_html": sanitize_html}, day)
+        if fingerprint.record is not None:
+            _replay(fingerprint.record, strict)
+            return
+    from toolkit.build import BuildOptions, build as run_build
+
+    options = BuildOptions(out=out, formats=fmts, brand=brand, strict=strict, no_cache=no_cache, today=day,
+                           settings=settings, jobs=jobs, sanitize_html=sanitize_html)
     total = sum(len(list((d / "lessons").glob("*.md"))) for d in dirs)
     if total >= 100 and sys.stderr.isatty():
         with click.progressbar(length=total, label="Rendering lessons", file=sys.stderr) as bar:
@@ -111,10 +122,25 @@ def build(course_dirs: tuple[Path, ...], out: Path | None, formats: tuple[str, .
     else:
         results, report = run_build(dirs, options)
     _print_diagnostics(report.items)
+    summary = []
     for r in results:
         c = r.course
         pkgs = ", ".join(sorted(r.packages)) or "no packages"
-        click.echo(f"{c.slug}: {len(c.lessons)} lessons, {len(c.questions)} questions -> {r.site} ({pkgs})")
+        summary.append(f"{c.slug}: {len(c.lessons)} lessons, {len(c.questions)} questions -> {r.site} ({pkgs})")
+        click.echo(summary[-1])
+    if fingerprint is not None:
+        fingerprint.save([r.course.slug for r in results],
+                         [(d.path, d.line, d.message, d.severity) for d in report.items], summary)
+
+
+def _replay(record: dict[str, Any], strict: bool) -> None:
+    """What the last build printed, and its exit: with *strict*, a warning fails as it would have."""
+    items = [Diagnostic(str(p), int(n), str(m), str(s)) for p, n, m, s in record["diagnostics"]]
+    if any(d.severity == "error" or (strict and d.severity == "warning") for d in items):
+        raise CheckFailed(items)
+    _print_diagnostics(items)
+    for line in record["summary"]:
+        click.echo(line)
 
 
 @main.command()

@@ -1,4 +1,4 @@
-"""The cache in one file, and unchanged output reused from it: site files
+"""The cache in one file (the outputs' digests in one beside it), and unchanged output reused from it: site files
 linked by the digest the cache kept, zip entries copied from the previous zip.
 Whatever is reused, the output is byte for byte that of a clean build."""
 
@@ -27,7 +27,10 @@ def test_warm_cold_and_changed_builds_give_the_same_bytes(fixture_copy, tmp_path
     course = fixture_copy("ok-minimal")
     out = tmp_path / "out"
     build([course], BuildOptions(out=out, formats=FORMATS))
-    assert sorted(p.name for p in (out / ".cache").iterdir()) == ["cache.pickle"]  # one file, Jinja's bytecode inside
+    # one index, Jinja's bytecode inside; the lessons and pages in a file appended to; the outputs' digests
+    # beside them (they change every build)
+    assert sorted(p.name for p in (out / ".cache").iterdir()) == [
+        "blobs-default-ok-minimal.bin", "cache.pickle", "outputs-default-ok-minimal.marshal"]
     build([course], BuildOptions(out=out, formats=FORMATS))  # nothing changed: everything reused
     clean = tmp_path / "clean"
     build([course], BuildOptions(out=clean, formats=FORMATS, no_cache=True))
@@ -132,3 +135,46 @@ def test_zip_entries_deflated_at_another_level_are_not_copied(tmp_path, monkeypa
     fresh = tmp_path / "fresh.zip"
     write_zip(fresh, entries, sorted(entries))
     assert again.copied == 0 and (tmp_path / "again.zip").read_bytes() == fresh.read_bytes() != first.read_bytes()
+
+
+def test_an_output_edited_in_place_with_size_and_mtime_kept_is_written_again(fixture_copy, tmp_path):
+    """Only the ctime tells this edit apart: the cache keeps it for site files and for each zip."""
+    course = fixture_copy("ok-minimal")
+    out = tmp_path / "out"
+    build([course], BuildOptions(out=out, formats=("web",)))
+    clean = tmp_path / "clean"
+    build([course], BuildOptions(out=clean, formats=("web",), no_cache=True))
+    page = out / "ok-minimal" / "site" / "cv.html"
+    zipped = out / "ok-minimal" / "ok-minimal-web.zip"
+    for path in (page, zipped):
+        before = os.stat(path)
+        data = bytearray(path.read_bytes())
+        at = data.index(b"<html") if path == page else 0
+        if path == zipped:  # a byte of cv.html's deflated data, which a reused entry is copied from
+            with zipfile.ZipFile(zipped) as zf:
+                info = zf.getinfo("cv.html")
+            at = info.header_offset + 30 + len(info.filename.encode()) + info.compress_size // 2
+        data[at] ^= 0x20  # the same size
+        with open(path, "r+b") as fh:  # in place: the same inode
+            fh.write(data)
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+        after = os.stat(path)
+        assert (after.st_ino, after.st_size, after.st_mtime_ns) == (before.st_ino, before.st_size, before.st_mtime_ns)
+    build([course], BuildOptions(out=out, formats=("web",)))
+    assert outputs(out, "ok-minimal") == outputs(clean, "ok-minimal")
+
+
+def test_unchanged_outputs_stay_linked_build_after_build(fixture_copy, tmp_path):
+    """Linking a file and removing the old tree change its ctime: the stamps the cache keeps are
+    taken after that, so the next build still links every unchanged file (the same inode)."""
+    course = fixture_copy("ok-minimal")
+    out = tmp_path / "out"
+
+    def inodes() -> dict[str, int]:
+        return {str(p.relative_to(out)): p.stat().st_ino for p in sorted((out / "ok-minimal").rglob("*")) if p.is_file()}
+
+    build([course], BuildOptions(out=out, formats=("web",)))
+    first = inodes()
+    for _ in range(3):
+        build([course], BuildOptions(out=out, formats=("web",)))
+        assert inodes() == first

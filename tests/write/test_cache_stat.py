@@ -23,7 +23,7 @@ def test_a_same_size_edit_with_the_old_mtime_put_back_is_seen(fixture_copy, tmp_
     out = tmp_path / "out"
     build([course], BuildOptions(out=out, **OPTIONS))
     lesson = course / "lessons" / "02-cv.md"
-    assert lesson in _stats(out)
+    assert str(lesson) in _stats(out)
     before = os.stat(lesson)
     text = lesson.read_text(encoding="utf-8")
     assert "Et godt CV er kort." in text
@@ -60,7 +60,7 @@ def test_a_source_hashed_right_after_it_was_written_is_hashed_again(fixture_copy
     monkeypatch.setattr(cache.time, "time_ns", lambda: newest + 1_000_000)
     out = tmp_path / "out"
     build([course], BuildOptions(out=out, **OPTIONS))
-    assert not any(p.suffix == ".md" for p in _stats(out)), "a racy stat was trusted"
+    assert not any(p.endswith(".md") for p in _stats(out)), "a racy stat was trusted"
 
 
 def test_a_no_change_build_leaves_the_cache_file_alone(fixture_copy, tmp_path, monkeypatch):

@@ -1,0 +1,109 @@
+"""The lessons and pages of the cache are in a blob file that a rebuild appends to
+(toolkit/blobs.py): a changed lesson adds its own blobs and rewrites nothing else; a blob file
+changed behind the cache is never read; dead blobs are compacted away.  And the cyclic GC,
+paused while cached lessons are unpickled, always runs again."""
+
+from __future__ import annotations
+
+import gc
+import os
+from pathlib import Path
+
+import pytest
+
+import toolkit.build
+from toolkit import blobs, cache
+from toolkit.build import BuildOptions, build
+
+from ..conftest import tree_digest
+
+WEB = {"formats": ("web",)}
+
+
+def _blob(out: Path) -> Path:
+    return out / ".cache" / "blobs-default-ok-minimal.bin"
+
+
+def _edit(course: Path, n: int, name: str = "02-cv.md") -> None:
+    lesson = course / "lessons" / name
+    lesson.write_text(lesson.read_text(encoding="utf-8") + f"\nÆndring {n}.\n", encoding="utf-8")
+
+
+def _clean(course: Path, tmp_path: Path) -> dict[str, str]:
+    clean = tmp_path / "clean"
+    build([course], BuildOptions(out=clean, no_cache=True, **WEB))
+    return tree_digest(clean / course.name)
+
+
+def test_a_changed_lesson_is_appended(fixture_copy, tmp_path):
+    course = fixture_copy("ok-minimal")
+    out = tmp_path / "out"
+    build([course], BuildOptions(out=out, **WEB))
+    first = os.stat(_blob(out))
+    head = _blob(out).read_bytes()
+    _edit(course, 1)
+    build([course], BuildOptions(out=out, **WEB))
+    after = os.stat(_blob(out))
+    assert after.st_ino == first.st_ino and after.st_size > first.st_size
+    assert _blob(out).read_bytes()[:len(head)] == head, "old blobs were rewritten"
+    assert tree_digest(out / course.name) == _clean(course, tmp_path)
+    loaded = cache.LessonCache(cache.cache_path(out / ".cache"), "default-ok-minimal",
+                               cache._read_course(cache.cache_path(out / ".cache"), "default-ok-minimal")["context"])
+    assert len(loaded.old) == 3 and len(loaded.old_pages) == 5  # three lessons; their pages, overview and launch
+
+
+def test_a_blob_file_changed_behind_the_cache_is_not_read(fixture_copy, tmp_path):
+    course = fixture_copy("ok-minimal")
+    out = tmp_path / "out"
+    build([course], BuildOptions(out=out, **WEB))
+    path = _blob(out)
+    before = os.stat(path)
+    data = path.read_bytes()
+    assert data.count(b"Et godt CV er kort.") >= 2  # in the pickled lesson and in its page
+    data = data.replace(b"Et godt CV er kort.", b"Et godt CV er KORT.")  # the same size, and the mtime put back
+    with open(path, "r+b") as fh:
+        fh.write(data)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    _edit(course, 1, "03-video.md")  # cv.html's entry and page would come from the blob file
+    build([course], BuildOptions(out=out, **WEB))
+    assert tree_digest(out / course.name) == _clean(course, tmp_path)
+
+
+def test_dead_blobs_are_compacted(fixture_copy, tmp_path, monkeypatch):
+    monkeypatch.setattr(blobs, "SLACK", 0)
+    course = fixture_copy("ok-minimal")
+    out = tmp_path / "out"
+    build([course], BuildOptions(out=out, **WEB))
+    live = _blob(out).stat().st_size
+    inodes = set()
+    for n in range(6):
+        _edit(course, n)
+        build([course], BuildOptions(out=out, **WEB))
+        inodes.add(_blob(out).stat().st_ino)
+        assert _blob(out).stat().st_size <= 2 * live + 4096 * (n + 1)
+    assert len(inodes) > 1, "never compacted"
+    assert tree_digest(out / course.name) == _clean(course, tmp_path)
+
+
+def test_the_gc_pause_while_loading_cached_lessons_always_ends(fixture_copy, tmp_path, monkeypatch):
+    course = fixture_copy("ok-minimal")
+    out = tmp_path / "out"
+    build([course], BuildOptions(out=out, **WEB))
+    seen = []
+    real = toolkit.build.add_lessons
+
+    def spy(*args):
+        seen.append(gc.isenabled())
+        return real(*args)
+
+    monkeypatch.setattr(toolkit.build, "add_lessons", spy)
+    build([course], BuildOptions(out=out, **WEB))
+    assert seen == [False] and gc.isenabled()
+
+    def broken(*args):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(toolkit.build, "add_lessons", broken)
+    with pytest.raises(OSError, match="Input/output"):
+        build([course], BuildOptions(out=out, **WEB))
+    assert gc.isenabled()

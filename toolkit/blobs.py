@@ -1,0 +1,81 @@
+"""The big part of a course's cache, its pickled lessons and rendered pages, in a file that a
+rebuild appends to instead of rewriting.
+
+``blobs-<brand>-<slug>.bin`` is the blobs one after another; the cache file keeps, by key,
+where each one is (offset, length) and the blob file's stat as it was after the last write.
+A blob file whose stat is not that one (written by anyone else, truncated, or by a build that
+stopped before writing the cache file) is not read at all: the build starts cold.  When the
+file holds more than twice the bytes still referred to, it is written again, compacted.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+Ref = tuple[int, int]  # offset, length
+SLACK = 1 << 20  # bytes of dead blobs always tolerated before compacting
+
+
+def file_stamp(path: Path) -> str:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ""
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}:{st.st_ctime_ns}"
+
+
+def read(path: Path, stamp: str) -> bytes | None:
+    """The blob file's bytes, if it is still what the cache recorded."""
+    if not stamp or file_stamp(path) != stamp:
+        return None
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return None
+    return data if file_stamp(path) == stamp else None
+
+
+def slices(data: bytes, refs: dict[str, Ref]) -> dict[str, bytes]:
+    """Each blob of *refs*, copied out of *data*."""
+    return {key: data[start:start + length] for key, (start, length) in refs.items()
+            if start >= 0 and start + length <= len(data)}
+
+
+def views(data: bytes, refs: dict[str, Ref]) -> dict[str, bytes | memoryview]:
+    """Each blob of *refs*, as a view into *data* (no copy: for what is only unpickled or written)."""
+    view = memoryview(data)
+    return {key: view[start:start + length] for key, (start, length) in refs.items()
+            if start >= 0 and start + length <= len(data)}
+
+
+def write(path: Path, data: bytes | None, old: dict[str, Ref],
+          blobs: dict[str, bytes | memoryview]) -> tuple[dict[str, Ref], str]:
+    """Where each of *blobs* now is in the blob file, and the file's stamp.
+
+    A blob already in the file (*data*, with *old* its places) stays where it is and the new ones
+    are appended; without a valid file, or with too much in it no longer used, it is written
+    again from *blobs* alone, through a temporary file."""
+    kept = {k: old[k] for k in blobs if data is not None and k in old}
+    live = sum(len(b) for b in blobs.values())
+    if data is None or len(data) > 2 * live + SLACK:
+        tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+        refs: dict[str, Ref] = {}
+        with open(tmp, "wb") as fh:
+            for key, blob in blobs.items():
+                refs[key] = (fh.tell(), len(blob))
+                fh.write(blob)
+        tmp.replace(path)
+        return refs, file_stamp(path)
+    refs = dict(kept)
+    with open(path, "r+b") as fh:
+        end = fh.seek(0, os.SEEK_END)
+        if end != len(data):  # changed since it was read: start again
+            return write(path, None, {}, blobs)
+        for key, blob in blobs.items():
+            if key not in refs:
+                refs[key] = (end, len(blob))
+                fh.write(blob)
+                end += len(blob)
+    return refs, file_stamp(path)
