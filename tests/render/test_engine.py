@@ -233,3 +233,21 @@ def test_admonitions_in_list_items_take_few_parses():
         out = admonitions_as_quotes(text, parse, found, "tk-admonition-000000000000:")[0]
         assert len(found) == 300 and "!!! note" not in out
         assert len(calls) <= 3, len(calls)
+
+
+def test_the_fallbacks_shortcuts_take_what_its_regexes_take():
+    """risky() finds deep nesting and quoted admonitions without a regex at every position; on
+    generated texts it answers as the plain regexes do."""
+    import random
+    import re
+
+    from toolkit.render.engine import _unmatched_code
+
+    deep = re.compile(r"^(?:[ \t]*(?:>|[-+*]|[0-9]{1,9}[.)])){16}|^[ \t]{40}|(?:!?\[){16}", re.MULTILINE)
+    quoted = re.compile(r"^[ \t\-+*.)0-9]*[>:][ \t>:\-+*.)0-9]*(?:!!!|\?\?\?)", re.MULTILINE)
+    rnd = random.Random(3)
+    pieces = ["> ", "- ", "1. ", "  ", "\t", "[", "![", "!!!", "???", ":", "x", "\n", "*", "+ ", "    "]
+    for _ in range(10_000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 40)))
+        plain = bool(deep.search(text)) or text.count("![") > 500 or _unmatched_code(text) or bool(quoted.search(text))
+        assert risky(text) == plain, text

@@ -27,9 +27,11 @@ TITLE_SYNTAX_RE = re.compile(r"[*_`\[\]<>&!\\~]|  |https?:|@")  # what inline Ma
 LABEL_RE = re.compile(r"\[([^\[\]]{1,999})\]")
 # nesting that markdown-it-py stops at 20 levels (and markdown-it-pyrs, which has no limit, can
 # overflow its stack on): many containers on one line, a deep indent, runs of links or images
-DEEP_RE = re.compile(r"^(?:[ \t]*(?:>|[-+*]|[0-9]{1,9}[.)])){16}|^[ \t]{40}|(?:!?\[){16}", re.MULTILINE)
+DEEP_RE = re.compile(r"^(?:[ \t]*(?:>|[-+*]|[0-9]{1,9}[.)])){16}|^[ \t]{40}", re.MULTILINE)
+DEEP_LINKS_RE = re.compile(r"(?:!?\[){16}")
+LONG_HEAD_RE = re.compile(r"\n[ \t>\-+*0-9.)]{16}")  # what DEEP_RE needs, found fast (a literal start)
 # an admonition in a block quote or a definition, which the fast engine does not place
-QUOTED_ADMONITION_RE = re.compile(r"^[ \t\-+*.)0-9]*[>:][ \t>:\-+*.)0-9]*(?:!!!|\?\?\?)", re.MULTILINE)
+QUOTED_ADMONITION_RE = re.compile(r"[ \t\-+*.)0-9]*[>:][ \t>:\-+*.)0-9]*(?:!!!|\?\?\?)")
 SAFE = (Exception, RecursionError)  # what the fast engine may raise on a text: then the fallback takes it
 
 
@@ -48,8 +50,25 @@ def risky(text: str) -> bool:
     """Whether *text* is for the fallback engine: nested deeper than it nests, hundreds of images
     in images, an admonition in a quote or a definition, or an unmatched backtick after a ``[``
     (on which markdown-it-pyrs 0.4 panics, and Rust prints the panic, though it is caught)."""
-    return DEEP_RE.search(text) is not None or text.count("![") > 500 or _unmatched_code(text) or (
-        ("!!!" in text or "???" in text) and QUOTED_ADMONITION_RE.search(text) is not None)
+    return _deep(text) or text.count("![") > 500 or _unmatched_code(text) or _quoted_admonition(text)
+
+
+def _deep(text: str) -> bool:
+    if LONG_HEAD_RE.search("\n" + text) and DEEP_RE.search(text):
+        return True
+    return text.count("[") >= 16 and DEEP_LINKS_RE.search(text) is not None
+
+
+def _quoted_admonition(text: str) -> bool:
+    """Whether a line holds an admonition's marker after a ``>`` or a ``:``."""
+    for mark in ("!!!", "???"):
+        at = text.find(mark)
+        while at >= 0:
+            start = text.rfind("\n", 0, at) + 1
+            if QUOTED_ADMONITION_RE.fullmatch(text, start, at + 3):
+                return True
+            at = text.find(mark, at + 3)
+    return False
 
 
 BACKTICKS_RE = re.compile(r"`+")
