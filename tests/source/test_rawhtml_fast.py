@@ -12,12 +12,13 @@ import pytest
 from toolkit.source.rawhtml import FOLDED, _maybe_dangerous, scan
 from toolkit.source.report import Report
 
-LINKS = ["[x](javascript:alert(1))", "[x](JAVASCRIPT:alert(1))", "[x](javaſcript:alert(1))",
-         "[x](javascrıpt:alert(1))", "[x](javascrİpt:alert(1))", "[x](VBScript:x)", "[x](Data: text/html,x)",
-         '<a href="javascript:x">', "<SCRIPT>", '<img src=x onerror="y">',
-         # CommonMark makes an autolink of any scheme, and a reference definition is a link too
-         "Se <javascript:alert(1)> her.", "<VBSCRIPT:msgbox(1)>", "<data:text/html;base64,PHNjcmlwdD4=>",
-         "[r]: javascript:alert(2)", "[r]: <javascript:alert(2)>"]
+LINKS = ['<a href="javascript:x">', '<a href="JAVASCRIPT:x">', '<a href="javaſcript:x">', '<a href="javascrıpt:x">',
+         '<a href="javascrİpt:x">', "<a href='VBScript:x'>", '<img src="Data: text/html,x" alt="x">', "<SCRIPT>",
+         '<img src=x onerror="y">', '<form action="javascript:x">']
+MARKDOWN_LINKS = ["[x](javascript:alert(1))", "[x](JAVASCRIPT:alert(1))", "[x](VBScript:x)",
+                  "[x](data:text/html,x)", "Se <javascript:alert(1)> her.", "<VBSCRIPT:msgbox(1)>",
+                  "<data:text/html;base64,PHNjcmlwdD4=>", "[r]\n\n[r]: javascript:alert(2)",
+                  "[r]\n\n[r]: <javascript:alert(2)>", "[x](jav&#97;script:alert(1))"]
 
 
 @pytest.mark.parametrize("text", LINKS)
@@ -25,6 +26,18 @@ def test_every_danger_is_still_found(text):
     report = Report()
     scan(f"Tekst med æøå.\n\n{text}\n", 5, Path("l.md"), report, sanitized=False)
     assert [d.line for d in report.warnings] == [7]
+
+
+@pytest.mark.parametrize("text", MARKDOWN_LINKS)
+def test_a_markdown_link_to_such_an_address_is_text_and_no_finding(text):
+    from toolkit.render.engine import make_converters
+    from toolkit.render.fallback import make_converters as fallback_converters
+
+    report = Report()
+    scan(f"Tekst med æøå.\n\n{text}\n", 5, Path("l.md"), report, sanitized=False)
+    assert report.items == []
+    for converters in (make_converters(fallback_allowed=False), fallback_converters()):
+        assert "<a" not in converters.block(text)  # never made a link, by either engine
 
 
 def test_plain_danish_text_has_no_finding():

@@ -3,8 +3,9 @@
 Markdown lets an author write any HTML, and the build publishes it as it is.
 Authors are trusted, but the person who publishes should see it: each
 ``<script>``, ``<iframe>``, ``<object>``/``<embed>``, ``on...=`` event handler
-and ``javascript:`` (or ``vbscript:``, ``data:text/html``) link is a warning
-at its ``path:line`` (``--strict`` fails on it).  With ``sanitize_html`` the
+and ``javascript:`` (or ``vbscript:``, ``data:text/html``) link in an HTML
+attribute is a warning at its ``path:line`` (``--strict`` fails on it); a
+Markdown link to such an address is never made a link, so it is not one.  With ``sanitize_html`` the
 renderer removes them (:mod:`toolkit.render.sanitize`), and they are noted
 as info instead.  Code (fenced or inline) is not HTML and is skipped; the
 YAML of quiz, exercise and video blocks is not, because its text is rendered.
@@ -23,8 +24,9 @@ INLINE_CODE_RE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 DANGERS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"<\s*(script|iframe|object|embed|frame|frameset)\b", re.IGNORECASE), "a <{0}> element"),
     (re.compile(r"<[a-z][^>]*?[\s/\"'](on[a-z]+)\s*=", re.IGNORECASE), "an {0}= event handler"),
-    # after an attribute, a link's "](", a reference definition's "]:" or an autolink's "<"
-    (re.compile(r"(?:\b(?:href|src|action|formaction|xlink:href)\s*=\s*[\"']?|\]\(\s*<?|\]:\s*<?|<)\s*"
+    # in an attribute; a Markdown link, reference or autolink to such an address is never made
+    # a link (markdown-it's own check, in both engines: tests/render/test_engine.py), so it is text
+    (re.compile(r"\b(?:href|src|action|formaction|xlink:href)\s*=\s*[\"']?\s*"
                 r"(javascript|vbscript|data\s*:\s*text/html)", re.IGNORECASE), "a {0}: link"),
 ]
 
