@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from toolkit.render.admonitions import Admonition, admonitions_as_quotes
 from toolkit.render.htmltext import slugify, unique
@@ -32,6 +33,7 @@ DEEP_LINKS_RE = re.compile(r"(?:!?\[){16}")
 LONG_HEAD_RE = re.compile(r"\n[ \t>\-+*0-9.)]{16}")  # what DEEP_RE needs, found fast (a literal start)
 # an admonition in a block quote or a definition, which the fast engine does not place
 QUOTED_ADMONITION_RE = re.compile(r"[ \t\-+*.)0-9]*[>:][ \t>:\-+*.)0-9]*(?:!!!|\?\?\?)")
+T = TypeVar("T")
 SAFE = (Exception, RecursionError)  # what the fast engine may raise on a text: then the fallback takes it
 
 
@@ -159,17 +161,6 @@ def make_converters(fallback_allowed: bool = True) -> Converters:
             raise _Panic("an admonition was not placed")  # its marker would show on the page
         return html, render.visible()
 
-    def convert(text: str) -> tuple[str, str | None]:
-        text = normalize(text)
-        if not fallback_allowed:
-            return fast(text)
-        if not risky(text):
-            try:
-                return fast(text)
-            except SAFE:
-                pass
-        return fallback().with_text(text)
-
     def fast_short(text: str) -> str:
         render = TreeRenderer(lambda title: [_Plain(title)], [], None, heading_ids=False)
         if not text.endswith("\n"):
@@ -178,17 +169,23 @@ def make_converters(fallback_allowed: bool = True) -> Converters:
         render.blocks(list(parse(short, text).children))
         return "".join(render.out).rstrip("\n")
 
-    def convert_short(text: str) -> str:
-        text = normalize(text)
-        if not fallback_allowed:
-            return fast_short(text)
-        if not risky(text):
-            try:
-                return fast_short(text)
-            except SAFE:
-                pass
-        return fallback().inline(text)
+    def guarded(fast_one: Callable[[str], T], slow_one: Callable[[str], T]) -> Callable[[str], T]:
+        """*fast_one*, or *slow_one* (the fallback's) for a text that is risky or that it fails on."""
+        def run(text: str) -> T:
+            text = normalize(text)
+            if not fallback_allowed:
+                return fast_one(text)
+            if not risky(text):
+                try:
+                    return fast_one(text)
+                except SAFE:
+                    pass
+            return slow_one(text)
 
+        return run
+
+    convert = guarded(fast, lambda text: fallback().with_text(text))
+    convert_short = guarded(fast_short, lambda text: fallback().inline(text))
     return Converters(lambda text: convert(text)[0], convert_short, convert)
 
 
