@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import random
+import re
 
-from toolkit.render.markdown import MARKER_RE, URL_ATTR_RE, fill_markers, url_attributes
+from toolkit.render.markdown import fill_markers, url_attributes
+from toolkit.source.lesson import MARKER
+
+# the regexes the fast paths replaced, as they were
+MARKER_RE = re.compile(r"(?:<p>)?" + re.escape(MARKER).replace(r"\{\}", r"(\d+)") + r"(?:</p>)?")
+URL_ATTR_RE = re.compile(r'(?P<attr>\b(?:href|src|poster))="(?P<url>[^"]*)"')
 
 PIECES = ['<p>', '</p>', '<!--tk-block:0-->', '<!--tk-block:12-->', 'href="a.md"', ' src="x.png"', 'data-src="y"',
           '_src="z"', 'ésrc="q"', 'poster="p"', '="', '"', 'href=', 'x', ' ', '\n', 'srchref="w"', 'href="u"="v"',

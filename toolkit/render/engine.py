@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from toolkit.render.admonitions import Admonition, admonitions_as_quotes
 from toolkit.render.htmltext import slugify, unique
-from toolkit.render.tree_html import Converters, TreeRenderer, closes_fence, definitions
+from toolkit.render.tree_html import Converters, TreeRenderer, definitions
 
 __all__ = ["Converters", "make_converters", "normalize", "risky", "slugify", "unique"]
 
@@ -34,7 +34,6 @@ LONG_HEAD_RE = re.compile(r"\n[ \t>\-+*0-9.)]{16}")  # what DEEP_RE needs, found
 # an admonition in a block quote or a definition, which the fast engine does not place
 QUOTED_ADMONITION_RE = re.compile(r"[ \t\-+*.)0-9]*[>:][ \t>:\-+*.)0-9]*(?:!!!|\?\?\?)")
 T = TypeVar("T")
-SAFE = (Exception, RecursionError)  # what the fast engine may raise on a text: then the fallback takes it
 
 
 class _Panic(Exception):
@@ -152,22 +151,13 @@ def make_converters(fallback_allowed: bool = True) -> Converters:
             tree = parse(full, text)
         references = definitions(tree, text) if any("]" in a.title for a in found) and "]:" in text else {}
         render = TreeRenderer(lambda title: inline_title(title, references), found, marker, heading_ids=True)
-        if not text.endswith("\n"):
-            render.end = len(text.encode("utf-8"))
-            render.closed = closes_fence(text)
-        render.blocks(list(tree.children))
-        html = "".join(render.out).rstrip("\n")
+        html = render.document(tree, text)
         if found and marker in html:
             raise _Panic("an admonition was not placed")  # its marker would show on the page
         return html, render.visible()
 
     def fast_short(text: str) -> str:
-        render = TreeRenderer(lambda title: [_Plain(title)], [], None, heading_ids=False)
-        if not text.endswith("\n"):
-            render.end = len(text.encode("utf-8"))
-            render.closed = closes_fence(text)
-        render.blocks(list(parse(short, text).children))
-        return "".join(render.out).rstrip("\n")
+        return TreeRenderer(lambda title: [_Plain(title)], [], None, heading_ids=False).document(parse(short, text), text)
 
     def guarded(fast_one: Callable[[str], T], slow_one: Callable[[str], T]) -> Callable[[str], T]:
         """*fast_one*, or *slow_one* (the fallback's) for a text that is risky or that it fails on."""
@@ -178,7 +168,7 @@ def make_converters(fallback_allowed: bool = True) -> Converters:
             if not risky(text):
                 try:
                     return fast_one(text)
-                except SAFE:
+                except Exception:  # RecursionError, a panic (as _Panic), a marker left: the fallback takes it
                     pass
             return slow_one(text)
 

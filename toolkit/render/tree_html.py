@@ -50,6 +50,14 @@ class TreeRenderer:
         self.end = -1  # the source's length in bytes when it does not end in a line break
         self.closed = True  # whether the source's last line could close a fence
 
+    def document(self, tree: Any, text: str) -> str:
+        """The HTML of *tree*, parsed from *text*."""
+        if not text.endswith("\n"):
+            self.end = len(text.encode("utf-8"))
+            self.closed = closes_fence(text)
+        self.blocks(list(tree.children))
+        return "".join(self.out).rstrip("\n")
+
     def content(self, node: Any, fence: bool = False) -> str:
         """An HTML block's or an unclosed fence's text, without the line break that markdown-it does
         not give it at the end of a source that has none."""
