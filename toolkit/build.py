@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from toolkit.blobs import file_stamp
 from toolkit.cache import Entry, LessonCache, cache_path, context_digest, save_caches
 from toolkit.catalogue import Catalogue, load_catalogue, write_catalogue
 from toolkit.errors import CheckFailed, ConfigError, Diagnostic
@@ -240,7 +241,7 @@ def build(course_dirs: list[Path], options: BuildOptions,
                 outputs["site"] = restamp(out / lc.course.slug / "site", outputs["site"])
                 for name, digests in outputs.items():
                     if ZIP_STAT in digests:
-                        digests[ZIP_STAT] = _zip_stat(out / lc.course.slug / name)
+                        digests[ZIP_STAT] = file_stamp(out / lc.course.slug / name)
         save_caches([lc.cache for lc in loaded if lc.cache is not None])
     finally:
         for _, writer in updates:
@@ -264,21 +265,13 @@ def _commit(writer: InPlaceWriter, stage: Path, final: Path) -> None:
                 os.remove(entry.path)
 
 
-ZIP_STAT = "\0stat"  # beside a zip's entry digests: the inode and ctime of the zip they describe
-
-
-def _zip_stat(path: Path) -> str:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return ""
-    return f"{st.st_ino}:{st.st_ctime_ns}"
+ZIP_STAT = "\0stat"  # beside a zip's entry digests: the stat of the zip they describe (blobs.file_stamp)
 
 
 def _trusted(digests: dict[str, str], path: Path) -> dict[str, str]:
-    """The digests the cache kept of a zip, if the zip is still the file they describe: the
-    packager checks its size and mtime, which an edit can keep; the ctime it cannot."""
-    return digests if digests.get(ZIP_STAT) == _zip_stat(path) != "" else {}
+    """The digests the cache kept of a zip, if the zip is still the file they describe: an edit can
+    keep its size and mtime, not its ctime."""
+    return digests if digests.get(ZIP_STAT) == file_stamp(path) != "" else {}
 
 
 def _write_live(lc: LoadedCourse, site: Path, settings: dict[str, Any], live: dict[Path, dict[str, bytes]]) -> None:
