@@ -30,7 +30,7 @@ from toolkit.parallel import MIN_LESSONS, default_jobs, render_lessons, render_o
 from toolkit.render.env import make_environment, template_chain
 from toolkit.render.markdown import LessonRenderer, MediaMap, resolve_lesson_links
 from toolkit.replay import FORMATS, discover_courses
-from toolkit.site import InPlaceWriter, render_pages, restamp, write_site
+from toolkit.site import InPlaceWriter, Writer, render_pages, restamp, write_site
 from toolkit.source.brand import find_brands_dir, load_brand, project_root_of
 from toolkit.source.checks import check_course, check_statement
 from toolkit.source.course import add_lessons, load_course
@@ -215,7 +215,7 @@ def build(course_dirs: list[Path], options: BuildOptions,
             reuse = {name: ZipReuse(out / course.slug / name, _trusted(cache.old_outputs.get(name, {}),
                                                                        out / course.slug / name))
                      for name in (f"{course.slug}-{fmt}.zip" for fmt in options.formats)} if cache is not None else {}
-            packages = _package(course, stage, options.formats, settings, writer.files, reuse)
+            packages = _package(course, stage, options.formats, settings, writer, reuse)
             result.packages = {fmt: out / course.slug / p.name for fmt, p in packages.items()}
             results.append(result)
             if cache is not None:
@@ -298,10 +298,12 @@ def _catalogue_for(loaded: list[LoadedCourse], report: Report) -> Catalogue | No
 
 
 def _package(course: Course, stage: Path, formats: tuple[str, ...], settings: dict[str, Any],
-             files: dict[str, bytes], reuse: dict[str, ZipReuse]) -> dict[str, Path]:
+             writer: Writer, reuse: dict[str, ZipReuse]) -> dict[str, Path]:
     from toolkit.packaging import build_packages
 
-    return build_packages(course, stage / "site", stage, formats, settings, files, reuse)
+    digests = {rel: d.partition(":")[0] for rel, d in writer.digests_out.items() if d}  # a digest, or a stamp
+    return build_packages(course, stage / "site", stage, formats, settings, writer.files, reuse, writer.course_data,
+                          digests)
 
 
 def _swap(new: Path, final: Path) -> None:

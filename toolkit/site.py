@@ -82,14 +82,17 @@ def help_line(course: Course, prefix: str) -> dict[str, str]:
             "when": when.value if when else ""}
 
 
-def page_keys(course: Course, context: str) -> tuple[list[str], str]:
+def page_keys(course: Course, context: str, sources: dict[Path, str] | None = None) -> tuple[list[str], str]:
     """A cache key per lesson page, and one the overview pages start from:
     everything the page templates are given.
 
     *context* is the lesson cache's digest (templates, facts, brand folders,
     lesson files, toolkit version).  Added here: course.yaml, the brand's
     settings, the outline of every lesson (what navigation, counts and path
-    labels can show) and the page's own rendered body.  A template that shows
+    labels can show), where each lesson file's links lead, and the page's own
+    rendered body.  The body is known by the digest of the lesson's source,
+    when *sources* has it (the lesson cache's, by file: within one context the
+    source decides the body), else by the body itself.  A template that shows
     another lesson's body is the one thing not covered.
     """
     shared = hashlib.sha256(context.encode())
@@ -99,11 +102,13 @@ def page_keys(course: Course, context: str) -> tuple[list[str], str]:
         shared.update(repr(course.root).encode())
     shared.update(repr(course.brand).encode())
     shared.update(repr([(le.id, le.title, le.filename, le.paths, le.index, le.origin, le.description,
-                         le.duration_minutes, len(le.questions)) for le in course.lessons]).encode())
+                         le.duration_minutes, len(le.questions), le.source.name) for le in course.lessons]).encode())
     keys = []
+    known = sources or {}
     for lesson in course.lessons:
         h = shared.copy()
-        h.update(lesson.id.encode() + b"\0" + lesson.html.encode())
+        source = known.get(lesson.source)
+        h.update(lesson.id.encode() + (b"\0s" + source.encode() if source else b"\0h" + lesson.html.encode()))
         keys.append(h.hexdigest())
     return keys, shared.hexdigest()
 
@@ -131,7 +136,7 @@ def render_pages(course: Course, env: Callable[[], jinja2.Environment],
             templates[name] = made[0].get_template(name)
         return templates[name]
 
-    keys, shared = page_keys(course, cache.context) if cache is not None else ([], "")
+    keys, shared = page_keys(course, cache.context, cache.keys) if cache is not None else ([], "")
 
     def page(key: str, render: Callable[[], str]) -> bytes:
         return cache.page(key, lambda: render().encode("utf-8")) if cache is not None else render().encode("utf-8")
@@ -231,6 +236,7 @@ class Writer:
         self.written = 0
         self.reused = 0
         self.files: dict[str, bytes] = {}  # everything written, for the packagers
+        self.course_data: dict[str, Any] = {}  # what assets/course-data.js holds, for the packagers
         self._dirs: set[str] = set()
 
     def _reuse(self, old: str, target: str, rel: str, data: bytes, digest: str) -> str | None:
@@ -389,12 +395,14 @@ def write_site(course: Course, pages: dict[str, bytes], media: MediaMap, dest: P
     for rel, data in sorted(runtime.items()):
         writer.write_bytes(rel, data)
     writer.write_text("assets/brand.css", brand_css(course))
-    writer.write_bytes(COURSE_DATA, course_data_script(course_data(course, settings)))
+    writer.course_data = course_data(course, settings)
+    writer.write_bytes(COURSE_DATA, course_data_script(writer.course_data))
     for name, html in pages.items():
         writer.write_bytes(name, html)
     for source, target in sorted(media.files.items(), key=lambda item: item[1]):
         writer.copy(target, source)
-    for rel, blob in offline_files(course, dict(writer.files)).items():
+    known = {rel: d.partition(":")[0] for rel, d in writer.digests_out.items() if d}  # a digest, or a stamp
+    for rel, blob in offline_files(course, dict(writer.files), known).items():
         writer.write_bytes(rel, blob)
     writer.prune()
     return writer

@@ -38,12 +38,15 @@ def __getattr__(name: str) -> Any:  # toolkit.packaging.PACKAGERS, every format 
 
 def build_packages(course: Course, site_dir: Path, dest: Path, formats: tuple[str, ...],
                    settings: dict[str, Any], files: dict[str, bytes] | None = None,
-                   reuse: dict[str, ZipReuse] | None = None) -> dict[str, Path]:
+                   reuse: dict[str, ZipReuse] | None = None, data: dict[str, Any] | None = None,
+                   digests: dict[str, str] | None = None) -> dict[str, Path]:
     """Write ``dest/<slug>-<format>.zip`` for each format; return them by format.
 
     *files* is the site as just written (relative path to bytes); without it
     the site is read back from *site_dir*.  *reuse* (by zip name) lets a zip
-    copy its unchanged entries from the previous build's."""
+    copy its unchanged entries from the previous build's.  *data* is the course data the site
+    was written with (``Writer.course_data``), if known: computed once for both; *digests* the
+    SHA-256 of the files' bytes, where the site's writer has them."""
     if not formats:
         return {}
     if files is None:
@@ -54,5 +57,6 @@ def build_packages(course: Course, site_dir: Path, dest: Path, formats: tuple[st
         from toolkit.packaging.xsd import find_schemas_dir
 
         schemas = find_schemas_dir()
-    ctx = PackageContext(course, site_dir, settings, schemas, files, course_data(course, settings), reuse or {})
+    ctx = PackageContext(course, site_dir, settings, schemas, files,
+                         course_data(course, settings) if data is None else data, reuse or {}, digests or {})
     return {fmt: c().package(ctx, dest) for fmt, c in classes.items()}

@@ -56,10 +56,28 @@ def runtime_assets() -> dict[str, bytes]:
     return out
 
 
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+# The JSON of the last course data's values, by key: the site's course-data.js and each package's
+# differ in a few small values only, so the lessons and questions of 1,000 lessons are encoded
+# once, not once per format.  A value is reused only when it is the very object encoded (``is``,
+# and the reference kept here stops its id from being reused), so one value per key is kept.
+_ENCODED: dict[str, tuple[Any, str]] = {}
+
+
 def course_data_script(data: dict[str, Any]) -> bytes:
-    """``assets/course-data.js``: the course data as ``window.TK_COURSE``."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return f"window.TK_COURSE={text};\n".encode()
+    """``assets/course-data.js``: the course data as ``window.TK_COURSE``; the same text as
+    ``json.dumps(data, sort_keys=True)`` with no spaces, written key by key."""
+    parts = []
+    for key in sorted(data):
+        value = data[key]
+        known = _ENCODED.get(key)
+        if known is None or known[0] is not value:
+            known = _ENCODED[key] = (value, _json(value))
+        parts.append(f"{_json(key)}:{known[1]}")
+    return f"window.TK_COURSE={{{','.join(parts)}}};\n".encode()
 
 
 def course_data(course: Course, settings: dict[str, Any] | None = None) -> dict[str, Any]:
