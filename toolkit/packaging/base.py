@@ -45,6 +45,7 @@ class PackageContext:
     files: dict[str, bytes] = field(default_factory=dict)
     course_data: dict[str, Any] = field(default_factory=dict)
     reuse: dict[str, zipcopy.ZipReuse] = field(default_factory=dict)  # by zip name: the previous zip
+    digests: dict[str, str] = field(default_factory=dict)  # SHA-256 of files' bytes, when the site writer had them
 
 
 @dataclass
@@ -68,10 +69,10 @@ def read_site(site: Path) -> dict[str, bytes]:
 
 
 def write_zip(path: Path, entries: dict[str, bytes], first: tuple[str, ...] = (),
-              reuse: zipcopy.ZipReuse | None = None) -> None:
+              reuse: zipcopy.ZipReuse | None = None, known: dict[str, str] | None = None) -> None:
     """A reproducible zip: same entries, same bytes (unchanged ones copied from *reuse*'s previous zip)."""
     order = [n for n in first if n in entries] + sorted(n for n in entries if n not in first)
-    zipcopy.write_zip(path, entries, order, reuse)
+    zipcopy.write_zip(path, entries, order, reuse, known)
 
 
 def xml_bytes(root: etree._Element) -> bytes:
@@ -134,7 +135,10 @@ class Packager:
             entries[self.manifest_name] = xml_bytes(root)
         entries.update(self.controlling_documents())
         path = dest / f"{ctx.course.slug}-{self.name}.zip"
-        write_zip(path, entries, first=tuple(n for n in (self.manifest_name,) if n), reuse=ctx.reuse.get(path.name))
+        reuse = ctx.reuse.get(path.name)
+        # The site writer's digests hold for the entries that are its very bytes.
+        known = {n: d for n, d in ctx.digests.items() if entries.get(n) is ctx.files[n]} if reuse is not None else None
+        write_zip(path, entries, first=tuple(n for n in (self.manifest_name,) if n), reuse=reuse, known=known)
         return path
 
     def extra_files(self, ctx: PackageContext) -> dict[str, bytes]:

@@ -52,8 +52,9 @@ def _stamp(path: Path) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}:{LEVEL}"
 
 
-def _old_entries(reuse: ZipReuse | None) -> tuple[bytes, dict[str, tuple[int, int, int, int]]]:
-    """The previous zip's bytes and, by name, (crc, size, data offset, compressed size) of its entries."""
+def _old_entries(reuse: ZipReuse | None) -> tuple[bytes, dict[str, tuple[int, int, int, int, int]]]:
+    """The previous zip's bytes and, by name, (crc, size, data offset, compressed size, header
+    offset) of its entries."""
     if reuse is None or reuse.previous is None or not reuse.old:
         return b"", {}
     try:
@@ -72,22 +73,30 @@ def _old_entries(reuse: ZipReuse | None) -> tuple[bytes, dict[str, tuple[int, in
             pos += CENTRAL.size + nlen + elen + clen
             local = LOCAL.unpack_from(blob, offset)
             if method == DEFLATED and local[0] == 0x04034B50:
-                out[name] = (crc, usize, offset + LOCAL.size + local[9] + local[10], csize)
+                out[name] = (crc, usize, offset + LOCAL.size + local[9] + local[10], csize, offset)
         return blob, out
     except (OSError, struct.error, UnicodeDecodeError, ValueError):
         return b"", {}
 
 
-def write_zip(path: Path, entries: dict[str, bytes], order: list[str], reuse: ZipReuse | None = None) -> None:
+def write_zip(path: Path, entries: dict[str, bytes], order: list[str], reuse: ZipReuse | None = None,
+              known: dict[str, str] | None = None) -> None:
     """Write *entries* in *order* to *path* (through a temporary file).  When every entry, and
     their order, is what the previous zip holds, the previous zip is linked instead: the same
-    bytes, with nothing written."""
+    bytes, with nothing written.  *known* has the SHA-256 of some entries' bytes, computed
+    already (the site's files): those are not hashed again.
+
+    An entry copied from the previous zip whose header there is the one written here is copied
+    with its header; a run of such entries that lay one after the other there is one slice."""
     blob, old = _old_entries(reuse)
-    digests = {name: hashlib.sha256(entries[name]).hexdigest() for name in order} if reuse is not None else {}
+    known = known or {}
+    digests = {name: known.get(name) or hashlib.sha256(entries[name]).hexdigest()
+               for name in order} if reuse is not None else {}
+    crcs = {name: zlib.crc32(entries[name]) for name in order}
     tmp = path.with_suffix(".tmp")
     if reuse is not None and reuse.previous is not None and list(old) == order \
-            and all(reuse.old.get(name) == digests[name] and old[name][:2] == (zlib.crc32(entries[name]),
-                                                                               len(entries[name])) for name in order):
+            and all(reuse.old.get(name) == digests[name] and old[name][:2] == (crcs[name], len(entries[name]))
+                    for name in order):
         if reuse.previous.resolve() != path.resolve():
             try:
                 os.link(reuse.previous, tmp)
@@ -99,33 +108,52 @@ def write_zip(path: Path, entries: dict[str, bytes], order: list[str], reuse: Zi
         return
     central = []
     offset = 0
+    view = memoryview(blob)
+    run = [0, 0]  # a slice of the previous zip still to write: whole entries, headers and all
     with open(tmp, "wb") as fh:
         for name in order:
             data = entries[name]
-            crc = zlib.crc32(data)
+            crc = crcs[name]
             digest = digests.get(name, "")
             found = old.get(name)
-            if (reuse is not None and found is not None and found[:2] == (crc, len(data))
-                    and reuse.old.get(name) == digest):
-                packed = blob[found[2]:found[2] + found[3]]
-                reuse.copied += 1
-            else:
-                packed = zlib.compress(data, LEVEL, -15)  # raw deflate, as zip wants it
-            if reuse is not None:
-                reuse.new[name] = digest
             raw = name.encode("utf-8")
             flags = UTF8_FLAG if not name.isascii() else 0
-            fh.write(LOCAL.pack(0x04034B50, 20, flags, DEFLATED, 0, DOS_DATE, crc, len(packed), len(data), len(raw), 0))
-            fh.write(raw)
-            fh.write(packed)
-            central.append(CENTRAL.pack(0x02014B50, MADE_BY, 20, flags, DEFLATED, 0, DOS_DATE, crc, len(packed),
+            packed: bytes | memoryview | None = None
+            if (reuse is not None and found is not None and found[:2] == (crc, len(data))
+                    and reuse.old.get(name) == digest):
+                reuse.copied += 1
+                header = LOCAL.pack(0x04034B50, 20, flags, DEFLATED, 0, DOS_DATE, crc, found[3], len(data), len(raw),
+                                    0) + raw
+                start = found[4]
+                if found[2] == start + len(header) and view[start:found[2]] == header:
+                    if run[1] != start:
+                        fh.write(view[run[0]:run[1]])
+                        run = [start, start]
+                    run[1] = found[2] + found[3]
+                else:
+                    packed = view[found[2]:found[2] + found[3]]
+                size = found[3]
+            else:
+                packed = zlib.compress(data, LEVEL, -15)  # raw deflate, as zip wants it
+                size = len(packed)
+            if packed is not None:
+                fh.write(view[run[0]:run[1]])
+                run = [0, 0]
+                fh.write(LOCAL.pack(0x04034B50, 20, flags, DEFLATED, 0, DOS_DATE, crc, size, len(data), len(raw), 0))
+                fh.write(raw)
+                fh.write(packed)
+            if reuse is not None:
+                reuse.new[name] = digest
+            central.append(CENTRAL.pack(0x02014B50, MADE_BY, 20, flags, DEFLATED, 0, DOS_DATE, crc, size,
                                         len(data), len(raw), 0, 0, 0, 0, MODE, offset) + raw)
-            offset += LOCAL.size + len(raw) + len(packed)
+            offset += LOCAL.size + len(raw) + size
             if offset >= 0xFFFFFFFF or len(central) >= 0xFFFF:
                 raise ValueError(f"{path}: too large for a zip without ZIP64")
+        fh.write(view[run[0]:run[1]])
         directory = b"".join(central)
         fh.write(directory)
         fh.write(END.pack(0x06054B50, 0, 0, len(central), len(central), len(directory), offset, 0))
+    view.release()
     os.replace(tmp, path)
     if reuse is not None:
         reuse.new[""] = _stamp(path)
