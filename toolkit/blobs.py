@@ -11,6 +11,7 @@ file holds more than twice the bytes still referred to, it is written again, com
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 Ref = tuple[int, int]  # offset, length
@@ -37,17 +38,55 @@ def read(path: Path, stamp: str) -> bytes | None:
     return data if file_stamp(path) == stamp else None
 
 
-def slices(data: bytes, refs: dict[str, Ref]) -> dict[str, bytes]:
-    """Each blob of *refs*, copied out of *data*."""
-    return {key: data[start:start + length] for key, (start, length) in refs.items()
-            if start >= 0 and start + length <= len(data)}
+class Blobs(Mapping[str, bytes]):
+    """The blobs of *refs* in *data*, by key, each copied out of *data* only when looked up (a
+    rebuild that changed one lesson looks up one of a thousand).  A ref that points past the
+    end of *data* is not there."""
+
+    def __init__(self, data: bytes, refs: dict[str, Ref]) -> None:
+        self._data = data
+        self._refs = refs
+
+    def __getitem__(self, key: str) -> bytes:
+        start, length = self._ref(key)
+        return self._data[start:start + length]
+
+    def _ref(self, key: str) -> Ref:
+        start, length = self._refs[key]
+        if start < 0 or start + length > len(self._data):
+            raise KeyError(key)
+        return start, length
+
+    def __contains__(self, key: object) -> bool:
+        ref = self._refs.get(key) if isinstance(key, str) else None
+        return ref is not None and ref[0] >= 0 and ref[0] + ref[1] <= len(self._data)
+
+    def __iter__(self) -> Iterator[str]:
+        return (key for key in self._refs if key in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
-def views(data: bytes, refs: dict[str, Ref]) -> dict[str, bytes | memoryview]:
-    """Each blob of *refs*, as a view into *data* (no copy: for what is only unpickled or written)."""
-    view = memoryview(data)
-    return {key: view[start:start + length] for key, (start, length) in refs.items()
-            if start >= 0 and start + length <= len(data)}
+class BlobViews(Mapping[str, memoryview]):
+    """:class:`Blobs` as views into *data*, not copies: for what is only unpickled or written."""
+
+    def __init__(self, data: bytes, refs: dict[str, Ref]) -> None:
+        self._blobs = Blobs(data, refs)
+        self._view = memoryview(data)
+
+    def __getitem__(self, key: str) -> memoryview:
+        start, length = self._blobs._ref(key)
+        return self._view[start:start + length]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._blobs
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._blobs)
+
+    def __len__(self) -> int:
+        return len(self._blobs)
 
 
 def write(path: Path, data: bytes | None, old: dict[str, Ref],

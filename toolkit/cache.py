@@ -30,7 +30,7 @@ import os
 import pickle
 import struct
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -89,10 +89,11 @@ class LessonCache:
         self.path = path
         self.name = name
         self.context = context
-        self.old: dict[str, bytes | memoryview] = {}  # pickled entries, by key
+        self.old: Mapping[str, bytes | memoryview] = {}  # pickled entries, by key
         self.new: dict[str, bytes | memoryview] = {}
-        self.old_pages: dict[str, bytes] = {}  # rendered pages, UTF-8 (as they are written)
+        self.old_pages: Mapping[str, bytes] = {}  # rendered pages, UTF-8 (as they are written)
         self.new_pages: dict[str, bytes] = {}
+        self.added = 0  # entries and pages put that the old cache did not have
         self.bytecode: dict[str, bytes] = {}  # Jinja's compiled templates (it checks their sources' checksums)
         self.old_outputs: dict[str, dict[str, str]] = {}  # "site" or a zip's name -> file -> digest
         self.new_outputs: dict[str, dict[str, str]] = {}
@@ -124,8 +125,8 @@ class LessonCache:
             elif isinstance(data, dict) and data.get("context") == context and data.get("format") == CACHE_FORMAT:
                 self.blob_data = blobs.read(self.blob_path, data["blobs"])
                 if self.blob_data is not None:
-                    self.old = blobs.views(self.blob_data, data["entries"])  # only unpickled, or kept
-                    self.old_pages = blobs.slices(self.blob_data, data["pages"])
+                    self.old = blobs.BlobViews(self.blob_data, data["entries"])  # only unpickled, or kept
+                    self.old_pages = blobs.Blobs(self.blob_data, data["pages"])
                     self.blob_refs = {**{"e" + k: r for k, r in data["entries"].items()},
                                       **{"p" + k: r for k, r in data["pages"].items()}}
             if isinstance(data, dict) and data.get("format") == CACHE_FORMAT:
@@ -187,6 +188,7 @@ class LessonCache:
     def put(self, file: Path, entry: Entry) -> None:
         key = self.key(file)
         self.new[key] = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+        self.added += 1
         if self.memory:
             self.new_objects[key] = pickle.loads(self.new[key])  # not the lesson the build goes on to change
 
@@ -195,6 +197,7 @@ class LessonCache:
         html = self.old_pages.get(key)
         if html is None:
             html = render()
+            self.added += 1
         else:
             self.page_hits += 1
         self.new_pages[key] = html
@@ -213,7 +216,7 @@ class LessonCache:
 
     def changed(self) -> bool:
         """Whether this build's cache differs from the one it read (else the file is not rewritten)."""
-        return (self.new != self.old or self.new_pages != self.old_pages
+        return (self.added > 0 or self.new.keys() != self.old.keys() or self.new_pages.keys() != self.old_pages.keys()
                 or self.stats != self.old_stats or self.bytecode != self.old_bytecode)
 
 

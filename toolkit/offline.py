@@ -5,6 +5,7 @@ for them only when playing them."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import struct
@@ -33,6 +34,12 @@ def _png(size: int, rgb: tuple[int, int, int]) -> bytes:
             + chunk(b"IDAT", raw) + chunk(b"IEND", b""))
 
 
+@functools.lru_cache(maxsize=8)
+def _icon(rgb: tuple[int, int, int]) -> bytes:
+    """The 512-pixel icon (one per colour in a process that builds many sites: ``preview``)."""
+    return _png(512, rgb)
+
+
 def _rgb(color: str) -> tuple[int, int, int]:
     c = color.lstrip("#")
     if len(c) == 3:
@@ -48,20 +55,24 @@ def precached(files: dict[str, bytes]) -> list[str]:
     return sorted(rel for rel in files if not rel.lower().endswith(HEAVY) and rel not in LMS_ONLY and rel != SW_FILE)
 
 
-def offline_files(course: Course, files: dict[str, bytes]) -> dict[str, bytes]:
-    """manifest, icon and service worker for a site whose other files are *files*."""
+def offline_files(course: Course, files: dict[str, bytes], digests: dict[str, str] | None = None) -> dict[str, bytes]:
+    """manifest, icon and service worker for a site whose other files are *files*.  The service
+    worker's VERSION is a digest of the precached files' names and SHA-256 digests; *digests*
+    has those the caller computed already (hex, by name)."""
     color = (course.brand.colors.get("primary") if course.brand else None) or DEFAULT_COLOR
     manifest = {"name": course.title, "short_name": course.title[:30], "lang": course.language,
                 "description": course.description, "start_url": "index.html", "scope": "./",
                 "display": "standalone", "background_color": "#ffffff", "theme_color": color,
                 "icons": [{"src": ICON_FILE, "sizes": "512x512", "type": "image/png", "purpose": "any"}]}
-    out = {ICON_FILE: _png(512, _rgb(color)),
+    out = {ICON_FILE: _icon(_rgb(color)),
            MANIFEST_FILE: json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")}
     everything = {**files, **out}
     names = precached(everything)
+    known = digests or {}
     digest = hashlib.sha256()
     for rel in names:
-        digest.update(rel.encode() + b"\0" + everything[rel])
+        own = known.get(rel) if rel in files else None
+        digest.update(f"{rel}\0{own or hashlib.sha256(everything[rel]).hexdigest()}\n".encode())
     head = f"var FILES = {json.dumps(names)};\nvar VERSION = \"{digest.hexdigest()[:16]}\";\n"
     out[SW_FILE] = (head + (RUNTIME_DIR / "sw.js").read_text(encoding="utf-8")).encode("utf-8")
     return out
