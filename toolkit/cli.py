@@ -6,23 +6,26 @@ import datetime as dt
 import importlib
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
-from toolkit import __version__
-from toolkit.errors import CheckFailed, Diagnostic, ToolkitError
+from toolkit import __version__, command
+from toolkit.errors import Diagnostic, ToolkitError
 
 # Command groups imported only when used, so `toolkit build` does not pay for
 # the LRS server's and the records client's imports.
 LAZY_GROUPS = {"lrs": "toolkit.lrs.cli", "records": "toolkit.records.cli"}
 
 
+def _echo(text: str, err: bool = False, red: bool = False) -> None:
+    if red:
+        click.secho(text, err=err, fg="red")
+    else:
+        click.echo(text, err=err)
+
+
 def _print_diagnostics(items: list[Diagnostic], verbose: bool = False) -> None:
-    for d in sorted(items, key=lambda d: (d.path, d.line, d.message)):
-        if d.severity == "info" and not verbose:
-            continue
-        click.echo(str(d), err=d.severity != "info")
+    command.print_diagnostics(items, verbose, out=_echo)
 
 
 class ToolkitGroup(click.Group):
@@ -40,19 +43,8 @@ class ToolkitGroup(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except CheckFailed as exc:
-            _print_diagnostics(exc.diagnostics)
-            errors = sum(1 for d in exc.diagnostics if d.severity == "error")
-            warnings = sum(1 for d in exc.diagnostics if d.severity == "warning")
-            click.secho(f"Build failed: {errors} error(s), {warnings} warning(s). Nothing was written.",
-                        fg="red", err=True)
-            sys.exit(1)
-        except ToolkitError as exc:
-            click.secho(f"Error: {exc}", fg="red", err=True)
-            sys.exit(1)
-        except OSError as exc:  # a disk full, a read-only folder, a missing permission
-            where = f": {exc.filename}" if exc.filename else ""
-            click.secho(f"Error: {exc.strerror or exc}{where}", fg="red", err=True)
+        except (ToolkitError, OSError) as exc:  # CheckFailed is a ToolkitError
+            command.failure(exc, out=_echo)
             sys.exit(1)
 
 
@@ -109,38 +101,18 @@ def build(course_dirs: tuple[Path, ...], out: Path | None, formats: tuple[str, .
         fingerprint = replay.start(dirs, out, {"formats": fmts, "brand": brand, "settings": settings,
                                                "sanitize_html": sanitize_html}, day)
         if fingerprint.record is not None:
-            _replay(fingerprint.record, strict)
+            command.replay(fingerprint.record, strict, out=_echo)
             return
-    from toolkit.build import BuildOptions, build as run_build
+    from toolkit.build import BuildOptions
 
     options = BuildOptions(out=out, formats=fmts, brand=brand, strict=strict, no_cache=no_cache, today=day,
                            settings=settings, jobs=jobs, sanitize_html=sanitize_html)
-    total = sum(len(list((d / "lessons").glob("*.md"))) for d in dirs)
-    if total >= 100 and sys.stderr.isatty():
+    if command.wants_progress(dirs):
+        total = sum(len(list((d / "lessons").glob("*.md"))) for d in dirs)
         with click.progressbar(length=total, label="Rendering lessons", file=sys.stderr) as bar:
-            results, report = run_build(dirs, options, progress=lambda _name: bar.update(1))
+            command.run_build(dirs, options, fingerprint, lambda _name: bar.update(1), out=_echo)
     else:
-        results, report = run_build(dirs, options)
-    _print_diagnostics(report.items)
-    summary = []
-    for r in results:
-        c = r.course
-        pkgs = ", ".join(sorted(r.packages)) or "no packages"
-        summary.append(f"{c.slug}: {len(c.lessons)} lessons, {len(c.questions)} questions -> {r.site} ({pkgs})")
-        click.echo(summary[-1])
-    if fingerprint is not None:
-        fingerprint.save([r.course.slug for r in results],
-                         [(d.path, d.line, d.message, d.severity) for d in report.items], summary)
-
-
-def _replay(record: dict[str, Any], strict: bool) -> None:
-    """What the last build printed, and its exit: with *strict*, a warning fails as it would have."""
-    items = [Diagnostic(str(p), int(n), str(m), str(s)) for p, n, m, s in record["diagnostics"]]
-    if any(d.severity == "error" or (strict and d.severity == "warning") for d in items):
-        raise CheckFailed(items)
-    _print_diagnostics(items)
-    for line in record["summary"]:
-        click.echo(line)
+        command.run_build(dirs, options, fingerprint, out=_echo)
 
 
 @main.command()

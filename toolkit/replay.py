@@ -233,6 +233,9 @@ class Fingerprint:
         self.inputs = inputs  # None: this build cannot be replayed
         self.racy: dict[str, str] = {}  # inputs whose stat is too fresh to trust, by digest
         self.record: dict[str, Any] | None = None  # the last build's record, when everything matched
+        self.out = path.parent.parent  # the output folder, resolved
+        # From a plain command line (from_argv): the courses and the options as read there.
+        self.plain: tuple[list[Path], dict[str, Any]] | None = None
 
     def save(self, slugs: list[str], diagnostics: list[tuple[str, int, str, str]], summary: list[str]) -> None:
         """Record this build, once it has written everything (a failure to do so only costs speed)."""
@@ -352,11 +355,15 @@ def from_argv(argv: list[str]) -> tuple[int | None, Fingerprint | None]:
     settings = {k: values[k] for k in ("lrs_endpoint", "lrs_key", "lrs_homepage") if values.get(k)}
     fp = start(courses, out_path, {"formats": tuple(formats) or FORMATS, "brand": brand, "settings": settings,
                                    "sanitize_html": bool(values.get("sanitize_html"))}, day)
+    fp.out = out_path
+    fp.plain = (courses, {"formats": tuple(formats) or FORMATS, "brand": brand, "strict": bool(values.get("strict")),
+                          "today": day, "settings": settings, "jobs": int(jobs) if jobs is not None else None,
+                          "sanitize_html": bool(values.get("sanitize_html"))})
     record = fp.record
     items = sorted(record["diagnostics"], key=lambda d: (d[0], d[1], d[2])) if record is not None else []
     if record is None or any(d[3] == "error" or (values.get("strict") and d[3] == "warning") for d in items) \
             or any("\x1b" in x for x in [*map(diagnostic_line, items), *record["summary"]]):
-        return None, fp  # failing, or with escapes click would strip: click prints it
+        return None, fp  # to build, or failing, or with escapes to strip: toolkit.command prints it
     for d in items:  # as toolkit.cli prints them
         if d[3] != "info":
             sys.stderr.write(f"{diagnostic_line(d)}\n")

@@ -1,0 +1,117 @@
+"""``toolkit build`` after its arguments are read, without click: the click command
+(:mod:`toolkit.cli`) and the plain command lines that :func:`toolkit.replay.from_argv` reads
+both run it, so that a rebuild does not import click just to print a few lines.
+
+Output is what click prints: a line per diagnostic on stderr (infos not shown), the summary on
+stdout, failures in red; ANSI escapes are removed from what goes to a stream that is not a
+terminal, as ``click.echo`` does.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from toolkit.errors import CheckFailed, Diagnostic, ToolkitError
+
+if TYPE_CHECKING:
+    from toolkit.build import BuildOptions
+    from toolkit.replay import Fingerprint
+
+ANSI_RE = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")  # click._compat._ansi_re
+
+
+def echo(text: str, err: bool = False, red: bool = False) -> None:
+    """*text* and a newline on stdout (stderr with *err*), as ``click.echo``/``click.secho(fg="red")``."""
+    stream: TextIO = sys.stderr if err else sys.stdout
+    if red:
+        text = f"\033[31m{text}\033[0m"
+    if not stream.isatty():
+        text = ANSI_RE.sub("", text)
+    stream.write(f"{text}\n")
+    stream.flush()
+
+
+def print_diagnostics(items: list[Diagnostic], verbose: bool = False,
+                      out: Callable[..., None] = echo) -> None:
+    for d in sorted(items, key=lambda d: (d.path, d.line, d.message)):
+        if d.severity == "info" and not verbose:
+            continue
+        out(str(d), err=d.severity != "info")
+
+
+def failure(exc: BaseException, out: Callable[..., None] = echo) -> bool:
+    """The message of a build that raised *exc*, if it is one the toolkit reports (then True):
+    the diagnostics of a failed check, a toolkit error, a disk full or a read-only folder."""
+    if isinstance(exc, CheckFailed):
+        print_diagnostics(exc.diagnostics, out=out)
+        errors = sum(1 for d in exc.diagnostics if d.severity == "error")
+        warnings = sum(1 for d in exc.diagnostics if d.severity == "warning")
+        out(f"Build failed: {errors} error(s), {warnings} warning(s). Nothing was written.", err=True, red=True)
+    elif isinstance(exc, ToolkitError):
+        out(f"Error: {exc}", err=True, red=True)
+    elif isinstance(exc, OSError):
+        where = f": {exc.filename}" if exc.filename else ""
+        out(f"Error: {exc.strerror or exc}{where}", err=True, red=True)
+    else:
+        return False
+    return True
+
+
+def run_build(dirs: list[Path], options: BuildOptions, fingerprint: Fingerprint | None,
+              progress: Callable[[str], None] | None = None, out: Callable[..., None] = echo) -> None:
+    """Build, print the diagnostics and the summary, and record the build for replay."""
+    from toolkit.build import build
+
+    results, report = build(dirs, options, progress)
+    print_diagnostics(report.items, out=out)
+    summary = []
+    for r in results:
+        c = r.course
+        pkgs = ", ".join(sorted(r.packages)) or "no packages"
+        summary.append(f"{c.slug}: {len(c.lessons)} lessons, {len(c.questions)} questions -> {r.site} ({pkgs})")
+        out(summary[-1])
+    if fingerprint is not None:
+        fingerprint.save([r.course.slug for r in results],
+                         [(d.path, d.line, d.message, d.severity) for d in report.items], summary)
+
+
+def replay(record: dict[str, Any], strict: bool, out: Callable[..., None] = echo) -> None:
+    """What the last build printed, and its exit: with *strict*, a warning fails as it would have."""
+    items = [Diagnostic(str(p), int(n), str(m), str(s)) for p, n, m, s in record["diagnostics"]]
+    if any(d.severity == "error" or (strict and d.severity == "warning") for d in items):
+        raise CheckFailed(items)
+    print_diagnostics(items, out=out)
+    for line in record["summary"]:
+        out(line)
+
+
+def wants_progress(dirs: list[Path]) -> bool:
+    """Whether the build shows a progress bar (click's): many lessons, and a terminal to show it on."""
+    return sys.stderr.isatty() and sum(len(list((d / "lessons").glob("*.md"))) for d in dirs) >= 100
+
+
+def run_plain(dirs: list[Path], values: dict[str, Any], fingerprint: Fingerprint) -> int:
+    """A plain command line that from_argv read (options as it read them): built, and the exit code."""
+    try:
+        if fingerprint.record is not None:  # a replay that fails, or prints escapes: the pipeline is not needed
+            replay(fingerprint.record, values["strict"])
+        else:
+            from toolkit.build import BuildOptions
+
+            options = BuildOptions(out=fingerprint.out, formats=values["formats"], brand=values["brand"],
+                                   strict=values["strict"], today=values["today"], settings=values["settings"],
+                                   jobs=values["jobs"], sanitize_html=values["sanitize_html"])
+            run_build(dirs, options, fingerprint)
+    except (EOFError, KeyboardInterrupt):  # as click's main has it
+        echo("", err=True)
+        echo("Aborted!", err=True)
+        return 1
+    except Exception as exc:
+        if failure(exc):
+            return 1
+        raise
+    return 0
