@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.i18n import Translator
-from toolkit.model import Course
+from toolkit.model import Course, Exercise, Question
 
 COURSE_DATA = "assets/course-data.js"
 RUNTIME_DIR = Path(__file__).resolve().parent
@@ -91,19 +91,7 @@ def course_data(course: Course, settings: dict[str, Any] | None = None) -> dict[
         "version": course.version,
         "passMark": course.pass_mark,
         "paths": [{"id": o.id, "label": o.label} for o in course.paths.options] if course.paths else [],
-        "lessons": [
-            {"id": le.id, "title": le.title, "file": le.filename, "paths": le.paths,
-             "questions": [q.id for q in le.questions]}
-            for le in course.lessons
-        ],
-        "questions": {
-            q.id: {"lesson": le.id, "prompt": q.prompt, "multiple": q.multiple,
-                   "choices": [{"id": c.id, "text": c.text} for c in q.choices],
-                   "correct": q.correct_ids,
-                   "feedback": {c.id: c.feedback for c in q.choices if c.feedback}}
-            for le in course.lessons for q in le.questions
-        },
-        "exercises": [ex.id for le in course.lessons for ex in le.exercises],
+        **_lessons_and_questions(course),
         "strings": {k: t(k) for k in RUNTIME_STRINGS},
         "catalogue": settings.get("catalogue_url", ""),
         "offline": bool(settings.get("offline", True)),
@@ -113,3 +101,24 @@ def course_data(course: Course, settings: dict[str, Any] | None = None) -> dict[
             "homepage": settings.get("lrs_homepage"),
         }.items() if v},
     }
+
+
+def _lessons_and_questions(course: Course) -> dict[str, Any]:
+    """The course data's lessons, questions and exercises, in one pass over the lessons' blocks."""
+    lessons: list[dict[str, Any]] = []
+    questions: dict[str, Any] = {}
+    exercises: list[str] = []
+    for le in course.lessons:
+        ids = []
+        for block in le.blocks:
+            if isinstance(block, Question):
+                ids.append(block.id)
+                correct = [c.id for c in block.choices if c.correct]
+                questions[block.id] = {"lesson": le.id, "prompt": block.prompt, "multiple": len(correct) > 1,
+                                       "choices": [{"id": c.id, "text": c.text} for c in block.choices],
+                                       "correct": correct,
+                                       "feedback": {c.id: c.feedback for c in block.choices if c.feedback}}
+            elif isinstance(block, Exercise):
+                exercises.append(block.id)
+        lessons.append({"id": le.id, "title": le.title, "file": le.filename, "paths": le.paths, "questions": ids})
+    return {"lessons": lessons, "questions": questions, "exercises": exercises}
