@@ -201,9 +201,16 @@ def _lesson_files(course: Course, data: dict[str, Any], path: Path, report: Repo
     elif lessons_dir.is_dir():
         with os.scandir(lessons_dir) as entries:  # cheaper than glob and sorting paths, at 1,000 lessons
             # normcase: on Windows, as glob did, .MD counts and names sort without case
-            names = sorted((e.name for e in entries if os.path.normcase(e.name).endswith(".md") and e.is_file()),
-                           key=os.path.normcase)
-        files = _confined([lessons_dir / name for name in names], lessons_dir, report)
+            found = sorted(((e.name, e.is_symlink()) for e in entries
+                            if os.path.normcase(e.name).endswith(".md") and e.is_file()),
+                           key=lambda item: os.path.normcase(item[0]))
+        # A file right in lessons/ that is no link stays inside it; the directory entry says which
+        # are links (no stat), and only those are checked.
+        files = [lessons_dir / name for name, _ in found]
+        links = [file for file, (_, link) in zip(files, found, strict=True) if link]
+        if links:
+            kept = set(_confined(links, lessons_dir, report))
+            files = [file for file, (_, link) in zip(files, found, strict=True) if not link or file in kept]
     origins = {f.name: "course" for f in files}
     brand = course.brand
     if brand is not None:
