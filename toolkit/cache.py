@@ -39,9 +39,10 @@ from toolkit import __version__, blobs
 from toolkit.errors import Diagnostic
 from toolkit.model import Course, Lesson
 from toolkit.replay import RACY_NS, TRUST_STAT
+from toolkit.runtime import lesson_json
 
-CACHE_FORMAT = 5  # 2: blocks as typed classes, media found while loading; 3: one file, output digests;
-# 4: pages as UTF-8, stats by str; 5: lessons and pages in a blob file appended to
+CACHE_FORMAT = 6  # 2: blocks as typed classes, media found while loading; 3: one file, output digests;
+# 4: pages as UTF-8, stats by str; 5: lessons and pages in a blob file appended to; 6: Lesson.data_json
 CACHE_FILE = "cache.pickle"
 
 
@@ -187,6 +188,7 @@ class LessonCache:
 
     def put(self, file: Path, entry: Entry) -> None:
         key = self.key(file)
+        lesson_json(entry.lesson)  # kept with the lesson: a rebuild does not encode it again
         self.new[key] = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
         self.added += 1
         if self.memory:

@@ -97,6 +97,10 @@ class Video:
 Block = Question | Exercise | Video
 
 
+# (the lesson's entry in "lessons", its questions' entries in "questions" by id, its exercise ids)
+LessonJSON = tuple[str, tuple[tuple[str, str], ...], tuple[str, ...]]
+
+
 @dataclass
 class Lesson:
     id: str
@@ -116,6 +120,10 @@ class Lesson:
     html: str = ""
     text: str = ""  # visible prose, for LIX and word counts
     index: int = 0
+    # The lesson's part of the runtime's course data, as JSON (toolkit.runtime.lesson_json): made
+    # once, when the lesson is rendered, and kept with it in the cache, so that a rebuild writes
+    # course-data.js without encoding a thousand unchanged lessons again.
+    data_json: LessonJSON | None = field(default=None, compare=False, repr=False)
 
     @property
     def filename(self) -> str:

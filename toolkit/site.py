@@ -395,7 +395,7 @@ def write_site(course: Course, pages: dict[str, bytes], media: MediaMap, dest: P
     for rel, data in sorted(runtime.items()):
         writer.write_bytes(rel, data)
     writer.write_text("assets/brand.css", brand_css(course))
-    writer.course_data = course_data(course, settings)
+    writer.course_data = course_data(course, settings, encoded=True)
     writer.write_bytes(COURSE_DATA, course_data_script(writer.course_data))
     for name, html in pages.items():
         writer.write_bytes(name, html)

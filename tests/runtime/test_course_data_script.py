@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from toolkit.runtime import course_data, course_data_script
 from toolkit.source.brand import find_brands_dir, load_brand
 from toolkit.source.course import add_lessons, load_course
@@ -35,3 +37,37 @@ def test_a_value_changed_in_place_is_not_the_one_encoded_before():
     fresh = {"lessons": [{"id": "b"}], "title": "Ø"}  # an equal key, another object
     assert course_data_script(fresh) == whole(fresh)
     assert course_data_script({"z": 1, "a": [1, 2], "ä": None}) == whole({"z": 1, "a": [1, 2], "ä": None})
+
+
+def load(course_dir):
+    report = Report()
+    course = load_course(course_dir, load_brand(find_brands_dir(course_dir), None, report), report)
+    add_lessons(course, report)
+    return course
+
+
+@pytest.mark.parametrize("name", ["ok-minimal", "duplicate-question-id", "quiz-without-explanation"])
+def test_the_lessons_json_put_together_is_the_json_of_the_whole(fixture_copy, name):
+    """course_data(encoded=True) joins each lesson's own JSON (Lesson.data_json, kept in the
+    cache): the script must be the one the plain data gives, duplicates and all."""
+    course = load(fixture_copy(name))
+    settings = {"lrs_key": "k:s", "catalogue_url": "../c.html"}
+    plain = course_data(course, settings)
+    assert course_data_script(course_data(course, settings, encoded=True)) == whole(plain)
+    assert all(le.data_json is not None for le in course.lessons)  # made once, then reused
+    assert course_data_script(course_data(course, settings, encoded=True)) == whole(plain)
+
+
+def test_a_cached_lesson_brings_its_json_and_gives_the_same_script(fixture_copy, tmp_path):
+    from toolkit.build import BuildOptions, build
+
+    course_dir = fixture_copy("ok-minimal")
+    out = tmp_path / "out"
+    build([course_dir], BuildOptions(out=out, formats=("web",), no_cache=True))
+    clean = (out / "ok-minimal" / "site" / "assets" / "course-data.js").read_bytes()
+    cached = tmp_path / "cached"
+    build([course_dir], BuildOptions(out=cached, formats=("web",)))
+    lesson = next((course_dir / "lessons").glob("*.md"))
+    lesson.write_text(lesson.read_text(encoding="utf-8") + "\nMere tekst.\n", encoding="utf-8")
+    build([course_dir], BuildOptions(out=cached, formats=("web",)))  # the other lessons from the cache
+    assert (cached / "ok-minimal" / "site" / "assets" / "course-data.js").read_bytes() == clean

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.i18n import Translator
-from toolkit.model import Course, Exercise, Question
+from toolkit.model import Course, Exercise, Lesson, LessonJSON, Question
 
 COURSE_DATA = "assets/course-data.js"
 RUNTIME_DIR = Path(__file__).resolve().parent
@@ -67,12 +67,20 @@ def _json(value: Any) -> str:
 _ENCODED: dict[str, tuple[Any, str]] = {}
 
 
+class RawJSON(str):
+    """A value of the course data that is JSON text already (see ``course_data(encoded=True)``)."""
+
+
 def course_data_script(data: dict[str, Any]) -> bytes:
     """``assets/course-data.js``: the course data as ``window.TK_COURSE``; the same text as
-    ``json.dumps(data, sort_keys=True)`` with no spaces, written key by key."""
+    ``json.dumps(data, sort_keys=True)`` with no spaces, written key by key (a :class:`RawJSON`
+    value as it is)."""
     parts = []
     for key in sorted(data):
         value = data[key]
+        if isinstance(value, RawJSON):
+            parts.append(f"{_json(key)}:{value}")
+            continue
         known = _ENCODED.get(key)
         if known is None or known[0] is not value:
             known = _ENCODED[key] = (value, _json(value))
@@ -80,7 +88,11 @@ def course_data_script(data: dict[str, Any]) -> bytes:
     return f"window.TK_COURSE={{{','.join(parts)}}};\n".encode()
 
 
-def course_data(course: Course, settings: dict[str, Any] | None = None) -> dict[str, Any]:
+def course_data(course: Course, settings: dict[str, Any] | None = None, encoded: bool = False) -> dict[str, Any]:
+    """The course data (the contract with the JavaScript).  With *encoded*, its lessons,
+    questions and exercises are :class:`RawJSON`, put together from each lesson's
+    :func:`lesson_json`: the text that encoding them whole gives, without encoding again the
+    lessons that came from the cache."""
     t = Translator(course.language)
     settings = settings or {}
     return {
@@ -91,7 +103,7 @@ def course_data(course: Course, settings: dict[str, Any] | None = None) -> dict[
         "version": course.version,
         "passMark": course.pass_mark,
         "paths": [{"id": o.id, "label": o.label} for o in course.paths.options] if course.paths else [],
-        **_lessons_and_questions(course),
+        **(_encoded_lessons(course) if encoded else _lessons_and_questions(course)),
         "strings": {k: t(k) for k in RUNTIME_STRINGS},
         "catalogue": settings.get("catalogue_url", ""),
         "offline": bool(settings.get("offline", True)),
@@ -103,22 +115,49 @@ def course_data(course: Course, settings: dict[str, Any] | None = None) -> dict[
     }
 
 
+def _lesson_part(le: Lesson) -> tuple[dict[str, Any], list[tuple[str, dict[str, Any]]], list[str]]:
+    """A lesson's entry in the course data's lessons, its questions' entries and its exercise ids."""
+    ids = []
+    questions = []
+    exercises = []
+    for block in le.blocks:
+        if isinstance(block, Question):
+            ids.append(block.id)
+            correct = [c.id for c in block.choices if c.correct]
+            questions.append((block.id, {"lesson": le.id, "prompt": block.prompt, "multiple": len(correct) > 1,
+                                         "choices": [{"id": c.id, "text": c.text} for c in block.choices],
+                                         "correct": correct,
+                                         "feedback": {c.id: c.feedback for c in block.choices if c.feedback}}))
+        elif isinstance(block, Exercise):
+            exercises.append(block.id)
+    return {"id": le.id, "title": le.title, "file": le.filename, "paths": le.paths, "questions": ids}, questions, exercises
+
+
 def _lessons_and_questions(course: Course) -> dict[str, Any]:
     """The course data's lessons, questions and exercises, in one pass over the lessons' blocks."""
     lessons: list[dict[str, Any]] = []
     questions: dict[str, Any] = {}
     exercises: list[str] = []
     for le in course.lessons:
-        ids = []
-        for block in le.blocks:
-            if isinstance(block, Question):
-                ids.append(block.id)
-                correct = [c.id for c in block.choices if c.correct]
-                questions[block.id] = {"lesson": le.id, "prompt": block.prompt, "multiple": len(correct) > 1,
-                                       "choices": [{"id": c.id, "text": c.text} for c in block.choices],
-                                       "correct": correct,
-                                       "feedback": {c.id: c.feedback for c in block.choices if c.feedback}}
-            elif isinstance(block, Exercise):
-                exercises.append(block.id)
-        lessons.append({"id": le.id, "title": le.title, "file": le.filename, "paths": le.paths, "questions": ids})
+        lesson, own, ex = _lesson_part(le)
+        lessons.append(lesson)
+        questions.update(own)  # a duplicate id (an error of the check) keeps the last, as a dict does
+        exercises += ex
     return {"lessons": lessons, "questions": questions, "exercises": exercises}
+
+
+def lesson_json(le: Lesson) -> LessonJSON:
+    """:func:`_lesson_part` as JSON text, made once per lesson (``Lesson.data_json``)."""
+    if le.data_json is None:
+        lesson, questions, exercises = _lesson_part(le)
+        le.data_json = (_json(lesson), tuple((qid, _json(q)) for qid, q in questions), tuple(exercises))
+    return le.data_json
+
+
+def _encoded_lessons(course: Course) -> dict[str, RawJSON]:
+    """:func:`_lessons_and_questions` as the JSON text it encodes to, from each lesson's part."""
+    parts = [lesson_json(le) for le in course.lessons]
+    questions = dict(q for _, own, _ in parts for q in own)
+    return {"lessons": RawJSON(f"[{','.join(lesson for lesson, _, _ in parts)}]"),
+            "questions": RawJSON("{" + ",".join(f"{_json(qid)}:{questions[qid]}" for qid in sorted(questions)) + "}"),
+            "exercises": RawJSON(_json([ex for _, _, own in parts for ex in own]))}
