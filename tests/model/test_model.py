@@ -87,3 +87,21 @@ def test_media_are_found_in_each_way_markdown_and_html_name_a_file(fixture_copy)
                                           ("../media/smil.svg", media / "smil.svg"),
                                           ("../media/video2.da.vtt", media / "video2.da.vtt"),
                                           ("../media/kort.png", media / "kort.png")]
+
+
+def test_lessons_pickle_by_position_and_come_back_equal(fixture_copy):
+    """Lessons and their blocks are pickled as their field values in order (model.pickled_by_position):
+    every field, those set after loading too, must come back."""
+    import dataclasses
+    import pickle
+
+    loaded, _ = check([fixture_copy("ok-minimal")])
+    for lesson in loaded[0].course.lessons:
+        lesson.data_json = ("{}", (("q", "{}"),), ("x",))
+        again = pickle.loads(pickle.dumps(lesson, protocol=pickle.HIGHEST_PROTOCOL))
+        assert again == lesson and again is not lesson
+        assert {f.name: getattr(again, f.name) for f in dataclasses.fields(again)} == \
+               {f.name: getattr(lesson, f.name) for f in dataclasses.fields(lesson)}
+        assert [type(b) for b in again.blocks] == [type(b) for b in lesson.blocks]
+        data = pickle.dumps(lesson)
+        assert b"author_notes" not in data and b"body_line" not in data  # values only, no field names
