@@ -66,6 +66,7 @@ class LoadedCourse:
     pages: dict[str, bytes]  # UTF-8, by file name
     media: MediaMap
     cache: LessonCache | None = None
+    page_digests: dict[str, str] = field(default_factory=dict)  # SHA-256 of pages, where the cache kept it
 
 
 @dataclass
@@ -134,8 +135,9 @@ def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
     for lesson in course.lessons:
         lesson.html = resolve_lesson_links(lesson.html, by_file)
     check_course(course, report, today)
-    pages = render_pages(course, env, cache)
-    return LoadedCourse(course, pages, media, cache)
+    digests: dict[str, str] = {}
+    pages = render_pages(course, env, cache, digests)
+    return LoadedCourse(course, pages, media, cache, digests)
 
 
 @contextlib.contextmanager
@@ -205,13 +207,13 @@ def build(course_dirs: list[Path], options: BuildOptions,
             old_site = cache.old_outputs.get("site", {}) if cache is not None else None
             if old_site and (final / "site").is_dir():  # update the previous tree: only what changed is written
                 writer = write_site(course, lc.pages, lc.media, final / "site", project_root_of(course.root), settings,
-                                    digests=old_site, in_place=True)
+                                    digests=old_site, in_place=True, known=lc.page_digests)
                 assert isinstance(writer, InPlaceWriter)
                 updates.append((course.slug, writer))
                 stage.mkdir(parents=True)  # for the packages
             else:
                 writer = write_site(course, lc.pages, lc.media, stage / "site", project_root_of(course.root), settings,
-                                    previous=final / "site", digests=old_site)
+                                    previous=final / "site", digests=old_site, known=lc.page_digests)
             reuse = {name: ZipReuse(out / course.slug / name, _trusted(cache.old_outputs.get(name, {}),
                                                                        out / course.slug / name))
                      for name in (f"{course.slug}-{fmt}.zip" for fmt in options.formats)} if cache is not None else {}

@@ -41,9 +41,9 @@ from toolkit.model import Course, Lesson
 from toolkit.replay import RACY_NS, TRUST_STAT
 from toolkit.runtime import lesson_json
 
-CACHE_FORMAT = 7  # 2: blocks as typed classes, media found while loading; 3: one file, output digests;
+CACHE_FORMAT = 8  # 2: blocks as typed classes, media found while loading; 3: one file, output digests;
 # 4: pages as UTF-8, stats by str; 5: lessons and pages in a blob file appended to; 6: Lesson.data_json;
-# 7: lessons and blocks pickled by position
+# 7: lessons and blocks pickled by position; 8: pages' digests
 CACHE_FILE = "cache.pickle"
 
 
@@ -95,6 +95,8 @@ class LessonCache:
         self.new: dict[str, bytes | memoryview] = {}
         self.old_pages: Mapping[str, bytes] = {}  # rendered pages, UTF-8 (as they are written)
         self.new_pages: dict[str, bytes] = {}
+        self.old_page_digests: dict[str, str] = {}  # SHA-256 of each page kept, by key: a rebuild need not hash it
+        self.new_page_digests: dict[str, str] = {}
         self.added = 0  # entries and pages put that the old cache did not have
         self.bytecode: dict[str, bytes] = {}  # Jinja's compiled templates (it checks their sources' checksums)
         self.old_outputs: dict[str, dict[str, str]] = {}  # "site" or a zip's name -> file -> digest
@@ -123,12 +125,14 @@ class LessonCache:
             if isinstance(data, dict) and data.get("context") == context and memory is not None:
                 self.old = data["entries"]
                 self.old_pages = data["pages"]
+                self.old_page_digests = data["page_digests"]
                 self.old_objects = data.get("objects", {})
             elif isinstance(data, dict) and data.get("context") == context and data.get("format") == CACHE_FORMAT:
                 self.blob_data = blobs.read(self.blob_path, data["blobs"])
                 if self.blob_data is not None:
                     self.old = blobs.BlobViews(self.blob_data, data["entries"])  # only unpickled, or kept
                     self.old_pages = blobs.Blobs(self.blob_data, data["pages"])
+                    self.old_page_digests = data["page_digests"]
                     self.blob_refs = {**{"e" + k: r for k, r in data["entries"].items()},
                                       **{"p" + k: r for k, r in data["pages"].items()}}
             if isinstance(data, dict) and data.get("format") == CACHE_FORMAT:
@@ -139,7 +143,7 @@ class LessonCache:
             self.old_stats, self.old_bytecode = dict(self.stats), dict(self.bytecode)
         except (OSError, pickle.UnpicklingError, EOFError, KeyError, AttributeError, TypeError, ValueError,
                 struct.error):
-            self.old, self.old_pages, self.old_outputs = {}, {}, {}
+            self.old, self.old_pages, self.old_outputs, self.old_page_digests = {}, {}, {}, {}
         if not self.memory:  # whatever the context: each stamp is checked against its file
             self.old_outputs = _read_outputs(self.outputs_path)
 
@@ -198,17 +202,24 @@ class LessonCache:
     def page(self, key: str, render: Callable[[], bytes]) -> bytes:
         """A rendered page by *key* (see ``site.page_keys``), rendered only when not cached."""
         html = self.old_pages.get(key)
+        digest = self.old_page_digests.get(key) if html is not None else None
         if html is None:
             html = render()
             self.added += 1
         else:
             self.page_hits += 1
         self.new_pages[key] = html
+        self.new_page_digests[key] = digest or hashlib.sha256(html).hexdigest()
         return html
+
+    def page_digest(self, key: str) -> str:
+        """The SHA-256 of the page :meth:`page` gave for *key* (kept with it: not hashed again)."""
+        return self.new_page_digests[key]
 
     def data(self) -> dict[str, Any]:
         return {"format": CACHE_FORMAT, "context": self.context, "entries": self.new, "pages": self.new_pages,
-                "bytecode": self.bytecode, "outputs": self.new_outputs if self.memory else {}, "stats": self.stats}
+                "bytecode": self.bytecode, "outputs": self.new_outputs if self.memory else {}, "stats": self.stats,
+                "page_digests": self.new_page_digests}
 
     def disk_data(self) -> dict[str, Any]:
         """What the cache file keeps of this course, once the new blobs are in the blob file."""

@@ -114,8 +114,9 @@ def page_keys(course: Course, context: str, sources: dict[Path, str] | None = No
 
 
 def render_pages(course: Course, env: Callable[[], jinja2.Environment],
-                 cache: LessonCache | None = None) -> dict[str, bytes]:
-    """Every HTML page of the site (UTF-8), by file name; pages come from *cache* when unchanged.
+                 cache: LessonCache | None = None, digests: dict[str, str] | None = None) -> dict[str, bytes]:
+    """Every HTML page of the site (UTF-8), by file name; pages come from *cache* when unchanged,
+    and then *digests* gets each page's SHA-256 (the cache has it) for the writer.
 
     *env* gives the Jinja environment; it is called only when a page is rendered."""
     made: list[Any] = []
@@ -138,18 +139,25 @@ def render_pages(course: Course, env: Callable[[], jinja2.Environment],
 
     keys, shared = page_keys(course, cache.context, cache.keys) if cache is not None else ([], "")
 
-    def page(key: str, render: Callable[[], str]) -> bytes:
-        return cache.page(key, lambda: render().encode("utf-8")) if cache is not None else render().encode("utf-8")
+    pages: dict[str, bytes] = {}
 
-    pages = {"index.html": page(f"{shared}:index.html", lambda: template("overview.html").render(
-                 made[1], sources=all_sources(course))),
-             "launch.html": page(f"{shared}:launch.html", lambda: template("launch.html").render(made[1]))}
+    def page(name: str, key: str, render: Callable[[], str]) -> None:
+        if cache is None:
+            pages[name] = render().encode("utf-8")
+            return
+        pages[name] = cache.page(key, lambda: render().encode("utf-8"))
+        if digests is not None:
+            digests[name] = cache.page_digest(key)
+
+    page("index.html", f"{shared}:index.html",
+         lambda: template("overview.html").render(made[1], sources=all_sources(course)))
+    page("launch.html", f"{shared}:launch.html", lambda: template("launch.html").render(made[1]))
     lessons = course.lessons
     for i, lesson in enumerate(lessons):
         def render(i: int = i, lesson: Any = lesson) -> str:
             return template("lesson.html").render(made[1], lesson=lesson, prev=lessons[i - 1] if i else None,
                                                   next=lessons[i + 1] if i + 1 < len(lessons) else None)
-        pages[lesson.filename] = page(keys[i] if keys else "", render)
+        page(lesson.filename, keys[i] if keys else "", render)
     return pages
 
 
@@ -227,8 +235,9 @@ class Writer:
     """
 
     def __init__(self, dest: Path, previous: Path | None, digests: dict[str, str] | None = None,
-                 kept: dict[str, bytes] | None = None) -> None:
+                 kept: dict[str, bytes] | None = None, known: dict[str, str] | None = None) -> None:
         self.dest = dest
+        self.known = known or {}  # the SHA-256 of some files' bytes, computed already (the pages the cache had)
         self.kept = kept
         self.previous = previous if previous is not None and previous.is_dir() else None
         self.digests = digests
@@ -272,7 +281,7 @@ class Writer:
             os.replace(tmp, target)
             self.written += 1
             return
-        digest = hashlib.sha256(data).hexdigest() if self.digests is not None else ""
+        digest = (self.known.get(rel) or hashlib.sha256(data).hexdigest()) if self.digests is not None else ""
         known = None
         if self.previous is not None:
             try:
@@ -320,14 +329,14 @@ class InPlaceWriter(Writer):
     :meth:`commit` renames them all into place and removes every file this build did not write,
     :meth:`abort` removes them, leaving *dest* as it was.  So only what changed costs."""
 
-    def __init__(self, dest: Path, digests: dict[str, str]) -> None:
-        super().__init__(dest, None, digests)
+    def __init__(self, dest: Path, digests: dict[str, str], known: dict[str, str] | None = None) -> None:
+        super().__init__(dest, None, digests, known=known)
         self.pending: list[tuple[str, str]] = []
 
     def write_bytes(self, rel: str, data: bytes) -> None:
         self.files[rel] = data
         target = os.path.join(self.dest, rel)
-        digest = hashlib.sha256(data).hexdigest()
+        digest = self.known.get(rel) or hashlib.sha256(data).hexdigest()
         known = (self.digests or {}).get(rel)
         try:
             same = known is not None and known.startswith(digest + ":") and stamp(target, digest) == known
@@ -378,11 +387,12 @@ class InPlaceWriter(Writer):
 def write_site(course: Course, pages: dict[str, bytes], media: MediaMap, dest: Path,
                project_root: Path | None, settings: dict[str, Any], previous: Path | None = None,
                digests: dict[str, str] | None = None, kept: dict[str, bytes] | None = None,
-               in_place: bool = False) -> Writer:
+               in_place: bool = False, known: dict[str, str] | None = None) -> Writer:
     """The site into *dest*; with *kept*, or *in_place* with *digests*, *dest* is updated in place
-    (see :class:`Writer` and :class:`InPlaceWriter`)."""
+    (see :class:`Writer` and :class:`InPlaceWriter`).  *known* has the SHA-256 of pages whose
+    digest the cache kept (see :func:`render_pages`): they are not hashed again."""
     dest.mkdir(parents=True, exist_ok=True)
-    writer = InPlaceWriter(dest, digests or {}) if in_place else Writer(dest, previous, digests, kept)
+    writer = InPlaceWriter(dest, digests or {}, known) if in_place else Writer(dest, previous, digests, kept, known)
     assets: dict[str, Path] = {}
     for folder in reversed(asset_chain(course.brand, project_root)):  # most specific wins
         for file in sorted(folder.rglob("*")):

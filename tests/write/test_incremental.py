@@ -112,3 +112,20 @@ def test_page_keys_follow_what_the_templates_show(fixture_copy, tmp_path):
         clean = tmp_path / f"clean-{n}"
         build([course], BuildOptions(out=clean, formats=("web",), no_cache=True))
         assert site_digest(out, "ok-minimal") == site_digest(clean, "ok-minimal"), path
+
+
+def test_the_page_digests_the_cache_keeps_are_those_of_the_pages(fixture_copy, tmp_path):
+    """A rebuild takes each cached page's SHA-256 from the cache instead of hashing the page:
+    they must be the digests of the very bytes it writes."""
+    import hashlib
+
+    from toolkit.build import check
+
+    course = fixture_copy("ok-minimal")
+    out = tmp_path / "out"
+    build([course], BuildOptions(out=out, formats=("web",)))
+    _edit(course / "lessons" / "02-cv.md", "Et godt CV er kort.", "Et godt CV er kort og klart.")
+    loaded, _ = check([course], cache_dir=out / ".cache")
+    lc = loaded[0]
+    assert lc.cache.page_hits > 0 and set(lc.page_digests) == set(lc.pages)
+    assert all(hashlib.sha256(lc.pages[name]).hexdigest() == d for name, d in lc.page_digests.items())
