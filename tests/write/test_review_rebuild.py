@@ -86,3 +86,17 @@ def test_random_edits(tmp_path):
         p = subprocess.run([sys.executable, str(ROOT / "tests/write/review_fuzz.py"), str(seed), "10"],
                            env={**ENV, "NOFS": "1"}, capture_output=True, text=True)
         assert p.returncode == 0, p.stdout + p.stderr
+
+
+def test_a_brand_asset_at_the_offline_icons_path(tmp_path):
+    """New (97dea48): write_site passes offline_files the writer's digests, taken before the offline
+    files are written; a brand asset at assets/icon.png is in *files* with its own digest, which
+    offline_files uses for the generated icon that replaces it.  A cached build's sw.js VERSION
+    (and so the web zip) then differs from a clean build's, which has no digests and hashes the icon."""
+    import shutil
+
+    proj = synthetic(tmp_path)
+    shutil.copytree(ROOT / "brands" / "default", proj / "brands" / "default")
+    (proj / "brands" / "default" / "assets").mkdir(exist_ok=True)
+    (proj / "brands" / "default" / "assets" / "icon.png").write_bytes(b"\x89PNG\r\n\x1a\nBRANDICON")
+    same_as_clean(proj)
