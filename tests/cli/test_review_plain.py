@@ -53,3 +53,21 @@ def test_replayed_non_ascii_output_on_an_ascii_stream(tmp_path):
     c = subprocess.run([*CLICK, *args], cwd=tmp_path / "click", capture_output=True, env=envd, check=False)
     p = subprocess.run([*PLAIN, *args], cwd=tmp_path / "plain", capture_output=True, env=envd, check=False)
     assert (p.returncode, p.stdout, p.stderr) == (c.returncode, c.stdout, c.stderr)
+
+
+@pytest.mark.parametrize("closed", [">&-", "2>&-"])
+def test_a_closed_stream_is_skipped_as_click_skips_it(tmp_path, closed):
+    # sys.stdout/sys.stderr is None: click.echo prints nothing and the build succeeds;
+    # command.echo calls None.isatty() -> AttributeError traceback, exit 1
+    import shlex
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TOOLKIT_TODAY": "2026-12-01"}
+    got = []
+    for side, cmd in (("click", CLICK), ("plain", PLAIN)):
+        d = tmp_path / side
+        assemble_course("ok-minimal", d / "courses" / "ok-minimal")
+        line = " ".join(map(shlex.quote, [*cmd, "build", "courses/ok-minimal", "--out", "out", "--format", "web"]))
+        p = subprocess.run(f"{line} {closed}", shell=True, cwd=d, capture_output=True, env=env, check=False)
+        got.append((p.returncode, (d / "out" / "ok-minimal" / "site" / "index.html").is_file()))
+    assert got[0] == (0, True)
+    assert got[1] == got[0]
