@@ -71,7 +71,7 @@ def offline_files(course: Course, files: dict[str, bytes], digests: dict[str, st
     known = digests or {}
     digest = hashlib.sha256()
     for rel in names:
-        own = known.get(rel) if rel in files else None
+        own = known.get(rel) if rel not in out else None  # one made here is hashed: the site may have had its own
         digest.update(f"{rel}\0{own or hashlib.sha256(everything[rel]).hexdigest()}\n".encode())
     head = f"var FILES = {json.dumps(names)};\nvar VERSION = \"{digest.hexdigest()[:16]}\";\n"
     out[SW_FILE] = (head + (RUNTIME_DIR / "sw.js").read_text(encoding="utf-8")).encode("utf-8")
