@@ -9,30 +9,21 @@ terminal, as ``click.echo`` does.
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import CheckFailed, Diagnostic, ToolkitError
+from toolkit.replay import emit
 
 if TYPE_CHECKING:
     from toolkit.build import BuildOptions
     from toolkit.replay import Fingerprint
 
-ANSI_RE = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")  # click._compat._ansi_re
-
-
 def echo(text: str, err: bool = False, red: bool = False) -> None:
     """*text* and a newline on stdout (stderr with *err*), as ``click.echo``/``click.secho(fg="red")``."""
-    stream: TextIO = sys.stderr if err else sys.stdout
-    if red:
-        text = f"\033[31m{text}\033[0m"
-    if not stream.isatty():
-        text = ANSI_RE.sub("", text)
-    stream.write(f"{text}\n")
-    stream.flush()
+    emit(f"\033[31m{text}\033[0m" if red else text, err)
 
 
 def print_diagnostics(items: list[Diagnostic], verbose: bool = False,
@@ -91,7 +82,7 @@ def replay(record: dict[str, Any], strict: bool, out: Callable[..., None] = echo
 
 def wants_progress(dirs: list[Path]) -> bool:
     """Whether the build shows a progress bar (click's): many lessons, and a terminal to show it on."""
-    return sys.stderr.isatty() and sum(len(list((d / "lessons").glob("*.md"))) for d in dirs) >= 100
+    return sys.stderr is not None and sys.stderr.isatty() and sum(len(list((d / "lessons").glob("*.md"))) for d in dirs) >= 100
 
 
 def run_plain(dirs: list[Path], values: dict[str, Any], fingerprint: Fingerprint) -> int:

@@ -323,7 +323,8 @@ def from_argv(argv: list[str]) -> tuple[int | None, Fingerprint | None]:
     paths: list[str] = []
     args = iter(argv[1:])
     for arg in args:
-        name, eq, inline = arg.partition("=")
+        # "--out=x" as click reads it; a short option's "=" is part of its value ("-j=3" is "=3")
+        name, eq, inline = arg.partition("=") if arg.startswith("--") else (arg, "", "")
         if name in VALUE_OPTIONS:
             value = inline if eq else next(args, None)
             if not value or value.startswith("-") or (VALUE_OPTIONS[name] in values and name != "--format"):
@@ -366,9 +367,53 @@ def from_argv(argv: list[str]) -> tuple[int | None, Fingerprint | None]:
         return None, fp  # to build, or failing, or with escapes to strip: toolkit.command prints it
     for d in items:  # as toolkit.cli prints them
         if d[3] != "info":
-            sys.stderr.write(f"{diagnostic_line(d)}\n")
-    sys.stderr.flush()
+            emit(diagnostic_line(d), err=True)
     for text in record["summary"]:
-        sys.stdout.write(f"{text}\n")
-    sys.stdout.flush()
+        emit(text)
     return 0, None
+
+
+ANSI_RE = r"\033\[[;?0-9]*[a-zA-Z]"  # click._compat._ansi_re
+_WRAPPED: dict[int, tuple[Any, Any]] = {}  # id of a standard stream -> (it, its UTF-8 wrapper)
+
+
+def _text_stream(err: bool) -> Any:
+    """stdout or stderr as ``click.echo`` writes to it: None when there is none (a closed
+    stream), and one whose encoding is ASCII (a misconfigured locale) re-wrapped as UTF-8 with
+    unencodable characters replaced."""
+    stream = sys.stderr if err else sys.stdout
+    if stream is None:
+        return None
+    import codecs
+
+    try:
+        ascii_only = codecs.lookup(getattr(stream, "encoding", None) or "ascii").name == "ascii"
+    except LookupError:
+        ascii_only = False
+    buffer = getattr(stream, "buffer", None)
+    if not ascii_only or buffer is None:
+        return stream
+    known = _WRAPPED.get(id(stream))
+    if known is None or known[0] is not stream:
+        import io
+
+        wrapper = io.TextIOWrapper(buffer, encoding="utf-8", errors="replace", line_buffering=True)
+        known = _WRAPPED[id(stream)] = (stream, wrapper)
+    return known[1]
+
+
+def emit(text: str, err: bool = False) -> None:
+    """*text* and a newline, as ``click.echo`` prints it (ANSI escapes removed off a terminal)."""
+    stream = _text_stream(err)
+    if stream is None:
+        return
+    try:
+        tty = bool(stream.isatty())
+    except Exception:  # as click's isatty
+        tty = False
+    if not tty:
+        import re
+
+        text = re.sub(ANSI_RE, "", text)
+    stream.write(f"{text}\n")
+    stream.flush()
