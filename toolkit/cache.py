@@ -37,7 +37,7 @@ from typing import Any, BinaryIO
 
 from toolkit import __version__, blobs
 from toolkit.errors import Diagnostic
-from toolkit.model import Course, Lesson
+from toolkit.model import Choice, Course, Exercise, ExerciseField, Lesson, Question, Video
 from toolkit.replay import RACY_NS, TRUST_STAT
 from toolkit.runtime import lesson_json
 
@@ -54,23 +54,50 @@ class Entry:
     media: list[Path]
 
 
-def _tree_listing(root: Path) -> list[str]:
+def _tree_listing(root: Path, skip: frozenset[str] = frozenset()) -> list[str]:
+    """Every file under *root* but those in *skip*, with its size, mtime, inode and ctime (an edit
+    that keeps the size and puts the mtime back still changes the ctime).  Folders that are
+    symbolic links are not followed (the loader refuses what they hold)."""
+    out: list[str] = []
     if not root.is_dir():
-        return []
-    out = []
-    for p in sorted(root.rglob("*")):
-        if p.is_file():
-            st = p.stat()
-            out.append(f"{p}:{st.st_size}:{st.st_mtime_ns}")
-    return out
+        return out
+    stack = [str(root)]
+    while stack:
+        with os.scandir(stack.pop()) as entries:
+            for e in entries:
+                if e.path in skip:
+                    continue
+                try:
+                    if e.is_dir(follow_symlinks=False):
+                        stack.append(e.path)
+                    elif e.is_file():
+                        st = e.stat()
+                        out.append(f"{e.path}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}:{st.st_ctime_ns}")
+                except OSError:
+                    out.append(f"{e.path}:?")
+    return sorted(out)
 
 
-def context_digest(course: Course, template_dirs: list[Path]) -> str:
+def _model_fields() -> list[list[str]]:
+    """The field names of the classes pickled by position (model.pickled_by_position): a cache
+    written with other fields, or in another order, is not read."""
+    return [[f.name for f in dataclasses.fields(cls)] for cls in (Lesson, Question, Choice, Exercise, ExerciseField, Video)]
+
+
+def context_digest(course: Course, template_dirs: list[Path], out: Path | None = None) -> str:
+    """Everything but a lesson's own file that can change its rendering or its diagnostics.
+
+    Media: a lesson may refer to any file in its course folder or its brand's (next to it, or by a
+    path from the course), so every file there but the lesson files themselves (each keyed by its
+    own bytes) and the build's output folder, *out*, when it is inside."""
     brand = course.brand
-    roots = [course.root / "media"] + ([r / "courses" / course.slug for r in brand.chain] if brand else [])
+    roots = [Path(os.path.abspath(r)) for r in
+             [course.root] + ([r / "courses" / course.slug for r in brand.chain] if brand else [])]
+    skip = frozenset({os.path.abspath(f) for f, _ in course.lesson_files} | ({os.path.abspath(out)} if out else set()))
     payload = {
         "format": CACHE_FORMAT,
         "version": __version__,
+        "model": _model_fields(),
         "cwd": os.getcwd(),
         "course": str(course.root.resolve()),
         "language": course.language,
@@ -79,7 +106,7 @@ def context_digest(course: Course, template_dirs: list[Path]) -> str:
         "lessons": [str(f) for f, _ in course.lesson_files],
         "sanitize_html": course.sanitize_html,
         "templates": [x for d in template_dirs for x in _tree_listing(d)],
-        "media": [x for r in roots for x in _tree_listing(r)],
+        "media": [x for r in roots for x in _tree_listing(r, skip)],
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 

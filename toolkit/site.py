@@ -88,7 +88,7 @@ def page_keys(course: Course, context: str, sources: dict[Path, str] | None = No
 
     *context* is the lesson cache's digest (templates, facts, brand folders,
     lesson files, toolkit version).  Added here: course.yaml, the brand's
-    settings, the outline of every lesson (what navigation, counts and path
+    settings, every fact with its source (the overview lists them), the outline of every lesson (what navigation, counts and path
     labels can show), where each lesson file's links lead, and the page's own
     rendered body.  The body is known by the digest of the lesson's source,
     when *sources* has it (the lesson cache's, by file: within one context the
@@ -101,6 +101,8 @@ def page_keys(course: Course, context: str, sources: dict[Path, str] | None = No
     except OSError:
         shared.update(repr(course.root).encode())
     shared.update(repr(course.brand).encode())
+    shared.update(repr(sorted((f.name, f.value, f.source, f.url, f.date, f.origin, f.checked)  # the overview's sources
+                              for f in course.facts.values())).encode())
     shared.update(repr([(le.id, le.title, le.filename, le.paths, le.index, le.origin, le.description,
                          le.duration_minutes, len(le.questions), le.source.name) for le in course.lessons]).encode())
     keys = []
