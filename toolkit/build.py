@@ -96,7 +96,7 @@ def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
     names = {f.name for f, _ in course.lesson_files}
     cache = None
     if cache_dir is not None:
-        context = context_digest(course, template_chain(brand, project))
+        context = context_digest(course, template_chain(brand, project), cache_dir.parent)
         cache = LessonCache(cache_path(cache_dir), f"{brand.name}-{course.slug}", context)
     made: list[Any] = []
 
@@ -105,10 +105,16 @@ def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
             made.append(make_environment(brand, project, cache.bytecode if cache is not None else None))
         return made[0]
 
+    renderers: list[LessonRenderer] = []
+
+    def renderer() -> LessonRenderer:  # also for an entry the cache has but cannot read
+        if not renderers:
+            renderers.append(LessonRenderer(course, env(), MediaMap()))
+        return renderers[0]
+
     misses = [f for f, _ in course.lesson_files if cache is None or not cache.has(f)]
-    renderer = LessonRenderer(course, env(), MediaMap()) if misses else None
-    rendered = render_lessons(misses, course, renderer, names, default_jobs() if jobs is None else jobs,
-                              progress) if renderer is not None else {}
+    rendered = render_lessons(misses, course, renderer(), names, default_jobs() if jobs is None else jobs,
+                              progress) if misses else {}
 
     def process(file: Path, course: Course, report: Report) -> Lesson | None:
         entry = cache.get(file) if cache else None
@@ -118,8 +124,7 @@ def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
             lesson, items, used = entry.lesson, entry.diagnostics, entry.media
         else:
             done = rendered.pop(file, None)
-            assert renderer is not None  # a file that is not cached is a miss
-            lesson, items, used = done or render_one(file, course, renderer, names)
+            lesson, items, used = done or render_one(file, course, renderer(), names)
             if lesson is not None and cache is not None and not any(d.severity == "error" for d in items):
                 cache.put(file, Entry(lesson, items, used))
         if progress is not None and (entry is not None or done is None):  # workers report their own
@@ -180,6 +185,13 @@ def build(course_dirs: list[Path], options: BuildOptions,
     loaded, report = check(course_dirs, options.brand, options.today,
                            None if options.no_cache else options.out / ".cache", progress, options.jobs,
                            options.sanitize_html)
+    roots: dict[str, Path] = {}
+    for lc in loaded:  # each course's output is out/<slug>: two of one name would overwrite each other
+        other = roots.setdefault(lc.course.slug, lc.course.root)
+        if other != lc.course.root:
+            raise ConfigError(f"{lc.course.root} and {other}: two courses named '{lc.course.slug}' in one build "
+                              f"would write the same folder, {options.out / lc.course.slug}; build them one by one "
+                              "into different output folders, or rename one")
     catalogue = _catalogue_for(loaded, report)
     if failing(report, options.strict):
         raise CheckFailed(report.items)

@@ -184,10 +184,16 @@ def _paths(data: dict[str, Any], path: Path, report: Report) -> PathChoice | Non
     return PathChoice(question or "", options)
 
 
+LINKED_FOLDER = "the lessons folder is a symbolic link; the build reads no file from outside the course and its brand"
+
+
 def _lesson_files(course: Course, data: dict[str, Any], path: Path, report: Report) -> list[tuple[Path, str]]:
     """The lesson files in course order, with where each came from."""
     lessons_dir = course.root / "lessons"
     files: list[Path] = []
+    if lessons_dir.is_symlink():  # the files in it would be read from wherever it points
+        report.error(lessons_dir, 0, LINKED_FOLDER)
+        return []
     listed = get_list(data, "lessons", path, report, "course.yaml")
     if listed:
         for i, name in enumerate(listed):
@@ -216,6 +222,9 @@ def _lesson_files(course: Course, data: dict[str, Any], path: Path, report: Repo
     if brand is not None:
         for root in reversed(brand.chain):  # least specific first, so the chosen brand wins
             local_dir = root / "courses" / course.slug / "lessons"
+            if local_dir.is_symlink():
+                report.error(local_dir, 0, LINKED_FOLDER)
+                continue
             if not local_dir.is_dir():
                 continue
             for local in _confined(sorted(local_dir.glob("*.md")), local_dir, report):
