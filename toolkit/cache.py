@@ -37,7 +37,7 @@ from typing import Any, BinaryIO
 
 from toolkit import __version__, blobs
 from toolkit.errors import Diagnostic
-from toolkit.model import Choice, Course, Exercise, ExerciseField, Lesson, Question, Video
+from toolkit.model import Choice, Course, Exercise, ExerciseField, Lesson, Question, Video, pickled_by_position
 from toolkit.replay import RACY_NS, TRUST_STAT
 from toolkit.runtime import lesson_json
 
@@ -47,6 +47,7 @@ CACHE_FORMAT = 8  # 2: blocks as typed classes, media found while loading; 3: on
 CACHE_FILE = "cache.pickle"
 
 
+@pickled_by_position
 @dataclass
 class Entry:
     lesson: Lesson
@@ -81,7 +82,8 @@ def _tree_listing(root: Path, skip: frozenset[str] = frozenset()) -> list[str]:
 def _model_fields() -> list[list[str]]:
     """The field names of the classes pickled by position (model.pickled_by_position): a cache
     written with other fields, or in another order, is not read."""
-    return [[f.name for f in dataclasses.fields(cls)] for cls in (Lesson, Question, Choice, Exercise, ExerciseField, Video)]
+    return [[f.name for f in dataclasses.fields(cls)]
+            for cls in (Entry, Lesson, Question, Choice, Exercise, ExerciseField, Video)]
 
 
 def context_digest(course: Course, template_dirs: list[Path], out: Path | None = None) -> str:
