@@ -1,7 +1,6 @@
 """A tampered cache or output folder, then an edit and a cached build: the clean build's bytes."""
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -10,20 +9,11 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-ENV = {**os.environ, "PYTHONPATH": str(ROOT), "TOOLKIT_TODAY": "2026-12-01"}
-
-
-def tree(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and ".cache" not in p.parts and "record" not in p.name
-            and ".replay" not in str(p)}
+from .cli_builds import ROOT, build as cli_build, tree
 
 
 def build(proj: Path, out: str, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "toolkit", "build", "courses/syn", "--out", out, "--format", "web",
-                           "--format", "scorm12", "-j", "1", *extra], cwd=proj, env=ENV, capture_output=True, text=True,
-                          check=False)
+    return cli_build(proj, out, *extra, formats=("web", "scorm12"))
 
 
 def _keep_times(path: Path, change) -> None:

@@ -1,7 +1,6 @@
 """An incremental build after hostile edits must write the clean build's bytes."""
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -9,26 +8,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-ENV = {**os.environ, "PYTHONPATH": str(ROOT), "TOOLKIT_TODAY": "2026-12-01"}
-
-
-def tree(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and ".cache" not in p.parts and "record" not in p.name
-            and ".replay" not in str(p)}
-
-
-def build(proj: Path, out: str, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "toolkit", "build", "courses/syn", "--out", out, "--format", "web",
-                           "-j", "1", *extra], cwd=proj, env=ENV, capture_output=True, text=True, check=False)
-
-
-def synthetic(tmp_path: Path, n: int = 3) -> Path:
-    proj = tmp_path / "proj"
-    subprocess.run([sys.executable, str(ROOT / "bench" / "synthetic.py"), str(proj / "courses" / "syn"),
-                    "--lessons", str(n)], check=True, capture_output=True)
-    return proj
+from .cli_builds import ENV, ROOT, build, synthetic, tree
 
 
 def same_as_clean(proj: Path) -> None:
