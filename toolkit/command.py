@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from toolkit.build import BuildOptions
     from toolkit.replay import Fingerprint
 
+
 def echo(text: str, err: bool = False, red: bool = False) -> None:
     """*text* and a newline on stdout (stderr with *err*), as ``click.echo``/``click.secho(fg="red")``."""
     emit(f"\033[31m{text}\033[0m" if red else text, err)
@@ -82,7 +83,9 @@ def replay(record: dict[str, Any], strict: bool, out: Callable[..., None] = echo
 
 def wants_progress(dirs: list[Path]) -> bool:
     """Whether the build shows a progress bar (click's): many lessons, and a terminal to show it on."""
-    return sys.stderr is not None and sys.stderr.isatty() and sum(len(list((d / "lessons").glob("*.md"))) for d in dirs) >= 100
+    if sys.stderr is None or not sys.stderr.isatty():
+        return False
+    return sum(len(list((d / "lessons").glob("*.md"))) for d in dirs) >= 100
 
 
 def run_plain(dirs: list[Path], values: dict[str, Any], fingerprint: Fingerprint) -> int:

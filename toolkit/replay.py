@@ -397,8 +397,15 @@ def _text_stream(err: bool) -> Any:
     if known is None or known[0] is not stream:
         import io
 
-        wrapper = io.TextIOWrapper(buffer, encoding="utf-8", errors="replace", line_buffering=True)
-        known = _WRAPPED[id(stream)] = (stream, wrapper)
+        class NonClosing(io.TextIOWrapper):  # as click's: its end must not close the stream's buffer
+            def __del__(self) -> None:
+                try:  # noqa: SIM105 (no contextlib here: __del__ may run when modules are torn down)
+                    self.detach()
+                except Exception:
+                    pass
+
+        known = _WRAPPED[id(stream)] = (stream, NonClosing(buffer, encoding="utf-8", errors="replace",
+                                                           line_buffering=True))
     return known[1]
 
 
