@@ -88,9 +88,10 @@ def page_keys(course: Course, context: str, sources: dict[Path, str] | None = No
 
     *context* is the lesson cache's digest (templates, facts, brand folders,
     lesson files, toolkit version).  Added here: course.yaml, the brand's
-    settings, every fact with its source (the overview lists them), the outline of every lesson (what navigation, counts and path
-    labels can show), where each lesson file's links lead, and the page's own
-    rendered body.  The body is known by the digest of the lesson's source,
+    settings, every fact with its source (the overview lists them), the
+    outline of every lesson (what navigation, counts and path labels can
+    show), where each lesson file's links lead, and the page's own rendered
+    body.  The body is known by the digest of the lesson's source,
     when *sources* has it (the lesson cache's, by file: within one context the
     source decides the body), else by the body itself.  A template that shows
     another lesson's body is the one thing not covered.
