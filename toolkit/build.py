@@ -124,9 +124,9 @@ def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
             lesson, items, used = entry.lesson, entry.diagnostics, entry.media
         else:
             done = rendered.pop(file, None)
-            lesson, items, used = done or render_one(file, course, renderer(), names)
+            lesson, items, used, probes = done or render_one(file, course, renderer(), names)
             if lesson is not None and cache is not None and not any(d.severity == "error" for d in items):
-                cache.put(file, Entry(lesson, items, used))
+                cache.put(file, Entry(lesson, items, used, probes))
         if progress is not None and (entry is not None or done is None):  # workers report their own
             progress(file.name)
         report.items.extend(items)
@@ -182,6 +182,10 @@ def build(course_dirs: list[Path], options: BuildOptions,
         raise ConfigError(f"unknown format(s): {', '.join(unknown)} (choose from {', '.join(FORMATS)})")
     if options.live_sites is not None and options.formats:
         raise ConfigError("a site updated in place is built without packages")
+    unique: dict[str, Path] = {}  # a course named twice (courses/x and courses/x/, or through a link) is built once
+    for d in course_dirs:
+        unique.setdefault(os.path.realpath(d), d)
+    course_dirs = list(unique.values())
     loaded, report = check(course_dirs, options.brand, options.today,
                            None if options.no_cache else options.out / ".cache", progress, options.jobs,
                            options.sanitize_html)

@@ -31,7 +31,7 @@ import pickle
 import struct
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -40,10 +40,11 @@ from toolkit.errors import Diagnostic
 from toolkit.model import Choice, Course, Exercise, ExerciseField, Lesson, Question, Video, pickled_by_position
 from toolkit.replay import RACY_NS, TRUST_STAT
 from toolkit.runtime import lesson_json
+from toolkit.source.lesson import probe_stamp
 
-CACHE_FORMAT = 8  # 2: blocks as typed classes, media found while loading; 3: one file, output digests;
+CACHE_FORMAT = 9  # 2: blocks as typed classes, media found while loading; 3: one file, output digests;
 # 4: pages as UTF-8, stats by str; 5: lessons and pages in a blob file appended to; 6: Lesson.data_json;
-# 7: lessons and blocks pickled by position; 8: pages' digests
+# 7: lessons and blocks pickled by position; 8: pages' digests; 9: the probes of media lookups
 CACHE_FILE = "cache.pickle"
 
 
@@ -53,30 +54,53 @@ class Entry:
     lesson: Lesson
     diagnostics: list[Diagnostic]
     media: list[Path]
+    # The paths the lesson's media lookups looked at, with what was there (source.lesson.probe_stamp):
+    # the entry holds while each is as it was.
+    probes: dict[str, str] = field(default_factory=dict)
+
+    def holds(self) -> bool:
+        return all(probe_stamp(path) == known for path, known in self.probes.items())
 
 
-def _tree_listing(root: Path, skip: frozenset[str] = frozenset()) -> list[str]:
-    """Every file under *root* but those in *skip*, with its size, mtime, inode and ctime (an edit
-    that keeps the size and puts the mtime back still changes the ctime).  Folders that are
-    symbolic links are not followed (the loader refuses what they hold)."""
-    out: list[str] = []
+def _tree_listing(root: Path, skip: frozenset[str] = frozenset(), out: Path | None = None,
+                  follow: bool = False, editors: bool = True) -> list[str]:
+    """Every file under *root* but those in *skip* and the folder *out*, with its size, mtime,
+    inode and ctime (an edit that keeps the size and puts the mtime back still changes the
+    ctime); without *editors*, editors' own files are left out too (names starting with ``.``
+    or ending in ``~``: swap files, backups; a lesson that refers to one has it in its probes).
+    Folders that are symbolic links are followed only with *follow* (Jinja follows them; the
+    loader refuses lessons in them), each real folder once."""
+    found: list[str] = []
     if not root.is_dir():
-        return out
+        return found
+    try:
+        skip_dir = os.stat(out) if out is not None else None
+    except OSError:
+        skip_dir = None
+    seen = {os.path.realpath(root)}
     stack = [str(root)]
     while stack:
         with os.scandir(stack.pop()) as entries:
             for e in entries:
-                if e.path in skip:
+                if e.path in skip or (not editors and (e.name.startswith(".") or e.name.endswith("~"))):
                     continue
                 try:
-                    if e.is_dir(follow_symlinks=False):
+                    if e.is_dir(follow_symlinks=follow):
+                        if out is not None and skip_dir is not None and e.inode() == skip_dir.st_ino \
+                                and os.path.samefile(e.path, out):
+                            continue  # the build's own output, however it is spelled
+                        if e.is_symlink():
+                            real = os.path.realpath(e.path)
+                            if real in seen:
+                                continue
+                            seen.add(real)
                         stack.append(e.path)
                     elif e.is_file():
                         st = e.stat()
-                        out.append(f"{e.path}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}:{st.st_ctime_ns}")
+                        found.append(f"{e.path}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}:{st.st_ctime_ns}")
                 except OSError:
-                    out.append(f"{e.path}:?")
-    return sorted(out)
+                    found.append(f"{e.path}:?")
+    return sorted(found)
 
 
 def _model_fields() -> list[list[str]]:
@@ -87,15 +111,13 @@ def _model_fields() -> list[list[str]]:
 
 
 def context_digest(course: Course, template_dirs: list[Path], out: Path | None = None) -> str:
-    """Everything but a lesson's own file that can change its rendering or its diagnostics.
-
-    Media: a lesson may refer to any file in its course folder or its brand's (next to it, or by a
-    path from the course), so every file there but the lesson files themselves (each keyed by its
-    own bytes) and the build's output folder, *out*, when it is inside."""
+    """Everything but a lesson's own file that can change its rendering or its diagnostics, but
+    the files its media lookups look at, which each entry checks itself (``Entry.probes``):
+    the toolkit, the templates, the facts, the list of lesson files, and the media folder and
+    brand course folders (but the lesson files in them and the output folder, *out*)."""
     brand = course.brand
-    roots = [Path(os.path.abspath(r)) for r in
-             [course.root] + ([r / "courses" / course.slug for r in brand.chain] if brand else [])]
-    skip = frozenset({os.path.abspath(f) for f, _ in course.lesson_files} | ({os.path.abspath(out)} if out else set()))
+    roots = [course.root / "media"] + ([r / "courses" / course.slug for r in brand.chain] if brand else [])
+    skip = frozenset(str(f) for f, _ in course.lesson_files)
     payload = {
         "format": CACHE_FORMAT,
         "version": __version__,
@@ -107,8 +129,8 @@ def context_digest(course: Course, template_dirs: list[Path], out: Path | None =
         "facts": sorted((f.name, f.value) for f in course.facts.values()),
         "lessons": [str(f) for f, _ in course.lesson_files],
         "sanitize_html": course.sanitize_html,
-        "templates": [x for d in template_dirs for x in _tree_listing(d)],
-        "media": [x for r in roots for x in _tree_listing(r, skip)],
+        "templates": [x for d in template_dirs for x in _tree_listing(d, follow=True)],
+        "media": [x for r in roots for x in _tree_listing(r, skip, out, editors=False)],
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
@@ -140,6 +162,7 @@ class LessonCache:
         self.hits = 0
         self.page_hits = 0
         self.keys: dict[Path, str] = {}  # per build: a source read once
+        self.with_probes: set[str] = set()  # keys of the entries of this build that looked up media
         # Kept in memory only (see keep_in_memory): the entries unpickled, by
         # key, and each source's key with the stat it was read at.
         self.memory = path in IN_MEMORY
@@ -199,6 +222,11 @@ class LessonCache:
             self.keys[file] = key
         return key
 
+    def plain_keys(self) -> dict[Path, str]:
+        """The key of each lesson file read this build whose rendering looked up no media: its
+        source alone (within the context) decides its body (see ``site.page_keys``)."""
+        return {file: key for file, key in self.keys.items() if key not in self.with_probes}
+
     def has(self, file: Path) -> bool:
         return self.key(file) in self.old
 
@@ -209,13 +237,21 @@ class LessonCache:
             return None
         kept = self.old_objects.get(key)
         if kept is not None:  # a copy of the lesson: the build sets its index, origin and html
+            if not kept.holds():
+                return None
+            if kept.probes:
+                self.with_probes.add(key)
             self.new[key], self.new_objects[key] = blob, kept
             self.hits += 1
-            return Entry(dataclasses.replace(kept.lesson), kept.diagnostics, kept.media)
+            return Entry(dataclasses.replace(kept.lesson), kept.diagnostics, kept.media, kept.probes)
         try:
-            entry: Entry = pickle.loads(blob)
+            entry = pickle.loads(blob)
         except Exception:  # a damaged entry is just a miss
             return None
+        if not isinstance(entry, Entry) or not entry.holds():  # an image moved, added or removed: a miss
+            return None
+        if entry.probes:
+            self.with_probes.add(key)
         self.new[key] = blob
         self.hits += 1
         return entry
@@ -223,6 +259,8 @@ class LessonCache:
     def put(self, file: Path, entry: Entry) -> None:
         key = self.key(file)
         lesson_json(entry.lesson)  # kept with the lesson: a rebuild does not encode it again
+        if entry.probes:
+            self.with_probes.add(key)
         self.new[key] = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
         self.added += 1
         if self.memory:

@@ -19,11 +19,13 @@ from toolkit.errors import Diagnostic
 from toolkit.model import Course, Lesson
 from toolkit.render.markdown import LessonRenderer, MediaMap
 from toolkit.source.checks import check_lesson
-from toolkit.source.lesson import load_lesson, read_lesson
+from toolkit.source.lesson import load_lesson, probes_recorded, read_lesson
 from toolkit.source.report import Report
 
 MIN_LESSONS = 100  # measured: below this, forking workers costs more than it saves
-Rendered = tuple[Lesson | None, list[Diagnostic], list[Path]]
+# The lesson, its diagnostics, the media it uses, and the paths its media lookups looked at
+# (toolkit.source.lesson.probes_recorded).
+Rendered = tuple[Lesson | None, list[Diagnostic], list[Path], dict[str, str]]
 
 _job: tuple[Course, LessonRenderer, set[str]] | None = None
 
@@ -46,12 +48,13 @@ def render_one(file: Path, course: Course, renderer: LessonRenderer, lesson_name
     media.recorded = []
     renderer.media = media
     report = Report()
-    text = read_lesson(file, report)
-    lesson = load_lesson(file, course, report, text) if text is not None else None
-    if lesson is not None:
-        renderer.render(lesson)
-        check_lesson(lesson, course, lesson_names, report, text)  # the text loaded, not read again
-    return lesson, report.items, media.recorded
+    with probes_recorded() as probes:
+        text = read_lesson(file, report)
+        lesson = load_lesson(file, course, report, text) if text is not None else None
+        if lesson is not None:
+            renderer.render(lesson)
+            check_lesson(lesson, course, lesson_names, report, text)  # the text loaded, not read again
+    return lesson, report.items, media.recorded, probes
 
 
 def _work(file: Path) -> bytes:

@@ -91,9 +91,10 @@ def page_keys(course: Course, context: str, sources: dict[Path, str] | None = No
     settings, every fact with its source (the overview lists them), the
     outline of every lesson (what navigation, counts and path labels can
     show), where each lesson file's links lead, and the page's own rendered
-    body.  The body is known by the digest of the lesson's source,
-    when *sources* has it (the lesson cache's, by file: within one context the
-    source decides the body), else by the body itself.  A template that shows
+    body.  The body is known by the digest of the lesson's source, when
+    *sources* has it (the lesson cache's, by file, for a lesson that looked up
+    no media: within one context its source decides its body), else by the
+    body itself.  A template that shows
     another lesson's body is the one thing not covered.
     """
     shared = hashlib.sha256(context.encode())
@@ -140,7 +141,7 @@ def render_pages(course: Course, env: Callable[[], jinja2.Environment],
             templates[name] = made[0].get_template(name)
         return templates[name]
 
-    keys, shared = page_keys(course, cache.context, cache.keys) if cache is not None else ([], "")
+    keys, shared = page_keys(course, cache.context, cache.plain_keys()) if cache is not None else ([], "")
 
     pages: dict[str, bytes] = {}
 

@@ -43,7 +43,7 @@ def test_rendering_reads_only_the_model(fixture_copy):
     names = {f.name for f, _ in course.lesson_files}
     with_files = {}
     for file, _ in course.lesson_files:
-        lesson, _, used = render_one(file, course, LessonRenderer(course, env, MediaMap()), names)
+        lesson, _, used, _ = render_one(file, course, LessonRenderer(course, env, MediaMap()), names)
         assert lesson is not None
         with_files[file.name] = (lesson.html, lesson.text, used)
 

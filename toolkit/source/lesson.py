@@ -13,10 +13,15 @@ rendering reads only the model.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
+import os
 import re
+import stat
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -339,6 +344,38 @@ def _find_media(lesson: Lesson, course: Course) -> dict[str, Path]:
     return found
 
 
+# The paths that resolve_media looked at while a lesson was loaded, rendered and checked, each with
+# what it found there (see probe_stamp): a cached lesson is reused only while every one of them
+# is as it was, so an image moved, added nearer the lesson or removed renders it again.
+_PROBES: list[dict[str, str]] = []
+RACY_NS = 3_000_000_000  # as toolkit.replay: a file changed this recently may change again unseen
+
+
+@contextlib.contextmanager
+def probes_recorded() -> Iterator[dict[str, str]]:
+    """The paths resolve_media looks at inside the block, with their :func:`probe_stamp`."""
+    seen: dict[str, str] = {}
+    _PROBES.append(seen)
+    try:
+        yield seen
+    finally:
+        _PROBES.pop()
+
+
+def probe_stamp(path: str) -> str:
+    """What is at *path* now: nothing (``-``), or its kind, size, mtime, inode and ctime (through a
+    symbolic link, the target's); for a file changed too recently to trust its stat (a second
+    write within the clock's tick would not show), the digest of its bytes instead."""
+    try:
+        st = os.stat(path)
+        if stat.S_ISREG(st.st_mode) and time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) <= RACY_NS:
+            with open(path, "rb") as fh:
+                return "h:" + hashlib.sha256(fh.read()).hexdigest()
+    except (OSError, ValueError):
+        return "-"
+    return f"{stat.S_IFMT(st.st_mode)}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}:{st.st_ctime_ns}"
+
+
 def resolve_media(ref: str, lesson: Lesson, course: Course) -> Path | None:
     """Find a file a lesson refers to: next to the lesson, then in the course
     (brand first), never outside the course or brand folders."""
@@ -350,6 +387,8 @@ def resolve_media(ref: str, lesson: Lesson, course: Course) -> Path | None:
         roots = [r / "courses" / course.slug for r in course.brand.chain] + roots
     candidates = [lesson.source.parent / ref] + [r / ref for r in roots] + [r / "lessons" / ref for r in roots]
     for candidate in candidates:
+        if _PROBES:
+            _PROBES[-1][str(candidate)] = probe_stamp(str(candidate))
         try:
             resolved = candidate.resolve()
             if resolved.is_file() and any(_inside(resolved, r.resolve()) for r in roots):
