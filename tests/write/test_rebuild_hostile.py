@@ -120,3 +120,17 @@ def test_two_courses_of_one_name_in_one_build_are_an_error_naming_both(tmp_path)
     assert p.returncode == 1
     assert "two courses named 'syn'" in p.stderr and str(other) in p.stderr and "Traceback" not in p.stderr
     assert not (proj / "out" / "syn").exists()
+
+
+def test_an_image_beside_the_lesson_replaced_in_place_is_seen(tmp_path):
+    """The same path, other bytes, the size and mtime kept: the lesson's probe of it changes (ctime)."""
+    proj = synthetic(tmp_path)
+    lesson = proj / "courses/syn/lessons/0002-lektion-2.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8") + "\n\n![Et billede](pic.png)\n", encoding="utf-8")
+    pic = proj / "courses/syn/lessons/pic.png"
+    pic.write_bytes(b"\x89PNG\r\n\x1a\nFIRST")
+    assert build(proj, "out").returncode == 0
+    before = pic.stat()
+    pic.write_bytes(b"\x89PNG\r\n\x1a\nOTHER")
+    os.utime(pic, ns=(before.st_atime_ns, before.st_mtime_ns))
+    same_as_clean(proj)
