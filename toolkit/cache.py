@@ -163,6 +163,7 @@ class LessonCache:
         self.page_hits = 0
         self.keys: dict[Path, str] = {}  # per build: a source read once
         self.with_probes: set[str] = set()  # keys of the entries of this build that looked up media
+        self.replaced: set[str] = set()  # blob names put again this build, under a key the blob file has
         # Kept in memory only (see keep_in_memory): the entries unpickled, by
         # key, and each source's key with the stat it was read at.
         self.memory = path in IN_MEMORY
@@ -259,6 +260,8 @@ class LessonCache:
     def put(self, file: Path, entry: Entry) -> None:
         key = self.key(file)
         lesson_json(entry.lesson)  # kept with the lesson: a rebuild does not encode it again
+        if key in self.old:
+            self.replaced.add("e" + key)
         if entry.probes:
             self.with_probes.add(key)
         self.new[key] = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
@@ -291,7 +294,10 @@ class LessonCache:
     def disk_data(self) -> dict[str, Any]:
         """What the cache file keeps of this course, once the new blobs are in the blob file."""
         named = {**{"e" + k: b for k, b in self.new.items()}, **{"p" + k: b for k, b in self.new_pages.items()}}
-        refs, stamp = blobs.write(self.blob_path, self.blob_data, self.blob_refs, named)
+        # An entry put again under a key the file has (a lesson rendered again because an image it
+        # looked up changed: its source, and so its key, did not) is appended, not the old one kept.
+        kept = {k: r for k, r in self.blob_refs.items() if k not in self.replaced}
+        refs, stamp = blobs.write(self.blob_path, self.blob_data, kept, named)
         return {**self.data(), "entries": {k: refs["e" + k] for k in self.new},
                 "pages": {k: refs["p" + k] for k in self.new_pages}, "blobs": stamp}
 

@@ -363,17 +363,20 @@ def probes_recorded() -> Iterator[dict[str, str]]:
 
 
 def probe_stamp(path: str) -> str:
-    """What is at *path* now: nothing (``-``), or its kind, size, mtime, inode and ctime (through a
-    symbolic link, the target's); for a file changed too recently to trust its stat (a second
-    write within the clock's tick would not show), the digest of its bytes instead."""
+    """What is at *path* now: nothing (``-``), or where it leads (its real path: the media name
+    and the inside-the-course check come from it), its kind, and its size, mtime, inode and
+    ctime (through a symbolic link, the target's); for a file changed too recently to trust its
+    stat (a second write within the clock's tick would not show), the digest of its bytes
+    instead of the stat."""
     try:
         st = os.stat(path)
+        where = f"{os.path.realpath(path)}\0{stat.S_IFMT(st.st_mode)}"
         if stat.S_ISREG(st.st_mode) and time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) <= RACY_NS:
             with open(path, "rb") as fh:
-                return "h:" + hashlib.sha256(fh.read()).hexdigest()
+                return f"{where}\0h:{hashlib.sha256(fh.read()).hexdigest()}"
     except (OSError, ValueError):
         return "-"
-    return f"{stat.S_IFMT(st.st_mode)}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}:{st.st_ctime_ns}"
+    return f"{where}\0{st.st_size}:{st.st_mtime_ns}:{st.st_ino}:{st.st_ctime_ns}"
 
 
 def resolve_media(ref: str, lesson: Lesson, course: Course) -> Path | None:
