@@ -1,15 +1,12 @@
-"""Third review of the media-lookup probes (commit 12022ff): a cached build against a clean one.
+"""The media-lookup probes a cached lesson keeps: a cached build against a clean one.
 
-The first four tests show findings (they fail at 12022ff):
-- a probe stamps what is at the end of a path (os.stat follows links), not where the path leads,
-  while the page depends on where it leads (MediaMap's target, the inside-the-course check):
-  a symbolic link moved to a hard link of the same file, or, within the 3 s racy window (where
-  the stamp is only the bytes' digest), a file swapped for a link to a copy with the same bytes,
-  is not seen;
-- an entry rendered again because its probes changed is not stored: the blob file keeps the old
-  entry under the same key (blobs.write keeps a key it has), so the lesson is rendered again on
-  every build after.
-The others record what held.
+- A probe stamps where a path leads as well as what is there (the media file's name in the site
+  and the inside-the-course check follow the path): a symbolic link moved to a hard link of the
+  same file, or, within the 3 s in which only the bytes' digest is kept, a file swapped for a link
+  to a copy with the same bytes, renders the lesson again.
+- A lesson rendered again because a probe changed is stored again under its unchanged key, so it
+  is not rendered again on every build after.
+- Lessons that look up no media, unrelated files, brands' overrides and forked workers.
 """
 from __future__ import annotations
 
@@ -129,7 +126,7 @@ def test_lesson_rendered_again_for_a_changed_probe_is_cached_again(tmp_path, mon
     Path("courses/syn/lessons/b.png").write_bytes(b"B")  # outside media/: only the probe sees it
     time.sleep(PAST_RACY)
     assert renders() == 1
-    assert renders() == 0  # at 12022ff: 1, and on every build after (the old entry stays in the blobs)
+    assert renders() == 0  # (the old entry must not stay in the blob file)
 
 
 def test_image_saved_just_before_the_first_build_is_not_rendered_on_every_build(tmp_path, monkeypatch, renders):
@@ -142,7 +139,7 @@ def test_image_saved_just_before_the_first_build_is_not_rendered_on_every_build(
     assert renders() == 3
     time.sleep(PAST_RACY)
     assert renders() == 1
-    assert [renders() for _ in range(3)] == [0, 0, 0]  # at 12022ff: [1, 1, 1]
+    assert [renders() for _ in range(3)] == [0, 0, 0]
 
 
 # --- what held ------------------------------------------------------------------------------
