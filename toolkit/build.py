@@ -319,9 +319,8 @@ def _package(course: Course, stage: Path, formats: tuple[str, ...], settings: di
              writer: Writer, reuse: dict[str, ZipReuse]) -> dict[str, Path]:
     from toolkit.packaging import build_packages
 
-    digests = {rel: d.partition(":")[0] for rel, d in writer.digests_out.items() if d}  # a digest, or a stamp
     return build_packages(course, stage / "site", stage, formats, settings, writer.files, reuse, writer.course_data,
-                          digests)
+                          writer.sha256s())
 
 
 def _swap(new: Path, final: Path) -> None:

@@ -300,6 +300,11 @@ class Writer:
         if self.digests is not None:  # stamped by restamp() once the tree is in place
             self.digests_out[rel] = digest
 
+    def sha256s(self) -> dict[str, str]:
+        """The SHA-256 of each file written so far whose digest this writer knows (``digests_out``
+        holds a digest, or a stamp that starts with one)."""
+        return {rel: d.partition(":")[0] for rel, d in self.digests_out.items() if d}
+
     def write_text(self, rel: str, text: str) -> None:
         self.write_bytes(rel, text.encode("utf-8"))
 
@@ -415,8 +420,7 @@ def write_site(course: Course, pages: dict[str, bytes], media: MediaMap, dest: P
         writer.write_bytes(name, html)
     for source, target in sorted(media.files.items(), key=lambda item: item[1]):
         writer.copy(target, source)
-    known = {rel: d.partition(":")[0] for rel, d in writer.digests_out.items() if d}  # a digest, or a stamp
-    for rel, blob in offline_files(course, dict(writer.files), known).items():
+    for rel, blob in offline_files(course, dict(writer.files), writer.sha256s()).items():
         writer.write_bytes(rel, blob)
     writer.prune()
     return writer
