@@ -1,13 +1,19 @@
-"""Builds through ``python -m toolkit`` on a synthetic course, for the tests that compare a cached
-build with a clean one."""
+"""For the tests that compare a cached build with a clean one: projects with a synthetic course,
+builds through ``python -m toolkit`` or in-process, and digests of what they wrote."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+from toolkit.build import BuildOptions, build as build_in_process
+
+from ..conftest import tree_digest
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "TOOLKIT_TODAY": "2026-12-01"}
@@ -31,3 +37,21 @@ def synthetic(tmp_path: Path, n: int = 3) -> Path:
     subprocess.run([sys.executable, str(ROOT / "bench" / "synthetic.py"), str(proj / "courses" / "syn"),
                     "--lessons", str(n)], check=True, capture_output=True)
     return proj
+
+
+def project(tmp_path: Path, n: int = 3) -> Path:
+    """A project with the repository's brands and shared facts and a synthetic course, courses/syn."""
+    p = tmp_path / "p"
+    shutil.copytree(ROOT / "brands", p / "brands")
+    (p / "courses").mkdir(parents=True)
+    shutil.copy(ROOT / "courses" / "facts.yaml", p / "courses" / "facts.yaml")
+    subprocess.run([sys.executable, str(ROOT / "bench" / "synthetic.py"), str(p / "courses" / "syn"),
+                    "--lessons", str(n)], check=True, capture_output=True)
+    return p
+
+
+def clean_digest(course: Path, tmp_path: Path, **options: Any) -> dict[str, str]:
+    """The digests of what a clean build (``--no-cache``) of *course* writes, in-process."""
+    clean = tmp_path / "clean"
+    build_in_process([course], BuildOptions(out=clean, no_cache=True, **options))
+    return tree_digest(clean / course.name)

@@ -16,6 +16,7 @@ from toolkit import blobs, cache
 from toolkit.build import BuildOptions, build
 
 from ..conftest import tree_digest
+from .compare import clean_digest
 
 WEB = {"formats": ("web",)}
 
@@ -29,12 +30,6 @@ def _edit(course: Path, n: int, name: str = "02-cv.md") -> None:
     lesson.write_text(lesson.read_text(encoding="utf-8") + f"\nÆndring {n}.\n", encoding="utf-8")
 
 
-def _clean(course: Path, tmp_path: Path) -> dict[str, str]:
-    clean = tmp_path / "clean"
-    build([course], BuildOptions(out=clean, no_cache=True, **WEB))
-    return tree_digest(clean / course.name)
-
-
 def test_a_changed_lesson_is_appended(fixture_copy, tmp_path):
     course = fixture_copy("ok-minimal")
     out = tmp_path / "out"
@@ -46,7 +41,7 @@ def test_a_changed_lesson_is_appended(fixture_copy, tmp_path):
     after = os.stat(_blob(out))
     assert after.st_ino == first.st_ino and after.st_size > first.st_size
     assert _blob(out).read_bytes()[:len(head)] == head, "old blobs were rewritten"
-    assert tree_digest(out / course.name) == _clean(course, tmp_path)
+    assert tree_digest(out / course.name) == clean_digest(course, tmp_path, **WEB)
     loaded = cache.LessonCache(cache.cache_path(out / ".cache"), "default-ok-minimal",
                                cache._read_course(cache.cache_path(out / ".cache"), "default-ok-minimal")["context"])
     assert len(loaded.old) == 3 and len(loaded.old_pages) == 5  # three lessons; their pages, overview and launch
@@ -66,7 +61,7 @@ def test_a_blob_file_changed_behind_the_cache_is_not_read(fixture_copy, tmp_path
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     _edit(course, 1, "03-video.md")  # cv.html's entry and page would come from the blob file
     build([course], BuildOptions(out=out, **WEB))
-    assert tree_digest(out / course.name) == _clean(course, tmp_path)
+    assert tree_digest(out / course.name) == clean_digest(course, tmp_path, **WEB)
 
 
 def test_dead_blobs_are_compacted(fixture_copy, tmp_path, monkeypatch):
@@ -82,7 +77,7 @@ def test_dead_blobs_are_compacted(fixture_copy, tmp_path, monkeypatch):
         inodes.add(_blob(out).stat().st_ino)
         assert _blob(out).stat().st_size <= 2 * live + 4096 * (n + 1)
     assert len(inodes) > 1, "never compacted"
-    assert tree_digest(out / course.name) == _clean(course, tmp_path)
+    assert tree_digest(out / course.name) == clean_digest(course, tmp_path, **WEB)
 
 
 def test_the_gc_pause_while_loading_cached_lessons_always_ends(fixture_copy, tmp_path, monkeypatch):

@@ -3,35 +3,24 @@ templates reached through a symlinked folder, and one course named twice on the 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from toolkit.build import BuildOptions, build, check
 
+from .compare import project, tree
+
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 12, 1)
 N = 6
 
 
-def tree(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and ".cache" not in p.parts}
-
-
 @pytest.fixture
 def proj(tmp_path, monkeypatch):
-    p = tmp_path / "p"
-    shutil.copytree(ROOT / "brands", p / "brands")
-    (p / "courses").mkdir(parents=True)
-    shutil.copy(ROOT / "courses" / "facts.yaml", p / "courses" / "facts.yaml")
-    subprocess.run([sys.executable, str(ROOT / "bench" / "synthetic.py"), str(p / "courses" / "syn"),
-                    "--lessons", str(N)], check=True, capture_output=True)
+    p = project(tmp_path, N)
     monkeypatch.chdir(p)
     return p
 

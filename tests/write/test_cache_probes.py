@@ -11,11 +11,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -24,24 +21,16 @@ import pytest
 from toolkit import cache as cache_module
 from toolkit.build import BuildOptions, build
 
+from .compare import project, tree
+
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 12, 1)
 LESSON = "0001-lektion-1.md"
 PAST_RACY = 3.2  # toolkit.source.lesson.RACY_NS is 3 s
 
 
-def tree(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and ".cache" not in p.parts}
-
-
 def make_project(tmp_path: Path, monkeypatch, n: int = 3) -> Path:
-    p = tmp_path / "p"
-    shutil.copytree(ROOT / "brands", p / "brands")
-    (p / "courses").mkdir(parents=True)
-    shutil.copy(ROOT / "courses" / "facts.yaml", p / "courses" / "facts.yaml")
-    subprocess.run([sys.executable, str(ROOT / "bench" / "synthetic.py"), str(p / "courses" / "syn"),
-                    "--lessons", str(n)], check=True, capture_output=True)
+    p = project(tmp_path, n)
     monkeypatch.chdir(p)
     return p
 

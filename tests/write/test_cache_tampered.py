@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .cli_builds import ROOT, build as cli_build, tree
+from .compare import ROOT, build as cli_build, tree
 
 
 def build(proj: Path, out: str, *extra: str) -> subprocess.CompletedProcess:

@@ -6,7 +6,6 @@ fails on the way leaves the previous tree as it was."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
@@ -14,14 +13,9 @@ import toolkit.build
 from toolkit.build import BuildOptions, build
 
 from ..conftest import tree_digest
+from .compare import clean_digest
 
 WEB = {"formats": ("web",)}
-
-
-def _clean(course: Path, tmp_path: Path, **options) -> dict[str, str]:
-    clean = tmp_path / "clean"
-    build([course], BuildOptions(out=clean, no_cache=True, **options))
-    return tree_digest(clean / course.name)
 
 
 def test_a_changed_lesson_rewrites_only_what_changed(fixture_copy, tmp_path):
@@ -36,7 +30,7 @@ def test_a_changed_lesson_rewrites_only_what_changed(fixture_copy, tmp_path):
     after = {p.name: p.stat().st_ino for p in site.iterdir() if p.is_file()}
     assert after["cv.html"] == before["cv.html"] and after["velkommen.html"] == before["velkommen.html"]
     assert after["video.html"] != before["video.html"]
-    assert tree_digest(out / course.name) == _clean(course, tmp_path, **WEB)
+    assert tree_digest(out / course.name) == clean_digest(course, tmp_path, **WEB)
 
 
 def test_removed_lessons_media_and_stray_files_leave_no_trace(fixture_copy, tmp_path):
@@ -53,7 +47,7 @@ def test_removed_lessons_media_and_stray_files_leave_no_trace(fixture_copy, tmp_
     (course / "lessons" / "03-video.md").unlink()  # every lesson's cache key changes: the outputs' stamps still hold
     build([course], BuildOptions(out=out, **WEB))
     assert css.stat().st_ino == inode, "not updated in place"
-    assert tree_digest(out / course.name) == _clean(course, tmp_path, **WEB)
+    assert tree_digest(out / course.name) == clean_digest(course, tmp_path, **WEB)
     assert not (out / course.name / "site" / "media" / "old").exists()
 
 
@@ -75,7 +69,7 @@ def test_a_build_failing_while_writing_leaves_the_previous_tree(fixture_copy, tm
     assert not [p for p in (out / course.name).rglob("*") if ".tmp-" in p.name]
     monkeypatch.undo()
     build([course], BuildOptions(out=out, **WEB))
-    assert tree_digest(out / course.name) == _clean(course, tmp_path, **WEB)
+    assert tree_digest(out / course.name) == clean_digest(course, tmp_path, **WEB)
 
 
 def test_an_unchanged_file_is_not_touched(fixture_copy, tmp_path):

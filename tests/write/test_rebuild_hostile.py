@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .cli_builds import ENV, ROOT, build, synthetic, tree
+from .compare import ENV, ROOT, build, synthetic, tree
 
 
 def same_as_clean(proj: Path) -> None:
