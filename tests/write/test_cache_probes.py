@@ -26,7 +26,7 @@ from .compare import project, tree
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 12, 1)
 LESSON = "0001-lektion-1.md"
-PAST_RACY = 3.2  # toolkit.source.lesson.RACY_NS is 3 s
+PAST_RACY = 3.2  # toolkit.replay.RACY_NS is 3 s
 
 
 def make_project(tmp_path: Path, monkeypatch, n: int = 3) -> Path:

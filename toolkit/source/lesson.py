@@ -28,6 +28,7 @@ from urllib.parse import urlparse
 
 from toolkit.errors import SourceError
 from toolkit.model import Choice, Course, Exercise, ExerciseField, Lesson, Question, Video
+from toolkit.replay import RACY_NS  # a file changed this recently may change again unseen
 from toolkit.source import rawhtml
 from toolkit.source.facts import check_references, substitute, substitute_data
 from toolkit.source.fields import check_keys, each_mapping, get_id, get_list, get_number, get_str, line_of
@@ -348,7 +349,6 @@ def _find_media(lesson: Lesson, course: Course) -> dict[str, Path]:
 # what it found there (see probe_stamp): a cached lesson is reused only while every one of them
 # is as it was, so an image moved, added nearer the lesson or removed renders it again.
 _PROBES: list[dict[str, str]] = []
-RACY_NS = 3_000_000_000  # as toolkit.replay: a file changed this recently may change again unseen
 
 
 @contextlib.contextmanager
