@@ -3,6 +3,7 @@ text must be what one json.dumps of the whole object gives."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -11,6 +12,8 @@ from toolkit.runtime import course_data, course_data_script
 from toolkit.source.brand import find_brands_dir, load_brand
 from toolkit.source.course import add_lessons, load_course
 from toolkit.source.report import Report
+
+TODAY = dt.date(2026, 12, 1)  # the date the review checks compare with, pinned
 
 
 def whole(data: dict) -> bytes:
@@ -63,11 +66,11 @@ def test_a_cached_lesson_brings_its_json_and_gives_the_same_script(fixture_copy,
 
     course_dir = fixture_copy("ok-minimal")
     out = tmp_path / "out"
-    build([course_dir], BuildOptions(out=out, formats=("web",), no_cache=True))
+    build([course_dir], BuildOptions(out=out, formats=("web",), no_cache=True, today=TODAY))
     clean = (out / "ok-minimal" / "site" / "assets" / "course-data.js").read_bytes()
     cached = tmp_path / "cached"
-    build([course_dir], BuildOptions(out=cached, formats=("web",)))
+    build([course_dir], BuildOptions(out=cached, formats=("web",), today=TODAY))
     lesson = next((course_dir / "lessons").glob("*.md"))
     lesson.write_text(lesson.read_text(encoding="utf-8") + "\nMere tekst.\n", encoding="utf-8")
-    build([course_dir], BuildOptions(out=cached, formats=("web",)))  # the other lessons from the cache
+    build([course_dir], BuildOptions(out=cached, formats=("web",), today=TODAY))  # the other lessons from the cache
     assert (cached / "ok-minimal" / "site" / "assets" / "course-data.js").read_bytes() == clean

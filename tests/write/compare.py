@@ -3,6 +3,7 @@ builds through ``python -m toolkit`` or in-process, and digests of what they wro
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import shutil
@@ -16,7 +17,8 @@ from toolkit.build import BuildOptions, build as build_in_process
 from ..conftest import tree_digest
 
 ROOT = Path(__file__).resolve().parents[2]
-ENV = {**os.environ, "PYTHONPATH": str(ROOT), "TOOLKIT_TODAY": "2026-12-01"}
+TODAY = dt.date(2026, 12, 1)
+ENV = {**os.environ, "PYTHONPATH": str(ROOT), "TOOLKIT_TODAY": TODAY.isoformat()}
 
 
 def tree(root: Path) -> dict[str, str]:
@@ -53,5 +55,6 @@ def project(tmp_path: Path, n: int = 3) -> Path:
 def clean_digest(course: Path, tmp_path: Path, **options: Any) -> dict[str, str]:
     """The digests of what a clean build (``--no-cache``) of *course* writes, in-process."""
     clean = tmp_path / "clean"
+    options.setdefault("today", TODAY)  # the date the review checks compare with, pinned
     build_in_process([course], BuildOptions(out=clean, no_cache=True, **options))
     return tree_digest(clean / course.name)
