@@ -7,7 +7,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -136,7 +136,8 @@ def render_pages(course: Course, env: Callable[[], jinja2.Environment],
             # are rendered, so Jinja need not look at each file's mtime at every extends and include.
             e.auto_reload = False
             values = page_context(course)
-            made.extend([e, {**values, "page_part": _page_parts(e, template, frozenset(values))}])
+            verdicts = cache.bytecode if cache is not None else None  # kept with the compiled templates
+            made.extend([e, {**values, "page_part": _page_parts(e, template, frozenset(values), verdicts)}])
         if name not in templates:
             templates[name] = made[0].get_template(name)
         return templates[name]
@@ -166,11 +167,11 @@ def render_pages(course: Course, env: Callable[[], jinja2.Environment],
 
 
 def _page_parts(env: jinja2.Environment, template: Callable[[str], jinja2.Template],
-                values: frozenset[str]) -> Callable[..., Any]:
+                values: frozenset[str], verdicts: MutableMapping[str, bytes] | None = None) -> Callable[..., Any]:
     """``page_part(name)`` for base.html: the template *name* rendered with the page's values,
     as ``{% include %}`` renders it, but once for all the course's pages when it shows only what
-    they share (:func:`course_wide` of the course's *values*), as the brand header, help lines
-    and contact box do."""
+    they share (:func:`course_wide` of the course's *values*, remembered in *verdicts*), as the
+    brand header, help lines and contact box do."""
     import jinja2
     from markupsafe import Markup
 
@@ -181,25 +182,40 @@ def _page_parts(env: jinja2.Environment, template: Callable[[str], jinja2.Templa
         if name in done:
             return done[name]
         html = Markup(template(name).render(context.get_all()))
-        if course_wide(env, name, values):
+        if course_wide(env, name, values, verdicts):
             done[name] = html
         return html
 
     return page_part
 
 
-def course_wide(env: jinja2.Environment, name: str, values: frozenset[str]) -> bool:
+def course_wide(env: jinja2.Environment, name: str, values: frozenset[str],
+                verdicts: MutableMapping[str, bytes] | None = None) -> bool:
     """Whether template *name* shows the same on every page of a course: it reads no value but
     *values* (those :func:`page_context` gives), calls none of Jinja's globals, uses no other
-    template, and draws nothing at random."""
+    template, and draws nothing at random.
+
+    The answer depends on nothing but the template's source, *values* and the names of the
+    globals; with *verdicts* (the build cache's, beside Jinja's compiled templates) it is kept
+    under the template's name with the digest of those, so that a build that renders one page
+    need not parse the template again."""
+    assert env.loader is not None
+    source = env.loader.get_source(env, name)[0]
+    digest = hashlib.sha256(repr((source, sorted(values), sorted(env.globals))).encode()).digest()
+    key = f"course_wide:{name}"
+    known = verdicts.get(key) if verdicts is not None else None
+    if isinstance(known, bytes) and known[:-1] == digest:
+        return known[-1:] == b"1"
     from jinja2 import meta, nodes
 
-    assert env.loader is not None
-    ast = env.parse(env.loader.get_source(env, name)[0])
-    return (meta.find_undeclared_variables(ast) <= values  # (which leaves out Jinja's globals: lipsum...)
+    ast = env.parse(source)
+    wide = (meta.find_undeclared_variables(ast) <= values  # (which leaves out Jinja's globals: lipsum...)
             and not any(name.name in env.globals for name in ast.find_all(nodes.Name))
             and not any(True for _ in meta.find_referenced_templates(ast))
             and not any(node.name == "random" for node in ast.find_all((nodes.Filter, nodes.Test))))
+    if verdicts is not None:
+        verdicts[key] = digest + (b"1" if wide else b"0")
+    return wide
 
 
 def stamp(path: str | Path, digest: str) -> str:

@@ -100,3 +100,53 @@ def test_only_a_part_that_shows_the_course_values_alone_is_rendered_once():
                                                          "global.html", "lipsum.html")] == [True] + [False] * 5
     builtin = jinja2.Environment(loader=jinja2.FileSystemLoader(str(THEMES / "site")))
     assert all(course_wide(builtin, name, values) for name in ("brand-header.html", "help.html", "contact.html"))
+
+
+def test_a_parts_verdict_is_kept_with_its_sources_digest_and_used_only_for_that_source():
+    """course_wide's answer is remembered in the mapping given (the cache's), under the template's
+    name with the digest of its source, the values and the globals' names: the same source is not
+    parsed again; a changed source, other values, a damaged or foreign entry are judged afresh."""
+    import jinja2
+
+    from toolkit.site import course_wide
+
+    sources = {"part.html": "{{ course.title }}"}
+    env = jinja2.Environment(loader=jinja2.DictLoader(sources))
+    values = frozenset({"course"})
+    verdicts: dict[str, bytes] = {}
+    assert course_wide(env, "part.html", values, verdicts) is True
+    assert list(verdicts) == ["course_wide:part.html"]
+    parse = env.parse
+    env.parse = lambda *a, **k: pytest.fail("parsed again")  # type: ignore[method-assign]
+    assert course_wide(env, "part.html", values, verdicts) is True
+    env.parse = parse  # type: ignore[method-assign]
+    sources["part.html"] = "{{ lesson.title }}"  # the same name, now per page
+    assert course_wide(env, "part.html", values, verdicts) is False
+    assert course_wide(env, "part.html", values, verdicts) is False
+    sources["part.html"] = "{{ course.title }}"
+    assert course_wide(env, "part.html", values, verdicts) is True
+    assert course_wide(env, "part.html", frozenset({"lesson"}), verdicts) is False  # other values
+    env.globals["course"] = "a global now"
+    assert course_wide(env, "part.html", values, verdicts) is False  # other globals
+    del env.globals["course"]
+    for damaged in (b"", b"1", verdicts["course_wide:part.html"][:-1] + b"0", 7, "1"):
+        verdicts["course_wide:part.html"] = damaged  # type: ignore[assignment]
+        assert course_wide(env, "part.html", values, verdicts) is True
+
+
+def test_a_part_changed_between_cached_builds_gives_what_a_clean_build_gives(fixture_copy, tmp_path):
+    """A part of base.html edited from course-wide to per-page and back, built each time with the
+    cache of the build before: each site is the clean build's, byte for byte."""
+    course = fixture_copy("ok-minimal")
+    templates = course.parent.parent / "templates"
+    templates.mkdir()
+    today = __import__("datetime").date(2026, 6, 1)
+    for contact in (COURSE_WIDE, PER_PAGE, COURSE_WIDE, PER_PAGE):
+        (templates / "contact.html").write_text(contact, encoding="utf-8")
+        build([course], BuildOptions(out=tmp_path / "cached", formats=(), today=today))
+        shutil.rmtree(tmp_path / "clean", ignore_errors=True)
+        build([course], BuildOptions(out=tmp_path / "clean", formats=(), today=today, no_cache=True))
+        cached, clean = (tree_digest(tmp_path / d / "ok-minimal" / "site") for d in ("cached", "clean"))
+        assert cached == clean, contact
+        velkommen = (tmp_path / "cached" / "ok-minimal" / "site" / "velkommen.html").read_text(encoding="utf-8")
+        assert ("<p>Velkommen</p>" in velkommen) == (contact == PER_PAGE)
