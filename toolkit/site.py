@@ -418,25 +418,30 @@ def write_site(course: Course, pages: dict[str, bytes], media: MediaMap, dest: P
     digest the cache kept (see :func:`render_pages`): they are not hashed again."""
     dest.mkdir(parents=True, exist_ok=True)
     writer = InPlaceWriter(dest, digests or {}, known) if in_place else Writer(dest, previous, digests, kept, known)
-    assets: dict[str, Path] = {}
-    for folder in reversed(asset_chain(course.brand, project_root)):  # most specific wins
-        for file in sorted(folder.rglob("*")):
-            if file.is_file() and escape_problem(file, folder) is None:  # links: errors of the check
-                assets[f"assets/{file.relative_to(folder).as_posix()}"] = file
-    runtime = {f"assets/{name}": data for name, data in runtime_assets().items()}
-    for rel, file in sorted(assets.items()):
-        if rel not in runtime:
-            writer.copy(rel, file)
-    for rel, data in sorted(runtime.items()):
-        writer.write_bytes(rel, data)
-    writer.write_text("assets/brand.css", brand_css(course))
-    writer.course_data = course_data(course, settings, encoded=True)
-    writer.write_bytes(COURSE_DATA, course_data_script(writer.course_data))
-    for name, html in pages.items():
-        writer.write_bytes(name, html)
-    for source, target in sorted(media.files.items(), key=lambda item: item[1]):
-        writer.copy(target, source)
-    for rel, blob in offline_files(course, dict(writer.files), writer.sha256s()).items():
-        writer.write_bytes(rel, blob)
-    writer.prune()
+    try:
+        assets: dict[str, Path] = {}
+        for folder in reversed(asset_chain(course.brand, project_root)):  # most specific wins
+            for file in sorted(folder.rglob("*")):
+                if file.is_file() and escape_problem(file, folder) is None:  # links: errors of the check
+                    assets[f"assets/{file.relative_to(folder).as_posix()}"] = file
+        runtime = {f"assets/{name}": data for name, data in runtime_assets().items()}
+        for rel, file in sorted(assets.items()):
+            if rel not in runtime:
+                writer.copy(rel, file)
+        for rel, data in sorted(runtime.items()):
+            writer.write_bytes(rel, data)
+        writer.write_text("assets/brand.css", brand_css(course))
+        writer.course_data = course_data(course, settings, encoded=True)
+        writer.write_bytes(COURSE_DATA, course_data_script(writer.course_data))
+        for name, html in pages.items():
+            writer.write_bytes(name, html)
+        for source, target in sorted(media.files.items(), key=lambda item: item[1]):
+            writer.copy(target, source)
+        for rel, blob in offline_files(course, dict(writer.files), writer.sha256s()).items():
+            writer.write_bytes(rel, blob)
+        writer.prune()
+    except BaseException:  # Ctrl+C too: what was written beside the old files goes, before anyone sees it
+        if isinstance(writer, InPlaceWriter):
+            writer.abort()
+        raise
     return writer

@@ -11,6 +11,7 @@ import os
 import pytest
 
 import toolkit.build
+import toolkit.site
 from toolkit.build import BuildOptions, build
 
 from ..conftest import tree_digest
@@ -65,6 +66,32 @@ def test_a_build_failing_while_writing_leaves_the_previous_tree(fixture_copy, tm
 
     monkeypatch.setattr(toolkit.build, "_package", full)
     with pytest.raises(OSError, match="No space left"):
+        build([course], BuildOptions(out=out, **WEB))
+    assert tree_digest(out / course.name) == before
+    assert not [p for p in (out / course.name).rglob("*") if ".tmp-" in p.name]
+    monkeypatch.undo()
+    build([course], BuildOptions(out=out, **WEB))
+    assert tree_digest(out / course.name) == clean_digest(course, tmp_path, **WEB)
+
+
+@pytest.mark.parametrize("fault", [OSError(28, "No space left on device"), KeyboardInterrupt()],
+                         ids=["disk-full", "ctrl-c"])
+def test_a_build_failing_inside_the_site_writer_leaves_the_previous_tree(fixture_copy, tmp_path, monkeypatch, fault):
+    """The fault comes after the changed page was written beside its old version, before the
+    writer is handed back: the writer itself removes what it wrote."""
+    course = fixture_copy("ok-minimal")
+    out = tmp_path / "out"
+    build([course], BuildOptions(out=out, **WEB))
+    before = tree_digest(out / course.name)
+    lesson = course / "lessons" / "02-cv.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8") + "\nNyt.\n", encoding="utf-8")
+
+    def fail(*args, **kwargs):
+        assert [p for p in (out / course.name / "site").glob("*.tmp-*")], "nothing written yet"
+        raise fault
+
+    monkeypatch.setattr(toolkit.site, "offline_files", fail)
+    with pytest.raises(type(fault)):
         build([course], BuildOptions(out=out, **WEB))
     assert tree_digest(out / course.name) == before
     assert not [p for p in (out / course.name).rglob("*") if ".tmp-" in p.name]
