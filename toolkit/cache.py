@@ -172,6 +172,11 @@ class LessonCache:
         self.stats: dict[str, tuple[tuple[int, int, int, int], str]] = {}  # by path: str unpickles faster
         self.old_stats: dict[str, tuple[tuple[int, int, int, int], str]] = {}
         self.old_bytecode: dict[str, bytes] = {}
+        # See remember_unpickled: the entries this process unpickled from the cache in this context.
+        self.remembering = path in REMEMBERING
+        then, remembered = REMEMBERED.get((path, name), ("", {}))
+        self.remembered: dict[str, Entry] = remembered if self.remembering and then == context else {}
+        self.new_remembered: dict[str, Entry] = {}
         try:
             memory = IN_MEMORY.get(path)
             data = memory.get(name, {}) if memory is not None else _read_course(path, name)
@@ -245,16 +250,21 @@ class LessonCache:
             self.new[key], self.new_objects[key] = blob, kept
             self.hits += 1
             return Entry(dataclasses.replace(kept.lesson), kept.diagnostics, kept.media, kept.probes)
-        try:
-            entry = pickle.loads(blob)
-        except Exception:  # a damaged entry is just a miss
-            return None
+        entry = self.remembered.get(key)  # unpickled by a build before, in this process
+        if entry is None:
+            try:
+                entry = pickle.loads(blob)
+            except Exception:  # a damaged entry is just a miss
+                return None
         if not isinstance(entry, Entry) or not entry.holds():  # an image moved, added or removed: a miss
             return None
         if entry.probes:
             self.with_probes.add(key)
         self.new[key] = blob
         self.hits += 1
+        if self.remembering:  # kept as it came out of the cache: the build changes a copy
+            self.new_remembered[key] = entry
+            return Entry(dataclasses.replace(entry.lesson), entry.diagnostics, entry.media, entry.probes)
         return entry
 
     def put(self, file: Path, entry: Entry) -> None:
@@ -308,6 +318,19 @@ class LessonCache:
 
 
 IN_MEMORY: dict[Path, dict[str, dict[str, Any]]] = {}  # cache files kept in this process instead, by path
+REMEMBERING: set[Path] = set()  # cache files whose unpickled entries this process keeps (remember_unpickled)
+REMEMBERED: dict[tuple[Path, str], tuple[str, dict[str, Entry]]] = {}  # by file and course: context, entries
+
+
+def remember_unpickled(cache_dir: Path) -> None:
+    """Keep, in this process, the entries that the builds into *cache_dir* unpickle (``toolkit
+    build --watch``: a long-lived process whose builds each find 999 of 1,000 lessons unchanged).
+    The cache file is read and written as always, and decides which entries there are: one is
+    taken from memory instead of unpickled when the file has it, under the same key (its source)
+    in the same context, and is then checked as always (``Entry.holds``: its media lookups).  One
+    that fails that check is let go, and the entry put in its place under the same key is
+    unpickled from the file next time; so is each entry that a build puts."""
+    REMEMBERING.add(cache_path(cache_dir))
 
 
 def cache_path(cache_dir: Path) -> Path:
@@ -373,6 +396,9 @@ def save_caches(caches: list[LessonCache]) -> None:
     if not caches:
         return
     path = caches[0].path
+    for c in caches:
+        if c.remembering:  # what this build used: entries of lessons gone or changed are let go
+            REMEMBERED[(c.path, c.name)] = (c.context, c.new_remembered)
     memory = IN_MEMORY.get(path)
     if memory is not None:
         memory.update({c.name: {**c.data(), "objects": c.new_objects} for c in caches})

@@ -12,6 +12,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from toolkit import cache as cache_module
 from toolkit.build import BuildOptions, build as build_in_process
 
 from ..conftest import tree_digest
@@ -58,3 +61,19 @@ def clean_digest(course: Path, tmp_path: Path, **options: Any) -> dict[str, str]
     options.setdefault("today", TODAY)  # the date the review checks compare with, pinned
     build_in_process([course], BuildOptions(out=clean, no_cache=True, **options))
     return tree_digest(clean / course.name)
+
+
+class _Every(set):
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+@pytest.fixture(params=["unpickled", "remembered"])
+def cache_modes(request: Any, monkeypatch: Any) -> str:
+    """Each test twice: entries unpickled from the cache at every build, as ``toolkit build`` does,
+    and kept between the builds of the process, as ``toolkit build --watch`` does
+    (``cache.remember_unpickled``, here for every cache)."""
+    if request.param == "remembered":
+        monkeypatch.setattr(cache_module, "REMEMBERING", _Every())
+    monkeypatch.setattr(cache_module, "REMEMBERED", {})
+    return str(request.param)

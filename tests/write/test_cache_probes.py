@@ -21,7 +21,9 @@ import pytest
 from toolkit import cache as cache_module
 from toolkit.build import BuildOptions, build
 
-from .compare import project, tree
+from .compare import cache_modes, project, tree  # noqa: F401 (cache_modes: the fixture)
+
+pytestmark = pytest.mark.usefixtures("cache_modes")
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 12, 1)

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from toolkit.build import BuildOptions, build
 
 from ..conftest import tree_digest
+from .compare import cache_modes  # noqa: F401 (the fixture)
+
+pytestmark = pytest.mark.usefixtures("cache_modes")
 
 
 def site_digest(out: Path, slug: str) -> dict[str, str]:
