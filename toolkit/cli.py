@@ -83,9 +83,11 @@ def _parse_date(value: str | None) -> dt.date | None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Processes rendering lessons of large courses (default: one per core; 1: none).")
 @click.option("--sanitize-html", is_flag=True, help=SANITIZE_HELP)
+@click.option("--watch", is_flag=True,
+              help="After building, build again whenever a source changes (Ctrl+C to stop).")
 def build(course_dirs: tuple[Path, ...], out: Path | None, formats: tuple[str, ...], brand: str | None,
           strict: bool, lrs_endpoint: str | None, lrs_key: str | None, actor_homepage: str | None,
-          today: str | None, no_cache: bool, jobs: int | None, sanitize_html: bool) -> None:
+          today: str | None, no_cache: bool, jobs: int | None, sanitize_html: bool, watch: bool) -> None:
     """Build course sites and packages (every course under courses/ by default)."""
     from toolkit import replay
 
@@ -96,17 +98,21 @@ def build(course_dirs: tuple[Path, ...], out: Path | None, formats: tuple[str, .
                                   "lrs_homepage": actor_homepage}.items() if v}
     day = _parse_date(today)
     fmts = tuple(formats) or replay.FORMATS
+    key = {"formats": fmts, "brand": brand, "settings": settings, "sanitize_html": sanitize_html}
+    target = out
     fingerprint = None
-    if not no_cache:  # a build with the cache off is always run
-        fingerprint = replay.start(dirs, out, {"formats": fmts, "brand": brand, "settings": settings,
-                                               "sanitize_html": sanitize_html}, day)
+    if not no_cache and not watch:  # a build with the cache off is always run
+        fingerprint = replay.start(dirs, target, key, day)
         if fingerprint.record is not None:
             command.replay(fingerprint.record, strict, out=_echo)
             return
     from toolkit.build import BuildOptions
 
-    options = BuildOptions(out=out, formats=fmts, brand=brand, strict=strict, no_cache=no_cache, today=day,
+    options = BuildOptions(out=target, formats=fmts, brand=brand, strict=strict, no_cache=no_cache, today=day,
                            settings=settings, jobs=jobs, sanitize_html=sanitize_html)
+    if watch:  # each build takes its own fingerprint, as a toolkit build run then would
+        command.watch(dirs, options, lambda: None if no_cache else replay.start(dirs, target, key, day), out=_echo)
+        return
     if command.wants_progress(dirs):
         total = sum(len(list((d / "lessons").glob("*.md"))) for d in dirs)
         with click.progressbar(length=total, label="Rendering lessons", file=sys.stderr) as bar:

@@ -9,8 +9,10 @@ terminal, as ``click.echo`` does.
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -109,3 +111,83 @@ def run_plain(dirs: list[Path], values: dict[str, Any], fingerprint: Fingerprint
             return 1
         raise
     return 0
+
+
+def watch_roots(dirs: list[Path]) -> list[Path]:
+    """The folders ``toolkit build --watch`` watches: those a build reads (see :mod:`toolkit.replay`),
+    that is the folder holding each course (shared facts, the catalogue, the course itself) and the
+    project's brands and templates.  The toolkit's own files and the libraries are not watched."""
+    from toolkit.replay import project_root_of
+
+    roots: list[Path] = []
+    for d in dirs:
+        for folder in (d.resolve().parent, Path(os.path.abspath(d)).parent,
+                       project_root_of(d) / "brands", project_root_of(d) / "templates"):
+            if folder.is_dir() and folder not in roots:
+                roots.append(folder)
+    return roots
+
+
+def watch(dirs: list[Path], options: BuildOptions, fingerprint: Callable[[], Fingerprint | None],
+          out: Callable[..., None] = echo, changes: Iterable[object] | None = None,
+          clock: Callable[[], float] = time.perf_counter) -> None:
+    """``toolkit build --watch``: build, then build again after each batch of changes to the
+    sources, until Ctrl+C (or until *changes*, the batches, ends: tests give their own).
+
+    Each build is the one ``toolkit build`` would run at that moment, with the same cache and
+    replay record (*fingerprint* takes a new one): it costs what changed, leaves its output as a
+    build of its own would, and the next ``toolkit build`` finds both warm.  A failed build is
+    reported and the watch goes on; its output stays as the last good build left it.  The lessons
+    unpickled from the cache are kept between builds (``cache.remember_unpickled``)."""
+    from toolkit.cache import remember_unpickled
+
+    remember_unpickled(options.out / ".cache")
+
+    def once(quiet: bool = False) -> None:
+        started = clock()
+        try:
+            fp = fingerprint()
+            if fp is not None and fp.record is not None:
+                if not quiet:
+                    replay(fp.record, options.strict, out)
+                    out("Nothing changed since the last build.")
+            elif not quiet or fp is not None:
+                run_build(dirs, options, fp, out=out)
+                out(f"Built in {clock() - started:.2f} s.")
+        except Exception as exc:
+            if not failure(exc, out):
+                raise
+
+    try:
+        once()
+        if changes is None:
+            roots = watch_roots(dirs)
+            changes = _changes(roots, options.out)
+            out(f"Watching {', '.join(map(str, roots))} for changes (Ctrl+C to stop).")
+        caught_up = False
+        for batch in changes:
+            if not batch:  # the watcher's first timeout: it is watching now, so catch up on an edit
+                if not caught_up:  # made while the first build ran (its fingerprint was taken before)
+                    once(quiet=True)
+                caught_up = True
+                continue
+            caught_up = True
+            once()
+    except KeyboardInterrupt:  # during a build: what it had not committed is left out, as always
+        out("", err=True)
+    out("Stopped watching.", err=True)
+
+
+def _changes(roots: list[Path], build_out: Path) -> Iterable[object]:
+    """Batches of changes under *roots* (watchfiles, the watcher uvicorn uses), outside the output
+    folder and without editors' swap and backup files, and an empty batch each second nothing
+    changed; Ctrl+C ends them."""
+    from watchfiles import DefaultFilter, watch
+
+    skip = str(build_out.resolve())
+    default = DefaultFilter()
+
+    def wanted(change: Any, path: str) -> bool:
+        return default(change, path) and path != skip and not path.startswith(skip + os.sep)
+
+    return watch(*roots, watch_filter=wanted, raise_interrupt=False, rust_timeout=1000, yield_on_timeout=True)
