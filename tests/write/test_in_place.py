@@ -87,7 +87,7 @@ def test_a_build_failing_inside_the_site_writer_leaves_the_previous_tree(fixture
     lesson.write_text(lesson.read_text(encoding="utf-8") + "\nNyt.\n", encoding="utf-8")
 
     def fail(*args, **kwargs):
-        assert [p for p in (out / course.name / "site").glob("*.tmp-*")], "nothing written yet"
+        assert list((out / course.name / "site").glob("*.tmp-*")), "nothing written yet"
         raise fault
 
     monkeypatch.setattr(toolkit.site, "offline_files", fail)
