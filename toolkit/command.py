@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -151,7 +151,7 @@ def watch(dirs: list[Path], options: BuildOptions, fingerprint: Callable[[], Fin
                 if not quiet:
                     replay(fp.record, options.strict, out)
                     out("Nothing changed since the last build.")
-            elif not quiet or fp is not None:
+            else:  # (with --no-cache nothing tells: built)
                 run_build(dirs, options, fp, out=out)
                 out(f"Built in {clock() - started:.2f} s.")
         except Exception as exc:
@@ -161,9 +161,7 @@ def watch(dirs: list[Path], options: BuildOptions, fingerprint: Callable[[], Fin
     try:
         once()
         if changes is None:
-            roots = watch_roots(dirs)
-            changes = _changes(roots, options.out)
-            out(f"Watching {', '.join(map(str, roots))} for changes (Ctrl+C to stop).")
+            changes = _changes(dirs, options.out, out)
         caught_up = False
         for batch in changes:
             if not batch:  # the watcher's first timeout: it is watching now, so catch up on an edit
@@ -178,16 +176,38 @@ def watch(dirs: list[Path], options: BuildOptions, fingerprint: Callable[[], Fin
     out("Stopped watching.", err=True)
 
 
-def _changes(roots: list[Path], build_out: Path) -> Iterable[object]:
-    """Batches of changes under *roots* (watchfiles, the watcher uvicorn uses), outside the output
-    folder and without editors' swap and backup files, and an empty batch each second nothing
-    changed; Ctrl+C ends them."""
+def _changes(dirs: list[Path], build_out: Path, out: Callable[..., None]) -> Iterator[object]:
+    """Batches of changes under the :func:`watch_roots` of *dirs* (watchfiles, the watcher uvicorn
+    uses), but in the output folder, by whatever path it is reached, and editors' swap and backup
+    files; an empty batch each second nothing changed.  When a folder a build reads appears or
+    goes (a first ``templates/``), the watcher starts again on the new folders, and then gives a
+    batch, so that the build that follows is one it watches.  Ctrl+C ends them."""
     from watchfiles import DefaultFilter, watch
 
-    skip = str(build_out.resolve())
+    skips = {os.path.abspath(build_out), os.path.realpath(build_out)}
     default = DefaultFilter()
 
-    def wanted(change: Any, path: str) -> bool:
-        return default(change, path) and path != skip and not path.startswith(skip + os.sep)
+    def outside(path: str) -> bool:
+        return not any(path == skip or path.startswith(skip + os.sep) for skip in skips)
 
-    return watch(*roots, watch_filter=wanted, raise_interrupt=False, rust_timeout=1000, yield_on_timeout=True)
+    def wanted(change: Any, path: str) -> bool:
+        return default(change, path) and outside(path) and outside(os.path.realpath(path))
+
+    moved = False
+    while True:
+        roots = watch_roots(dirs)
+        out(f"Watching {', '.join(map(str, roots))} for changes (Ctrl+C to stop).")
+        for changed in watch(*roots, watch_filter=wanted, raise_interrupt=False, rust_timeout=1000,
+                             yield_on_timeout=True):
+            if moved:  # watching the new folders now
+                moved = False
+                yield changed or {("folders", "")}
+                continue
+            if not changed and watch_roots(dirs) != roots:
+                moved = True
+                break
+            yield changed
+        if not moved:  # Ctrl+C
+            return
+
+

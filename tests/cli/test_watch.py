@@ -273,3 +273,74 @@ def test_the_command_builds_on_a_save_ignores_its_own_output_and_stops_on_ctrl_c
     assert again.returncode == 0, again.stderr
     assert "syn: 3 lessons" in again.stdout
     assert "toolkit.build" not in again.stderr
+
+
+def test_with_no_cache_an_edit_made_during_the_first_build_is_caught_up_too(tmp_path):
+    """(Review 3.) With --no-cache there is no fingerprint to tell: the catch-up builds."""
+    proj = project(tmp_path, 3)
+    course, out = proj / "courses" / "syn", proj / "build"
+    printed = Printed()
+    watch_in_process(course, out, [(lambda: append(course, "\nUnder bygningen.\n"), set()),
+                                   (lambda: None, set())], printed, no_cache=True)
+    assert printed.text().count("Built in ") == 2
+    assert site_and_zip(out) == clean_digest(course, tmp_path, formats=("web",), jobs=1)
+
+
+def stop(proc: subprocess.Popen, reader: threading.Thread) -> int:
+    proc.send_signal(signal.SIGINT)
+    code = proc.wait(timeout=30)
+    reader.join(timeout=5)
+    assert proc.stdout is not None
+    proc.stdout.close()
+    return code
+
+
+def builds(lines: list[str]) -> int:
+    return sum("Built in " in line or "Nothing changed" in line for line in lines)
+
+
+def test_its_own_output_does_not_wake_it_by_whatever_path_it_is_reached(tmp_path):
+    """(Review 3.) The course and the output folder inside it named through a symbolic link to the
+    project: watchfiles reports the writes under the link's path.  With --no-cache, where no replay
+    record stops a second build, each wake-up would build again, for ever."""
+    proj = project(tmp_path, 3)
+    link = tmp_path / "link"
+    link.symlink_to(proj)
+    course = link / "courses" / "syn"
+    proc = subprocess.Popen([sys.executable, "-m", "toolkit", "build", str(course), "--format", "web", "-j", "1",
+                             "--watch", "--no-cache", "--out", str(course / "out")], cwd=tmp_path, env=ENV,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(line.rstrip("\n") for line in proc.stdout or ()),
+                              daemon=True)
+    reader.start()
+    try:
+        wait_for(lines, "Watching ", 1)
+        append(proj / "courses" / "syn", "\nEn ny linje.\n")
+        wait_for(lines, "Built in ", 2)
+        time.sleep(2)  # were its own writes seen, it would have built again by now
+        assert builds(lines) == 2, lines
+    finally:
+        assert stop(proc, reader) == 0
+
+
+def test_a_templates_folder_made_while_it_watches_is_watched_and_built(tmp_path):
+    """(Review 3.) The project had no templates/ when the watch started: the folder made later is
+    watched from then on, and its override is built."""
+    proj = project(tmp_path, 3)
+    assert not (proj / "templates").exists()
+    proc, lines, reader = start_watch(proj)
+    try:
+        wait_for(lines, "Watching ", 1)
+        assert str(proj / "templates") not in next(line for line in lines if "Watching " in line)
+        (proj / "templates").mkdir()
+        (proj / "templates" / "help.html").write_text("<p>Særlig hjælp</p>\n", encoding="utf-8")
+        wait_for(lines, "Built in ", 2)
+        wait_for(lines, "Watching ", 2)
+        assert str(proj / "templates") in [line for line in lines if "Watching " in line][-1]
+        assert "Særlig hjælp" in (proj / "build" / "syn" / "site" / "index.html").read_text(encoding="utf-8")
+        (proj / "templates" / "help.html").write_text("<p>Anden hjælp</p>\n", encoding="utf-8")
+        wait_for(lines, "Built in ", 3)  # a change inside the new folder wakes it
+        assert "Anden hjælp" in (proj / "build" / "syn" / "site" / "index.html").read_text(encoding="utf-8")
+    finally:
+        assert stop(proc, reader) == 0
