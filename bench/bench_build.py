@@ -11,6 +11,11 @@ command once, starting one further along the list each time):
     it has that version, else a virtualenv under the work folder)
   * `toolkit build --format web` after one lesson changed, and with nothing
     changed (incremental, warm cache)
+  * `toolkit build --format web --watch`, started once on a copy of the
+    project: each round appends a line to one lesson of the copy and times
+    the save until the watcher prints its "Built in" line (CPU from
+    /proc/<pid>/stat, memory its VmHWM); the build's own time, as the watcher
+    prints it, is given beside it
   * with --all-formats, `toolkit build` of all five formats (clean)
 It prints medians of wall and CPU time, the MkDocs ratios, the peak RSS of
 each command (of its largest process, ru_maxrss, and of the whole process
@@ -22,7 +27,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import queue
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -120,9 +127,57 @@ class Command:
     cwd: Path
     before: Callable[[], None] | None = None
     runs: list[tuple[float, float, int, int]] = field(default_factory=list)  # wall, cpu, largest MB, tree MB
+    measure: Callable[[], tuple[float, float, int, int]] | None = None  # instead of running cmd
 
     def median(self, i: int) -> float:
         return statistics.median(r[i] for r in self.runs)
+
+
+class Watcher:
+    """`toolkit build --watch` running in *cwd*; :meth:`measure` saves one change to *target*."""
+
+    def __init__(self, cmd: list[str], cwd: Path, target: Path) -> None:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        self.proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                     text=True)
+        self.target = target
+        self.lines: queue.Queue[tuple[float, str]] = queue.Queue()
+        self.own: list[float] = []  # the build's time as the watcher prints it
+        self.count = 0
+        threading.Thread(target=self._read, daemon=True).start()
+        self._wait("Watching ")
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.put((time.perf_counter(), line))
+
+    def _wait(self, prefix: str) -> tuple[float, str]:
+        while True:
+            when, line = self.lines.get(timeout=120)
+            if line.startswith(prefix):
+                return when, line
+
+    def _cpu(self) -> float:
+        with open(f"/proc/{self.proc.pid}/stat", encoding="ascii") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def measure(self) -> tuple[float, float, int, int]:
+        cpu = self._cpu()
+        with self.target.open("a", encoding="utf-8") as fh:
+            fh.write(f"\nGemt {self.count}.\n")
+        start = time.perf_counter()
+        self.count += 1
+        when, line = self._wait("Built in ")
+        self.own.append(float(line.split()[2]))
+        with open(f"/proc/{self.proc.pid}/status", encoding="ascii") as fh:
+            peak = next(int(x.split()[1]) for x in fh if x.startswith("VmHWM:")) // 1024
+        return when - start, self._cpu() - cpu, peak, peak
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGINT)
+        self.proc.wait(timeout=30)
 
 
 def compare(commands: list[Command], rounds: int) -> list[float]:
@@ -135,7 +190,7 @@ def compare(commands: list[Command], rounds: int) -> list[float]:
         for c in order:
             if c.before:
                 c.before()
-            c.runs.append(run(c.cmd, c.cwd))
+            c.runs.append(c.measure() if c.measure else run(c.cmd, c.cwd))
             loads.append(os.getloadavg()[0])
     return loads
 
@@ -185,10 +240,22 @@ def main() -> None:
         Command("toolkit build --format web, 1 lesson changed", toolkit("inc", "--format", "web"), project, touch),
         Command("toolkit build --format web, nothing changed", toolkit("inc", "--format", "web"), project),
     ]
+    watch_project = work / "project-watch"
+    shutil.rmtree(watch_project, ignore_errors=True)
+    shutil.copytree(project, watch_project)
+    watcher = Watcher([sys.executable, "-m", "toolkit", "build", "courses/synthetic", "--out", str(work / "watch"),
+                       "--format", "web", "--watch"], watch_project, watch_project / target.relative_to(project))
+    commands.append(Command("toolkit build --format web --watch, 1 lesson changed (save to its line)", [],
+                            watch_project, measure=watcher.measure))
     if args.all_formats:
         commands.append(Command("toolkit build, all 5 formats (clean)", toolkit("all", "--no-cache"), project, clean("all")))
     run(toolkit("inc", "--format", "web"), project)  # warm the cache of the incremental rows
-    loads = compare(commands, args.runs)
+    watcher.measure()  # and the watcher's (its first build after the one it started with)
+    watcher.own.clear()
+    try:
+        loads = compare(commands, args.runs)
+    finally:
+        watcher.stop()
 
     print(f"\n{args.lessons} lessons, median of {args.runs} alternating rounds, {os.cpu_count()} cores, "
           f"Python {sys.version.split()[0]}; 1-minute load average during the run: "
@@ -198,12 +265,16 @@ def main() -> None:
     for c in commands:
         print(f"| {c.name} | {c.median(0):.2f} | {c.median(1):.2f} | {max(r[2] for r in c.runs)} | "
               f"{max(r[3] for r in c.runs)} |")
-    web, one, mkd, inc, same = commands[:5]
+    web, one, mkd, inc, same, watched = commands[:6]
     for label, i in (("wall", 0), ("CPU", 1)):
         print(f"\n{label}: MkDocs / toolkit clean: {mkd.median(i) / web.median(i):.2f}x (jobs {jobs}), "
               f"{mkd.median(i) / one.median(i):.2f}x (--jobs 1) (goal: >= 5x); "
               f"1 lesson changed: {100 * inc.median(i) / web.median(i):.0f} % of a clean build (goal: <= 15 %); "
-              f"nothing changed: {100 * same.median(i) / web.median(i):.0f} % (goal: <= 10 %)")
+              f"nothing changed: {100 * same.median(i) / web.median(i):.0f} % (goal: <= 10 %); "
+              f"1 lesson changed, --watch, save to its line: {100 * watched.median(i) / web.median(i):.0f} %")
+    own = statistics.median(watcher.own)
+    print(f"\n--watch, the build's own time as it prints it (median): {own:.2f} s, "
+          f"{100 * own / web.median(0):.0f} % of a clean build's wall time")
     ratios = [(mkd.runs[k][0] / web.runs[k][0], mkd.runs[k][0] / one.runs[k][0]) for k in range(args.runs)]
     print("per round, MkDocs / toolkit wall (jobs default, jobs 1): "
           + ", ".join(f"{a:.2f}x {b:.2f}x" for a, b in ratios))
