@@ -111,7 +111,8 @@ def build(course_dirs: tuple[Path, ...], out: Path | None, formats: tuple[str, .
     options = BuildOptions(out=target, formats=fmts, brand=brand, strict=strict, no_cache=no_cache, today=day,
                            settings=settings, jobs=jobs, sanitize_html=sanitize_html)
     if watch:  # each build takes its own fingerprint, as a toolkit build run then would
-        command.watch(dirs, options, lambda: None if no_cache else replay.start(dirs, target, key, day), out=_echo)
+        command.watch(lambda: replay.discover_courses(list(course_dirs)), options,  # found again each build
+                      lambda found: None if no_cache else replay.start(found, target, key, day), out=_echo)
         return
     if command.wants_progress(dirs):
         total = sum(len(list((d / "lessons").glob("*.md"))) for d in dirs)

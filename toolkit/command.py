@@ -128,25 +128,31 @@ def watch_roots(dirs: list[Path]) -> list[Path]:
     return roots
 
 
-def watch(dirs: list[Path], options: BuildOptions, fingerprint: Callable[[], Fingerprint | None],
-          out: Callable[..., None] = echo, changes: Iterable[object] | None = None,
-          clock: Callable[[], float] = time.perf_counter) -> None:
+def watch(discover: Callable[[], list[Path]], options: BuildOptions,
+          fingerprint: Callable[[list[Path]], Fingerprint | None], out: Callable[..., None] = echo,
+          changes: Iterable[object] | None = None, clock: Callable[[], float] = time.perf_counter) -> None:
     """``toolkit build --watch``: build, then build again after each batch of changes to the
-    sources, until Ctrl+C (or until *changes*, the batches, ends: tests give their own).
+    sources, until Ctrl+C or SIGTERM (or until *changes*, the batches, ends: tests give their own).
 
-    Each build is the one ``toolkit build`` would run at that moment, with the same cache and
+    Each build is the one ``toolkit build`` would run at that moment: *discover* finds its courses
+    again (one added under ``courses/`` is built, one removed is not), with the same cache and
     replay record (*fingerprint* takes a new one): it costs what changed, leaves its output as a
     build of its own would, and the next ``toolkit build`` finds both warm.  A failed build is
     reported and the watch goes on; its output stays as the last good build left it.  The lessons
     unpickled from the cache are kept between builds (``cache.remember_unpickled``)."""
+    import signal
+
     from toolkit.cache import remember_unpickled
 
     remember_unpickled(options.out / ".cache")
+    watched = discover()  # the courses of the last build that found some: their folders are watched
 
     def once(quiet: bool = False) -> None:
         started = clock()
         try:
-            fp = fingerprint()
+            dirs = discover()
+            watched[:] = dirs
+            fp = fingerprint(dirs)
             if fp is not None and fp.record is not None:
                 if not quiet:
                     replay(fp.record, options.strict, out)
@@ -158,10 +164,14 @@ def watch(dirs: list[Path], options: BuildOptions, fingerprint: Callable[[], Fin
             if not failure(exc, out):
                 raise
 
+    def stopped(signum: int, frame: Any) -> None:  # SIGTERM (kill, a process manager) stops it as Ctrl+C does
+        raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGTERM, stopped)
     try:
         once()
         if changes is None:
-            changes = _changes(dirs, options.out, out)
+            changes = _changes(lambda: watch_roots(watched), options.out, out)
         caught_up = False
         for batch in changes:
             if not batch:  # the watcher's first timeout: it is watching now, so catch up on an edit
@@ -173,11 +183,13 @@ def watch(dirs: list[Path], options: BuildOptions, fingerprint: Callable[[], Fin
             once()
     except KeyboardInterrupt:  # during a build: what it had not committed is left out, as always
         out("", err=True)
+    finally:
+        signal.signal(signal.SIGTERM, before)
     out("Stopped watching.", err=True)
 
 
-def _changes(dirs: list[Path], build_out: Path, out: Callable[..., None]) -> Iterator[object]:
-    """Batches of changes under the :func:`watch_roots` of *dirs* (watchfiles, the watcher uvicorn
+def _changes(folders: Callable[[], list[Path]], build_out: Path, out: Callable[..., None]) -> Iterator[object]:
+    """Batches of changes under *folders* (watchfiles, the watcher uvicorn
     uses), but in the output folder, by whatever path it is reached, and editors' swap and backup
     files; an empty batch each second nothing changed.  When a folder a build reads appears or
     goes (a first ``templates/``), the watcher starts again on the new folders, and then gives a
@@ -195,7 +207,7 @@ def _changes(dirs: list[Path], build_out: Path, out: Callable[..., None]) -> Ite
 
     moved = False
     while True:
-        roots = watch_roots(dirs)
+        roots = folders()
         out(f"Watching {', '.join(map(str, roots))} for changes (Ctrl+C to stop).")
         for changed in watch(*roots, watch_filter=wanted, raise_interrupt=False, rust_timeout=1000,
                              yield_on_timeout=True):
@@ -203,7 +215,7 @@ def _changes(dirs: list[Path], build_out: Path, out: Callable[..., None]) -> Ite
                 moved = False
                 yield changed or {("folders", "")}
                 continue
-            if not changed and watch_roots(dirs) != roots:
+            if not changed and folders() != roots:
                 moved = True
                 break
             yield changed

@@ -47,7 +47,7 @@ def watch_in_process(course: Path, out: Path, steps: list, printed: Printed, **o
             edit()
             yield batch
 
-    command.watch([course], opts, lambda: None if opts.no_cache else replay.start([course], out, key, TODAY),
+    command.watch(lambda: [course], opts, lambda found: None if opts.no_cache else replay.start(found, out, key, TODAY),
                   out=printed, changes=changes())
 
 
@@ -344,3 +344,56 @@ def test_a_templates_folder_made_while_it_watches_is_watched_and_built(tmp_path)
         assert "Anden hjælp" in (proj / "build" / "syn" / "site" / "index.html").read_text(encoding="utf-8")
     finally:
         assert stop(proc, reader) == 0
+
+
+def start_watch_all(proj: Path) -> tuple[subprocess.Popen, list[str], threading.Thread]:
+    """``toolkit build --watch`` with no course named: every course under courses/."""
+    proc = subprocess.Popen([sys.executable, "-m", "toolkit", "build", "--format", "web", "-j", "1", "--watch"],
+                            cwd=proj, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(line.rstrip("\n") for line in proc.stdout or ()),
+                              daemon=True)
+    reader.start()
+    return proc, lines, reader
+
+
+def test_watching_every_course_finds_them_again_at_each_build(tmp_path):
+    """(Review 4.) A course added under courses/ while it watches is built; one removed is no
+    longer looked for (a toolkit build at that moment builds the others)."""
+    proj = project(tmp_path, 3)
+    shutil.copytree(proj / "courses" / "syn", proj / "courses" / "syn2")
+    proc, lines, reader = start_watch_all(proj)
+    try:
+        wait_for(lines, "Watching ", 1)
+        shutil.copytree(proj / "courses" / "syn", proj / "courses" / "syn3")
+        wait_for(lines, "syn3: 3 lessons", 1)
+        wait_for(lines, "Built in ", 2)
+        shutil.rmtree(proj / "courses" / "syn2")
+        append(proj / "courses" / "syn", "\nEfter fjernelsen.\n")
+        wait_for(lines, "Built in ", 3)
+        assert "not a course folder" not in "\n".join(lines)
+    finally:
+        assert stop(proc, reader) == 0
+    for name in ("syn", "syn3"):
+        shutil.rmtree(tmp_path / "clean", ignore_errors=True)
+        assert tree_digest(proj / "build" / name) == clean_digest(proj / "courses" / name, tmp_path,
+                                                                  formats=("web",), jobs=1)
+
+
+def test_sigterm_stops_it_as_ctrl_c_does(tmp_path):
+    """(Review 4.) kill, docker stop, a process manager: exit 0, "Stopped watching.", and a build
+    under way is rolled back as on Ctrl+C (SIGTERM raises KeyboardInterrupt)."""
+    proj = project(tmp_path, 3)
+    proc, lines, reader = start_watch(proj)
+    try:
+        wait_for(lines, "Watching ", 1)
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(timeout=30)
+        reader.join(timeout=5)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        assert proc.stdout is not None
+        proc.stdout.close()
+    assert code == 0, lines
+    assert lines[-1] == "Stopped watching.", lines
