@@ -53,32 +53,14 @@ def test_removed_lessons_media_and_stray_files_leave_no_trace(fixture_copy, tmp_
     assert not (out / course.name / "site" / "media" / "old").exists()
 
 
-def test_a_build_failing_while_writing_leaves_the_previous_tree(fixture_copy, tmp_path, monkeypatch):
-    course = fixture_copy("ok-minimal")
-    out = tmp_path / "out"
-    build([course], BuildOptions(out=out, **WEB))
-    before = tree_digest(out / course.name)
-    lesson = course / "lessons" / "02-cv.md"
-    lesson.write_text(lesson.read_text(encoding="utf-8") + "\nNyt.\n", encoding="utf-8")
-
-    def full(*args, **kwargs):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(toolkit.build, "_package", full)
-    with pytest.raises(OSError, match="No space left"):
-        build([course], BuildOptions(out=out, **WEB))
-    assert tree_digest(out / course.name) == before
-    assert not [p for p in (out / course.name).rglob("*") if ".tmp-" in p.name]
-    monkeypatch.undo()
-    build([course], BuildOptions(out=out, **WEB))
-    assert tree_digest(out / course.name) == clean_digest(course, tmp_path, **WEB)
-
-
-@pytest.mark.parametrize("fault", [OSError(28, "No space left on device"), KeyboardInterrupt()],
-                         ids=["disk-full", "ctrl-c"])
-def test_a_build_failing_inside_the_site_writer_leaves_the_previous_tree(fixture_copy, tmp_path, monkeypatch, fault):
-    """The fault comes after the changed page was written beside its old version, before the
-    writer is handed back: the writer itself removes what it wrote."""
+@pytest.mark.parametrize("where, fault", [
+    ("packaging", OSError(28, "No space left on device")),
+    ("site writer", OSError(28, "No space left on device")),
+    ("site writer", KeyboardInterrupt()),
+], ids=["packaging-disk-full", "site-writer-disk-full", "site-writer-ctrl-c"])
+def test_a_build_failing_while_writing_leaves_the_previous_tree(fixture_copy, tmp_path, monkeypatch, where, fault):
+    """A fault once the changed page is written beside its old version: in the packaging, after
+    the writer was handed back, or in the site writer itself, which then removes what it wrote."""
     course = fixture_copy("ok-minimal")
     out = tmp_path / "out"
     build([course], BuildOptions(out=out, **WEB))
@@ -90,7 +72,10 @@ def test_a_build_failing_inside_the_site_writer_leaves_the_previous_tree(fixture
         assert list((out / course.name / "site").glob("*.tmp-*")), "nothing written yet"
         raise fault
 
-    monkeypatch.setattr(toolkit.site, "offline_files", fail)
+    if where == "packaging":
+        monkeypatch.setattr(toolkit.build, "_package", fail)
+    else:
+        monkeypatch.setattr(toolkit.site, "offline_files", fail)
     with pytest.raises(type(fault)):
         build([course], BuildOptions(out=out, **WEB))
     assert tree_digest(out / course.name) == before
