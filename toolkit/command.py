@@ -141,11 +141,17 @@ def watch(discover: Callable[[], list[Path]], options: BuildOptions,
     reported and the watch goes on; its output stays as the last good build left it.  The lessons
     unpickled from the cache are kept between builds (``cache.remember_unpickled``)."""
     import signal
+    import threading
 
     from toolkit.cache import remember_unpickled
 
+    def stopped(signum: int, frame: Any) -> None:  # SIGTERM (kill, a process manager) stops it as Ctrl+C does
+        raise KeyboardInterrupt
+
+    main = threading.current_thread() is threading.main_thread()  # (signals go to the main thread only)
+    before = signal.signal(signal.SIGTERM, stopped) if main else None
     remember_unpickled(options.out / ".cache")
-    watched = discover()  # the courses of the last build that found some: their folders are watched
+    watched: list[Path] = []  # the courses of the last build that found some: their folders are watched
 
     def once(quiet: bool = False) -> None:
         started = clock()
@@ -164,11 +170,8 @@ def watch(discover: Callable[[], list[Path]], options: BuildOptions,
             if not failure(exc, out):
                 raise
 
-    def stopped(signum: int, frame: Any) -> None:  # SIGTERM (kill, a process manager) stops it as Ctrl+C does
-        raise KeyboardInterrupt
-
-    before = signal.signal(signal.SIGTERM, stopped)
     try:
+        watched[:] = discover()  # none at all: the error, as a toolkit build gives it
         once()
         if changes is None:
             changes = _changes(lambda: watch_roots(watched), options.out, out)
@@ -184,14 +187,15 @@ def watch(discover: Callable[[], list[Path]], options: BuildOptions,
     except KeyboardInterrupt:  # during a build: what it had not committed is left out, as always
         out("", err=True)
     finally:
-        signal.signal(signal.SIGTERM, before)
+        if main:
+            signal.signal(signal.SIGTERM, before)
     out("Stopped watching.", err=True)
 
 
 def _changes(folders: Callable[[], list[Path]], build_out: Path, out: Callable[..., None]) -> Iterator[object]:
-    """Batches of changes under *folders* (watchfiles, the watcher uvicorn
-    uses), but in the output folder, by whatever path it is reached, and editors' swap and backup
-    files; an empty batch each second nothing changed.  When a folder a build reads appears or
+    """Batches of changes under *folders* (watchfiles, the watcher uvicorn uses), but in the output
+    folder, by whatever path it is reached, and editors' swap and backup files; an empty batch
+    each second nothing changed.  When a folder a build reads appears or
     goes (a first ``templates/``), the watcher starts again on the new folders, and then gives a
     batch, so that the build that follows is one it watches.  Ctrl+C ends them."""
     from watchfiles import DefaultFilter, watch

@@ -397,3 +397,35 @@ def test_sigterm_stops_it_as_ctrl_c_does(tmp_path):
         proc.stdout.close()
     assert code == 0, lines
     assert lines[-1] == "Stopped watching.", lines
+
+
+def test_it_runs_in_a_thread_that_is_not_the_main_one(tmp_path):
+    """(Review 5.) A library user's watch in a worker thread: Python lets only the main thread set a
+    signal handler, so there SIGTERM is left alone."""
+    proj = project(tmp_path, 2)
+    course, out = proj / "courses" / "syn", proj / "build"
+    printed = Printed()
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            watch_in_process(course, out, [lambda: append(course, "\nI en tråd.\n")], printed)
+        except BaseException as exc:
+            errors.append(exc)
+
+    before = signal.getsignal(signal.SIGTERM)
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join(timeout=120)
+    assert errors == []
+    assert printed.text().count("Built in ") == 2
+    assert printed.lines[-1] == ("Stopped watching.", True)
+    assert site_and_zip(out) == clean_digest(course, tmp_path, formats=("web",), jobs=1)
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_in_the_main_thread_its_sigterm_handler_goes_when_it_stops(tmp_path):
+    proj = project(tmp_path, 2)
+    before = signal.getsignal(signal.SIGTERM)
+    watch_in_process(proj / "courses" / "syn", proj / "build", [], Printed())
+    assert signal.getsignal(signal.SIGTERM) is before
