@@ -17,6 +17,11 @@ command once, starting one further along the list each time):
     /proc/<pid>/stat, memory its VmHWM); the build's own time, as the watcher
     prints it, is given beside it
   * with --all-formats, `toolkit build` of all five formats (clean)
+With --installed, the toolkit runs from a wheel of this checkout installed in
+a virtualenv, and MkDocs from a virtualenv of its own, as users install them:
+without this Python's site-packages and its `.pth` files (a development
+install's editable finders, a sandbox's hooks), which every process started
+pays for.
 It prints medians of wall and CPU time, the MkDocs ratios, the peak RSS of
 each command (of its largest process, ru_maxrss, and of the whole process
 tree), and the machine's load average during the run.  On a shared machine
@@ -107,10 +112,24 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, float, int, int]:
     return elapsed, usage.ru_utime + usage.ru_stime, largest, max(largest, peak[0] // 1024)
 
 
-def mkdocs_python(work: Path) -> Path:
-    """A Python with MkDocs 1.6.1: this one when it has it, else a virtualenv made for the bench."""
+def toolkit_python(work: Path) -> Path:
+    """A virtualenv with the toolkit installed from a wheel of this checkout, as users install it."""
+    venv = work / "venv-toolkit"
+    wheels = work / "wheel"
+    shutil.rmtree(venv, ignore_errors=True)
+    shutil.rmtree(wheels, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(wheels), str(HERE.parent)], check=True,
+                   stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "-q", *map(str, wheels.glob("*.whl"))], check=True)
+    return python
+
+
+def mkdocs_python(work: Path, own: bool = False) -> Path:
+    """A Python with MkDocs 1.6.1: this one when it has it (unless *own*), else a virtualenv made for the bench."""
     check = subprocess.run([sys.executable, "-m", "mkdocs", "--version"], check=False, capture_output=True, text=True)
-    if check.returncode == 0 and " 1.6.1 " in check.stdout:
+    if check.returncode == 0 and " 1.6.1 " in check.stdout and not own:
         return Path(sys.executable)
     venv = work / "venv-mkdocs"
     python = venv / "bin" / "python"
@@ -201,6 +220,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="rounds: each command runs once per round")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "toolkit-bench-build")
     parser.add_argument("--all-formats", action="store_true", help="also time a clean build of all five formats")
+    parser.add_argument("--installed", action="store_true",
+                        help="run the toolkit from a wheel of this checkout in a virtualenv, and MkDocs from one of "
+                             "its own, as users install them (without this Python's own .pth files)")
     args = parser.parse_args()
 
     work = args.work
@@ -214,11 +236,12 @@ def main() -> None:
         shutil.copyfile(lesson, mk / "docs" / lesson.name)
     (mk / "docs" / "index.md").write_text("# Syntetisk kursus\n", encoding="utf-8")
     (mk / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
-    py = mkdocs_python(work)
+    py = mkdocs_python(work, own=args.installed)
+    tk = toolkit_python(work) if args.installed else Path(sys.executable)
     version = subprocess.run([str(py), "-m", "mkdocs", "--version"], check=False, capture_output=True, text=True).stdout.strip()
 
     def toolkit(out: str, *extra: str) -> list[str]:
-        return [sys.executable, "-m", "toolkit", "build", "courses/synthetic", "--out", str(work / out), *extra]
+        return [str(tk), "-m", "toolkit", "build", "courses/synthetic", "--out", str(work / out), *extra]
 
     def clean(out: str) -> Callable[[], None]:
         return lambda: shutil.rmtree(work / out, ignore_errors=True)
@@ -243,7 +266,7 @@ def main() -> None:
     watch_project = work / "project-watch"
     shutil.rmtree(watch_project, ignore_errors=True)
     shutil.copytree(project, watch_project)
-    watcher = Watcher([sys.executable, "-m", "toolkit", "build", "courses/synthetic", "--out", str(work / "watch"),
+    watcher = Watcher([str(tk), "-m", "toolkit", "build", "courses/synthetic", "--out", str(work / "watch"),
                        "--format", "web", "--watch"], watch_project, watch_project / target.relative_to(project))
     commands.append(Command("toolkit build --format web --watch, 1 lesson changed (save to its line)", [],
                             watch_project, measure=watcher.measure))
@@ -258,7 +281,9 @@ def main() -> None:
         watcher.stop()
 
     print(f"\n{args.lessons} lessons, median of {args.runs} alternating rounds, {os.cpu_count()} cores, "
-          f"Python {sys.version.split()[0]}; 1-minute load average during the run: "
+          f"Python {sys.version.split()[0]}, " + ("toolkit and MkDocs each from a virtualenv of its own (--installed)"
+                                                  if args.installed else f"toolkit from {sys.executable}")
+          + "; 1-minute load average during the run: "
           f"min {min(loads):.1f}, median {statistics.median(loads):.1f}, max {max(loads):.1f}\n")
     print("| build | wall s | CPU s (user+sys) | peak RSS MB, largest process | peak RSS MB, all processes |")
     print("|---|---:|---:|---:|---:|")
