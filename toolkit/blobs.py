@@ -14,6 +14,8 @@ import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from toolkit.errors import naming
+
 Ref = tuple[int, int]  # offset, length
 SLACK = 1 << 20  # bytes of dead blobs always tolerated before compacting
 
@@ -101,14 +103,14 @@ def write(path: Path, data: bytes | None, old: dict[str, Ref],
     if data is None or len(data) > 2 * live + SLACK:
         tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
         refs: dict[str, Ref] = {}
-        with open(tmp, "wb") as fh:
+        with naming(tmp, partial=tmp), open(tmp, "wb") as fh:
             for key, blob in blobs.items():
                 refs[key] = (fh.tell(), len(blob))
                 fh.write(blob)
         tmp.replace(path)
         return refs, file_stamp(path)
     refs = dict(kept)
-    with open(path, "r+b") as fh:
+    with naming(path), open(path, "r+b") as fh:
         end = fh.seek(0, os.SEEK_END)
         if end != len(data):  # changed since it was read: start again
             return write(path, None, {}, blobs)

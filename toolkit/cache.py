@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from toolkit import __version__, blobs
-from toolkit.errors import Diagnostic
+from toolkit.errors import Diagnostic, naming
 from toolkit.model import Choice, Course, Exercise, ExerciseField, Lesson, Question, Video, pickled_by_position
 from toolkit.replay import RACY_NS, TRUST_STAT
 from toolkit.runtime import lesson_json
@@ -386,7 +386,7 @@ def _write_outputs(cache: LessonCache) -> None:
         return
     cache.outputs_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = cache.outputs_path.with_name(f"{cache.outputs_path.name}.tmp-{os.getpid()}")
-    with open(tmp, "wb") as fh:
+    with naming(tmp, partial=tmp), open(tmp, "wb") as fh:
         marshal.dump(cache.new_outputs, fh)
     tmp.replace(cache.outputs_path)
 
@@ -411,7 +411,7 @@ def save_caches(caches: list[LessonCache]) -> None:
     tmp = path.with_suffix(f".tmp-{os.getpid()}")
     mine = {c.name for c in caches}
     index: dict[str, tuple[int, int]] = {}
-    with open(tmp, "wb") as out:
+    with naming(tmp, partial=tmp), open(tmp, "wb") as out:
         out.write(MAGIC)
         try:
             with open(path, "rb") as old:

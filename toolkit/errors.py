@@ -7,6 +7,9 @@ it without a traceback.
 
 from __future__ import annotations
 
+import contextlib
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,3 +65,20 @@ def display_path(path: str | Path) -> str:
         return str(p.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(p)
+
+
+@contextlib.contextmanager
+def naming(path: str | Path, partial: str | Path | None = None) -> Iterator[None]:
+    """An OSError that names no file (a write refused for a full disk, a closed descriptor's
+    delayed failure) is raised again as the same kind of error naming *path*, the file being
+    written, so that the message says where.  On any error *partial*, a temporary file half
+    written, is removed first."""
+    try:
+        yield
+    except BaseException as exc:
+        if partial is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(partial)
+        if not isinstance(exc, OSError) or exc.filename is not None:
+            raise
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc

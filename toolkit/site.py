@@ -11,6 +11,7 @@ from collections.abc import Callable, MutableMapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from toolkit.errors import naming
 from toolkit.i18n import Translator
 from toolkit.model import Course, Source
 from toolkit.offline import offline_files
@@ -296,7 +297,7 @@ class Writer:
             self._dirs.add(folder)
         if self.kept is not None:
             tmp = f"{target}.tmp-{os.getpid()}"
-            with open(tmp, "wb") as fh:
+            with naming(tmp, partial=tmp), open(tmp, "wb") as fh:
                 fh.write(data)
             os.replace(tmp, target)
             self.written += 1
@@ -338,12 +339,13 @@ def _write_file(path: str, data: bytes) -> None:
     """*data* into a new file at *path*, as ``open(path, "wb")`` would write it, without the
     file object around the descriptor (a thousand pages: about 8 ms less)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-    finally:
-        os.close(fd)
+    with naming(path):
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
 
 
 class InPlaceWriter(Writer):

@@ -22,6 +22,8 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from toolkit.errors import naming
+
 LOCAL = struct.Struct("<IHHHHHIIIHH")
 CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
 END = struct.Struct("<IHHHHIIH")
@@ -110,7 +112,7 @@ def write_zip(path: Path, entries: dict[str, bytes], order: list[str], reuse: Zi
     offset = 0
     view = memoryview(blob)
     run = [0, 0]  # a slice of the previous zip still to write: whole entries, headers and all
-    with open(tmp, "wb") as fh:
+    with naming(path), open(tmp, "wb") as fh:  # (the name the zip will have)
         for name in order:
             data = entries[name]
             crc = crcs[name]
