@@ -14,6 +14,12 @@ from click.testing import CliRunner
 
 from toolkit.source.course import SHARED_FACTS
 
+# The date the review checks compare with, for every build the tests make, in-process or in a
+# process of their own, that does not give one (toolkit/clock.py): a test never depends on the
+# day it runs.  A test about another date sets it, or passes --today.
+PINNED_TODAY = "2026-12-01"
+os.environ.setdefault("TOOLKIT_TODAY", PINNED_TODAY)
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BASE = FIXTURES / "ok-minimal"  # the one whole course the variants are laid over

@@ -40,7 +40,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-from toolkit import __version__
+from toolkit import __version__, clock
 
 FORMATS = ("scorm12", "scorm2004", "xapi", "cmi5", "web")
 RECORD = "replay.marshal"
@@ -268,7 +268,7 @@ def start(courses: list[Path], out: Path, options: dict[str, Any], today: dt.dat
     resolved = out.resolve()
     key = {"format": RECORD_FORMAT, "version": __version__, "python": [sys.executable, sys.version],
            "cwd": os.getcwd(), "courses": [str(c) for c in courses], "courses_resolved": [str(c.resolve()) for c in courses],
-           "out": str(out), "out_resolved": str(resolved), "today": (today or dt.date.today()).isoformat(),
+           "out": str(out), "out_resolved": str(resolved), "today": clock.today(today).isoformat(),
            "schemas": os.environ.get("TOOLKIT_SCHEMAS_DIR"), **options}
     path = resolved / ".cache" / RECORD
     known = _STARTED.pop(path, None)

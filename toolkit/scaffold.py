@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from toolkit import clock
 from toolkit.errors import ConfigError
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -45,7 +46,7 @@ def scaffold(slug: str, parent: Path, title: str | None = None, language: str = 
     if root.exists():
         raise ConfigError(f"{root} already exists")
     text = TEXT.get(language.split("-", maxsplit=1)[0], TEXT["en"])
-    today = dt.date.today()
+    today = clock.today()
     leap_day = today.month == 2 and today.day == 29
     review_by = today + dt.timedelta(days=365) if leap_day else today.replace(year=today.year + 1)
     (root / "lessons").mkdir(parents=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from toolkit import clock
 from toolkit.a11y_results import Measured
 from toolkit.model import Course
 from toolkit.site import longdate
@@ -76,7 +77,7 @@ def _keyboard_lines(measured: Measured) -> list[str]:
 
 
 def statement_draft(course: Course, report: Report, measured: Measured, today: dt.date | None = None) -> str:
-    today = today or dt.date.today()
+    today = clock.today(today)
     failing, outside = source_findings(course, report)
     axe_findings, axe_how = _axe_lines(measured)
     failing += axe_findings

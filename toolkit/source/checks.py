@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from toolkit import clock
 from toolkit.model import Course, Lesson
 from toolkit.runtime.budget import budget_message, exercise_room_message
 from toolkit.source.lesson import FENCE_CHARS, FENCE_RE, resolve_media
@@ -80,7 +81,7 @@ def check_lesson_links(lesson: Lesson, course: Course, lesson_names: set[str], r
 
 def check_course(course: Course, report: Report, today: dt.date | None = None) -> None:
     """Course-wide checks; run after the lessons have been rendered."""
-    today = today or dt.date.today()
+    today = clock.today(today)
     yaml_path = course.root / "course.yaml"
     if course.review_by is not None and course.review_by < today:
         report.warning(yaml_path, _key_line(yaml_path, "review_by"),
