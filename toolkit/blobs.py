@@ -103,7 +103,7 @@ def write(path: Path, data: bytes | None, old: dict[str, Ref],
     if data is None or len(data) > 2 * live + SLACK:
         tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
         refs: dict[str, Ref] = {}
-        with naming(tmp, partial=tmp), open(tmp, "wb") as fh:
+        with naming(path, partial=tmp), open(tmp, "wb") as fh:
             for key, blob in blobs.items():
                 refs[key] = (fh.tell(), len(blob))
                 fh.write(blob)

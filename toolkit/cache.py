@@ -386,7 +386,7 @@ def _write_outputs(cache: LessonCache) -> None:
         return
     cache.outputs_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = cache.outputs_path.with_name(f"{cache.outputs_path.name}.tmp-{os.getpid()}")
-    with naming(tmp, partial=tmp), open(tmp, "wb") as fh:
+    with naming(cache.outputs_path, partial=tmp), open(tmp, "wb") as fh:
         marshal.dump(cache.new_outputs, fh)
     tmp.replace(cache.outputs_path)
 
@@ -411,7 +411,7 @@ def save_caches(caches: list[LessonCache]) -> None:
     tmp = path.with_suffix(f".tmp-{os.getpid()}")
     mine = {c.name for c in caches}
     index: dict[str, tuple[int, int]] = {}
-    with naming(tmp, partial=tmp), open(tmp, "wb") as out:
+    with naming(path, partial=tmp), open(tmp, "wb") as out:
         out.write(MAGIC)
         try:
             with open(path, "rb") as old:

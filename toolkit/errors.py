@@ -69,16 +69,17 @@ def display_path(path: str | Path) -> str:
 
 @contextlib.contextmanager
 def naming(path: str | Path, partial: str | Path | None = None) -> Iterator[None]:
-    """An OSError that names no file (a write refused for a full disk, a closed descriptor's
-    delayed failure) is raised again as the same kind of error naming *path*, the file being
-    written, so that the message says where.  On any error *partial*, a temporary file half
-    written, is removed first."""
+    """An OSError from the system that names no file (a write refused for a full disk, a closed
+    descriptor's delayed failure) goes on naming *path*, the file being written, so that the
+    message says where: the same error, its kind and the rest of it kept.  (One without an errno,
+    raised by Python code, is left as it is: naming a file would take its message's place.)  On
+    any error *partial*, a temporary file half written, is removed first."""
     try:
         yield
     except BaseException as exc:
         if partial is not None:
             with contextlib.suppress(OSError):
                 os.unlink(partial)
-        if not isinstance(exc, OSError) or exc.filename is not None:
-            raise
-        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
+        if isinstance(exc, OSError) and exc.filename is None and exc.errno is not None:
+            exc.filename = str(path)
+        raise

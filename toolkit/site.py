@@ -297,7 +297,7 @@ class Writer:
             self._dirs.add(folder)
         if self.kept is not None:
             tmp = f"{target}.tmp-{os.getpid()}"
-            with naming(tmp, partial=tmp), open(tmp, "wb") as fh:
+            with naming(target, partial=tmp), open(tmp, "wb") as fh:
                 fh.write(data)
             os.replace(tmp, target)
             self.written += 1

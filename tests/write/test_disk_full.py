@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import builtins
 import errno
+import io
 import os
 from pathlib import Path
 
@@ -21,7 +22,9 @@ from toolkit.errors import naming
 from ..conftest import tree_digest
 from .compare import TODAY, project
 
-FULL = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+def full() -> OSError:
+    return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))  # (a new one each time: naming() names it)
 
 
 class FullFile:
@@ -31,7 +34,7 @@ class FullFile:
         self.fh = fh
 
     def write(self, data):
-        raise FULL
+        raise full()
 
     def __enter__(self):
         return self
@@ -61,6 +64,15 @@ def test_naming_names_the_file_and_keeps_the_kind_of_error():
     with pytest.raises(FileNotFoundError) as named, naming("out/z.html"):
         raise FileNotFoundError(errno.ENOENT, "No such file or directory", "somewhere/else")
     assert named.value.filename == "somewhere/else"  # one that names its file is left as it is
+    # (review 6) the same error goes on, its kind and what else it carries kept
+    blocked = BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable", 4096)
+    with pytest.raises(BlockingIOError) as same, naming("out/w.html"):
+        raise blocked
+    assert same.value is blocked and (blocked.filename, blocked.characters_written) == ("out/w.html", 4096)
+    for raised in (TimeoutError("write timed out"), io.UnsupportedOperation("not writable")):  # no errno:
+        with pytest.raises(OSError, match=str(raised)) as same, naming("out/w.html"):  # its message stays
+            raise raised
+        assert same.value is raised and raised.filename is None
 
 
 @pytest.mark.parametrize("where", ["page", "zip", "cache"])
@@ -77,7 +89,7 @@ def test_a_full_disk_names_the_file_and_leaves_the_previous_output(tmp_path, mon
 
         def write(fd, data):  # the site's changed page, written beside its old version
             if os.readlink(f"/proc/self/fd/{fd}").endswith(".html.tmp-" + str(os.getpid())):
-                raise FULL
+                raise full()
             return real(fd, data)
 
         monkeypatch.setattr(toolkit.site.os, "write", write)
@@ -87,11 +99,13 @@ def test_a_full_disk_names_the_file_and_leaves_the_previous_output(tmp_path, mon
         expected = "/syn/syn-web.zip"
     else:
         full_open(toolkit.cache, monkeypatch, ".tmp-")
-        expected = "build/.cache/"
+        expected = "build/.cache/outputs-default-syn.marshal"  # the file it was writing, not its temporary name
     result = CliRunner().invoke(main, ["build", "courses/syn", "--format", "web", "-j", "1"])
     assert result.exit_code == 1, result.output
     line = result.output.strip().splitlines()[-1]
     assert line.startswith("Error: No space left on device: ") and expected in line, line
+    if where != "page":  # (a page is written beside its old version, under a temporary name)
+        assert line.endswith(expected), line
     assert "Traceback" not in result.output
     if where != "cache":  # (the cache is saved once the output is in place: only the cache is lost)
         assert tree_digest(Path("build/syn")) == before
