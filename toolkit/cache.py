@@ -167,16 +167,15 @@ class LessonCache:
         # Kept in memory only (see keep_in_memory): the entries unpickled, by
         # key, and each source's key with the stat it was read at.
         self.memory = path in IN_MEMORY
-        self.old_objects: dict[str, Entry] = {}
+        # The entries unpickled, by key, kept in this process: with the cache in memory, or beside
+        # its file (remember_unpickled: those of the last build into it, in this context).
+        self.remembering = path in REMEMBERING
+        then, remembered = REMEMBERED.get((path, name), ("", {}))
+        self.old_objects: dict[str, Entry] = remembered if self.remembering and then == context else {}
         self.new_objects: dict[str, Entry] = {}
         self.stats: dict[str, tuple[tuple[int, int, int, int], str]] = {}  # by path: str unpickles faster
         self.old_stats: dict[str, tuple[tuple[int, int, int, int], str]] = {}
         self.old_bytecode: dict[str, bytes] = {}
-        # See remember_unpickled: the entries this process unpickled from the cache in this context.
-        self.remembering = path in REMEMBERING
-        then, remembered = REMEMBERED.get((path, name), ("", {}))
-        self.remembered: dict[str, Entry] = remembered if self.remembering and then == context else {}
-        self.new_remembered: dict[str, Entry] = {}
         try:
             memory = IN_MEMORY.get(path)
             data = memory.get(name, {}) if memory is not None else _read_course(path, name)
@@ -241,16 +240,7 @@ class LessonCache:
         blob = self.old.get(key)
         if blob is None:
             return None
-        kept = self.old_objects.get(key)
-        if kept is not None:  # a copy of the lesson: the build sets its index, origin and html
-            if not kept.holds():
-                return None
-            if kept.probes:
-                self.with_probes.add(key)
-            self.new[key], self.new_objects[key] = blob, kept
-            self.hits += 1
-            return Entry(dataclasses.replace(kept.lesson), kept.diagnostics, kept.media, kept.probes)
-        entry = self.remembered.get(key)  # unpickled by a build before, in this process
+        entry = self.old_objects.get(key)  # unpickled before, in this process
         if entry is None:
             try:
                 entry = pickle.loads(blob)
@@ -262,8 +252,8 @@ class LessonCache:
             self.with_probes.add(key)
         self.new[key] = blob
         self.hits += 1
-        if self.remembering:  # kept as it came out of the cache: the build changes a copy
-            self.new_remembered[key] = entry
+        if self.memory or self.remembering:  # kept as it came out of the cache: the build changes a copy
+            self.new_objects[key] = entry  # (the build sets the lesson's index, origin and html)
             return Entry(dataclasses.replace(entry.lesson), entry.diagnostics, entry.media, entry.probes)
         return entry
 
@@ -398,7 +388,7 @@ def save_caches(caches: list[LessonCache]) -> None:
     path = caches[0].path
     for c in caches:
         if c.remembering:  # what this build used: entries of lessons gone or changed are let go
-            REMEMBERED[(c.path, c.name)] = (c.context, c.new_remembered)
+            REMEMBERED[(c.path, c.name)] = (c.context, c.new_objects)
     memory = IN_MEMORY.get(path)
     if memory is not None:
         memory.update({c.name: {**c.data(), "objects": c.new_objects} for c in caches})
