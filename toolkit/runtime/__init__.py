@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.i18n import Translator
-from toolkit.model import Course, Exercise, Lesson, LessonJSON, Question
+from toolkit.model import Course, Lesson, LessonJSON
 
 COURSE_DATA = "assets/course-data.js"
 RUNTIME_DIR = Path(__file__).resolve().parent
@@ -117,20 +117,14 @@ def course_data(course: Course, settings: dict[str, Any] | None = None, encoded:
 
 def _lesson_part(le: Lesson) -> tuple[dict[str, Any], list[tuple[str, dict[str, Any]]], list[str]]:
     """A lesson's entry in the course data's lessons, its questions' entries and its exercise ids."""
-    ids = []
-    questions = []
-    exercises = []
-    for block in le.blocks:
-        if isinstance(block, Question):
-            ids.append(block.id)
-            correct = [c.id for c in block.choices if c.correct]
-            questions.append((block.id, {"lesson": le.id, "prompt": block.prompt, "multiple": len(correct) > 1,
-                                         "choices": [{"id": c.id, "text": c.text} for c in block.choices],
-                                         "correct": correct,
-                                         "feedback": {c.id: c.feedback for c in block.choices if c.feedback}}))
-        elif isinstance(block, Exercise):
-            exercises.append(block.id)
-    return {"id": le.id, "title": le.title, "file": le.filename, "paths": le.paths, "questions": ids}, questions, exercises
+    questions = le.questions
+    return ({"id": le.id, "title": le.title, "file": le.filename, "paths": le.paths,
+             "questions": [q.id for q in questions]},
+            [(q.id, {"lesson": le.id, "prompt": q.prompt, "multiple": q.multiple,
+                     "choices": [{"id": c.id, "text": c.text} for c in q.choices],
+                     "correct": q.correct_ids,
+                     "feedback": {c.id: c.feedback for c in q.choices if c.feedback}}) for q in questions],
+            [ex.id for ex in le.exercises])
 
 
 def _lessons_and_questions(course: Course) -> dict[str, Any]:
