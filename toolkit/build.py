@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 import os
 import shutil
@@ -98,19 +99,13 @@ def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
     if cache_dir is not None:
         context = context_digest(course, template_chain(brand, project), cache_dir.parent)
         cache = LessonCache(cache_path(cache_dir), f"{brand.name}-{course.slug}", context)
-    made: list[Any] = []
-
+    @functools.cache
     def env() -> Any:  # Jinja, and with it Markdown, only when something is rendered
-        if not made:
-            made.append(make_environment(brand, project, cache.bytecode if cache is not None else None))
-        return made[0]
+        return make_environment(brand, project, cache.bytecode if cache is not None else None)
 
-    renderers: list[LessonRenderer] = []
-
+    @functools.cache
     def renderer() -> LessonRenderer:  # also for an entry the cache has but cannot read
-        if not renderers:
-            renderers.append(LessonRenderer(course, env(), MediaMap()))
-        return renderers[0]
+        return LessonRenderer(course, env(), MediaMap())
 
     misses = [f for f, _ in course.lesson_files if cache is None or not cache.has(f)]
     rendered = render_lessons(misses, course, renderer(), names, default_jobs() if jobs is None else jobs,
