@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import BinaryIO
 
 from toolkit.errors import naming
 
@@ -22,46 +23,78 @@ SLACK = 1 << 20  # bytes of dead blobs always tolerated before compacting
 
 def file_stamp(path: Path) -> str:
     try:
-        st = os.stat(path)
+        return stamp_of(os.stat(path))
     except OSError:
         return ""
+
+
+def stamp_of(st: os.stat_result) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}:{st.st_ctime_ns}"
 
 
-def read(path: Path, stamp: str) -> bytes | None:
-    """The blob file's bytes, if it is still what the cache recorded."""
-    if not stamp or file_stamp(path) != stamp:
-        return None
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError:
-        return None
-    return data if file_stamp(path) == stamp else None
+class BlobFile:
+    """The blob file open for reading, if it is still what the cache recorded (*stamp*): each
+    blob is read when it is looked up, not the whole file at once.  A rebuild that changed one
+    lesson of a thousand reads the entries and pages it uses, not the dead blobs between them
+    (the file may hold twice as many bytes as are still referred to), and holds no copy of the
+    file.  Blobs appended, or the file replaced, by another build while this one reads leave
+    these bytes as they were; a blob the file no longer holds in full (truncated by someone
+    else) is not there.  :meth:`close` it when done (Windows cannot replace an open file)."""
+
+    def __init__(self, fh: BinaryIO, stamp: str, size: int) -> None:
+        self._fh = fh
+        self.stamp = stamp
+        self.size = size  # as it was when opened: the blobs to look up end before it
+
+    @classmethod
+    def open(cls, path: Path, stamp: str) -> BlobFile | None:
+        if not stamp:
+            return None
+        try:
+            fh = open(path, "rb", buffering=0)  # noqa: SIM115 (open while the build reads it: see close)
+        except OSError:
+            return None
+        try:
+            st = os.fstat(fh.fileno())
+        except OSError:
+            st = None
+        if st is None or stamp_of(st) != stamp:
+            fh.close()
+            return None
+        return cls(fh, stamp, st.st_size)
+
+    def read(self, ref: Ref) -> bytes | None:
+        start, length = ref
+        if start < 0 or length < 0 or start + length > self.size or self._fh.closed:
+            return None
+        try:
+            self._fh.seek(start)
+            data = self._fh.read(length)
+        except (OSError, ValueError):
+            return None
+        return data if data is not None and len(data) == length else None
+
+    def close(self) -> None:
+        self._fh.close()
 
 
 class Blobs(Mapping[str, bytes]):
-    """The blobs of *refs* in *data*, by key, each copied out of *data* only when looked up (a
-    rebuild that changed one lesson looks up one of a thousand).  A ref that points past the
-    end of *data* is not there."""
+    """The blobs of *refs* in *file*, by key, each read only when looked up.  One that the file
+    does not hold in full is not there."""
 
-    def __init__(self, data: bytes, refs: dict[str, Ref]) -> None:
-        self._data = data
+    def __init__(self, file: BlobFile, refs: dict[str, Ref]) -> None:
+        self._file = file
         self._refs = refs
 
     def __getitem__(self, key: str) -> bytes:
-        start, length = self._ref(key)
-        return self._data[start:start + length]
-
-    def _ref(self, key: str) -> Ref:
-        start, length = self._refs[key]
-        if start < 0 or start + length > len(self._data):
+        data = self._file.read(self._refs[key])
+        if data is None:
             raise KeyError(key)
-        return start, length
+        return data
 
     def __contains__(self, key: object) -> bool:
         ref = self._refs.get(key) if isinstance(key, str) else None
-        return ref is not None and ref[0] >= 0 and ref[0] + ref[1] <= len(self._data)
+        return ref is not None and ref[0] >= 0 and ref[1] >= 0 and ref[0] + ref[1] <= self._file.size
 
     def __iter__(self) -> Iterator[str]:
         return (key for key in self._refs if key in self)
@@ -70,37 +103,16 @@ class Blobs(Mapping[str, bytes]):
         return sum(1 for _ in self)
 
 
-class BlobViews(Mapping[str, memoryview]):
-    """:class:`Blobs` as views into *data*, not copies: for what is only unpickled or written."""
-
-    def __init__(self, data: bytes, refs: dict[str, Ref]) -> None:
-        self._blobs = Blobs(data, refs)
-        self._view = memoryview(data)
-
-    def __getitem__(self, key: str) -> memoryview:
-        start, length = self._blobs._ref(key)
-        return self._view[start:start + length]
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._blobs
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._blobs)
-
-    def __len__(self) -> int:
-        return len(self._blobs)
-
-
-def write(path: Path, data: bytes | None, old: dict[str, Ref],
-          blobs: dict[str, bytes | memoryview]) -> tuple[dict[str, Ref], str]:
+def write(path: Path, opened: BlobFile | None, old: dict[str, Ref],
+          blobs: dict[str, bytes]) -> tuple[dict[str, Ref], str]:
     """Where each of *blobs* now is in the blob file, and the file's stamp.
 
-    A blob already in the file (*data*, with *old* its places) stays where it is and the new ones
-    are appended; without a valid file, or with too much in it no longer used, it is written
-    again from *blobs* alone, through a temporary file."""
-    kept = {k: old[k] for k in blobs if data is not None and k in old}
+    A blob already in the file (*opened*, with *old* their places) stays where it is and the new
+    ones are appended, if the file is still as it was opened; without a valid file, or with too
+    much in it no longer used, it is written again from *blobs* alone, through a temporary file."""
+    kept = {k: old[k] for k in blobs if opened is not None and k in old}
     live = sum(len(b) for b in blobs.values())
-    if data is None or len(data) > 2 * live + SLACK:
+    if opened is None or opened.size > 2 * live + SLACK:
         tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
         refs: dict[str, Ref] = {}
         with naming(path, partial=tmp), open(tmp, "wb") as fh:
@@ -110,13 +122,19 @@ def write(path: Path, data: bytes | None, old: dict[str, Ref],
         tmp.replace(path)
         return refs, file_stamp(path)
     refs = dict(kept)
-    with naming(path), open(path, "r+b") as fh:
-        end = fh.seek(0, os.SEEK_END)
-        if end != len(data):  # changed since it was read: start again
-            return write(path, None, {}, blobs)
-        for key, blob in blobs.items():
-            if key not in refs:
-                refs[key] = (end, len(blob))
-                fh.write(blob)
-                end += len(blob)
+    try:
+        appending = open(path, "r+b")  # noqa: SIM115 (closed by the with below; a missing file is no error)
+    except FileNotFoundError:  # removed since it was opened
+        return write(path, None, {}, blobs)
+    with naming(path), appending:
+        same = stamp_of(os.fstat(appending.fileno())) == opened.stamp  # else changed since it was opened
+        if same:
+            end = appending.seek(0, os.SEEK_END)
+            for key, blob in blobs.items():
+                if key not in refs:
+                    refs[key] = (end, len(blob))
+                    appending.write(blob)
+                    end += len(blob)
+    if not same:
+        return write(path, None, {}, blobs)
     return refs, file_stamp(path)

@@ -107,36 +107,40 @@ def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
     def renderer() -> LessonRenderer:  # also for an entry the cache has but cannot read
         return LessonRenderer(course, env(), MediaMap())
 
-    misses = [f for f, _ in course.lesson_files if cache is None or not cache.has(f)]
-    rendered = render_lessons(misses, course, renderer(), names, default_jobs() if jobs is None else jobs,
-                              progress) if misses else {}
+    try:
+        misses = [f for f, _ in course.lesson_files if cache is None or not cache.has(f)]
+        rendered = render_lessons(misses, course, renderer(), names, default_jobs() if jobs is None else jobs,
+                                  progress) if misses else {}
 
-    def process(file: Path, course: Course, report: Report) -> Lesson | None:
-        entry = cache.get(file) if cache else None
-        done = None
-        lesson: Lesson | None
-        if entry is not None:
-            lesson, items, used = entry.lesson, entry.diagnostics, entry.media
-        else:
-            done = rendered.pop(file, None)
-            lesson, items, used, probes = done or render_one(file, course, renderer(), names)
-            if lesson is not None and cache is not None and not any(d.severity == "error" for d in items):
-                cache.put(file, Entry(lesson, items, used, probes))
-        if progress is not None and (entry is not None or done is None):  # workers report their own
-            progress(file.name)
-        report.items.extend(items)
-        for source in used:
-            media.add(source)
-        return lesson
+        def process(file: Path, course: Course, report: Report) -> Lesson | None:
+            entry = cache.get(file) if cache else None
+            done = None
+            lesson: Lesson | None
+            if entry is not None:
+                lesson, items, used = entry.lesson, entry.diagnostics, entry.media
+            else:
+                done = rendered.pop(file, None)
+                lesson, items, used, probes = done or render_one(file, course, renderer(), names)
+                if lesson is not None and cache is not None and not any(d.severity == "error" for d in items):
+                    cache.put(file, Entry(lesson, items, used, probes))
+            if progress is not None and (entry is not None or done is None):  # workers report their own
+                progress(file.name)
+            report.items.extend(items)
+            for source in used:
+                media.add(source)
+            return lesson
 
-    with _gc_paused(cache is not None and len(misses) < MIN_LESSONS):  # cached lessons: all long-lived
-        add_lessons(course, report, process)
-    by_file = {le.source.name: le.filename for le in course.lessons}
-    for lesson in course.lessons:
-        lesson.html = resolve_lesson_links(lesson.html, by_file)
-    check_course(course, report, today)
-    digests: dict[str, str] = {}
-    pages = render_pages(course, env, cache, digests)
+        with _gc_paused(cache is not None and len(misses) < MIN_LESSONS):  # cached lessons: all long-lived
+            add_lessons(course, report, process)
+        by_file = {le.source.name: le.filename for le in course.lessons}
+        for lesson in course.lessons:
+            lesson.html = resolve_lesson_links(lesson.html, by_file)
+        check_course(course, report, today)
+        digests: dict[str, str] = {}
+        pages = render_pages(course, env, cache, digests)
+    finally:
+        if cache is not None:
+            cache.close_blobs()  # all the build reads of the old cache is read by now
     return LoadedCourse(course, pages, media, cache, digests)
 
 

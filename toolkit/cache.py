@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import json
 import marshal
 import os
@@ -42,9 +43,10 @@ from toolkit.replay import RACY_NS, TRUST_STAT
 from toolkit.runtime import lesson_json
 from toolkit.source.lesson import probe_stamp
 
-CACHE_FORMAT = 9  # 2: blocks as typed classes, media found while loading; 3: one file, output digests;
+CACHE_FORMAT = 10  # 2: blocks as typed classes, media found while loading; 3: one file, output digests;
 # 4: pages as UTF-8, stats by str; 5: lessons and pages in a blob file appended to; 6: Lesson.data_json;
-# 7: lessons and blocks pickled by position; 8: pages' digests; 9: the probes of media lookups
+# 7: lessons and blocks pickled by position; 8: pages' digests; 9: the probes of media lookups;
+# 10: a lesson's source path not pickled (see dumps)
 CACHE_FILE = "cache.pickle"
 
 
@@ -60,6 +62,33 @@ class Entry:
 
     def holds(self) -> bool:
         return all(probe_stamp(path) == known for path, known in self.probes.items())
+
+
+def dumps(entry: Entry) -> bytes:
+    """*entry* pickled without its lesson's path (``Lesson.source``), which whoever unpickles it
+    sets again (:meth:`LessonCache.get`): the file it is looked up by, whose path is part of its
+    key.  Making a thousand Path objects again was a quarter of unpickling a thousand lessons."""
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {Lesson: _lesson_without_source}
+    pickler.dump(entry)
+    return out.getvalue()
+
+
+def loads(blob: bytes, source: Path) -> Any:
+    """What :func:`dumps` pickled, with *source* as its lesson's path."""
+    entry = pickle.loads(blob)
+    if isinstance(entry, Entry):
+        entry.lesson.source = source
+    return entry
+
+
+_LESSON_FIELDS = tuple(f.name for f in dataclasses.fields(Lesson))
+
+
+def _lesson_without_source(lesson: Lesson) -> tuple[Any, tuple[Any, ...]]:
+    """As model.pickled_by_position pickles a lesson, with None for its path."""
+    return Lesson, tuple(None if name == "source" else getattr(lesson, name) for name in _LESSON_FIELDS)
 
 
 def _tree_listing(root: Path, skip: frozenset[str] = frozenset(), out: Path | None = None,
@@ -142,8 +171,8 @@ class LessonCache:
         self.path = path
         self.name = name
         self.context = context
-        self.old: Mapping[str, bytes | memoryview] = {}  # pickled entries, by key
-        self.new: dict[str, bytes | memoryview] = {}
+        self.old: Mapping[str, bytes] = {}  # pickled entries, by key (see dumps)
+        self.new: dict[str, bytes] = {}
         self.old_pages: Mapping[str, bytes] = {}  # rendered pages, UTF-8 (as they are written)
         self.new_pages: dict[str, bytes] = {}
         self.old_page_digests: dict[str, str] = {}  # SHA-256 of each page kept, by key: a rebuild need not hash it
@@ -157,8 +186,8 @@ class LessonCache:
         self.outputs_path = path.with_name(f"outputs-{name}.marshal")
         # The pickled lessons and the pages are in a file appended to (toolkit/blobs.py).
         self.blob_path = path.with_name(f"blobs-{name}.bin")
-        self.blob_data: bytes | None = None
-        self.blob_refs: dict[str, blobs.Ref] = {}  # "e<key>" and "p<key>" -> where in blob_data
+        self.blob_file: blobs.BlobFile | None = None  # open while the build reads it: see close_blobs
+        self.blob_refs: dict[str, blobs.Ref] = {}  # "e<key>" and "p<key>" -> where in the blob file
         self.hits = 0
         self.page_hits = 0
         self.keys: dict[Path, str] = {}  # per build: a source read once
@@ -185,10 +214,10 @@ class LessonCache:
                 self.old_page_digests = data["page_digests"]
                 self.old_objects = data.get("objects", {})
             elif isinstance(data, dict) and data.get("context") == context and data.get("format") == CACHE_FORMAT:
-                self.blob_data = blobs.read(self.blob_path, data["blobs"])
-                if self.blob_data is not None:
-                    self.old = blobs.BlobViews(self.blob_data, data["entries"])  # only unpickled, or kept
-                    self.old_pages = blobs.Blobs(self.blob_data, data["pages"])
+                self.blob_file = blobs.BlobFile.open(self.blob_path, data["blobs"])
+                if self.blob_file is not None:
+                    self.old = blobs.Blobs(self.blob_file, data["entries"])
+                    self.old_pages = blobs.Blobs(self.blob_file, data["pages"])
                     self.old_page_digests = data["page_digests"]
                     self.blob_refs = {**{"e" + k: r for k, r in data["entries"].items()},
                                       **{"p" + k: r for k, r in data["pages"].items()}}
@@ -200,6 +229,8 @@ class LessonCache:
             self.old_stats, self.old_bytecode = dict(self.stats), dict(self.bytecode)
         except (OSError, pickle.UnpicklingError, EOFError, KeyError, AttributeError, TypeError, ValueError,
                 struct.error):
+            self.close_blobs()
+            self.blob_file = None
             self.old, self.old_pages, self.old_outputs, self.old_page_digests = {}, {}, {}, {}
         if not self.memory:  # whatever the context: each stamp is checked against its file
             self.old_outputs = _read_outputs(self.outputs_path)
@@ -243,7 +274,7 @@ class LessonCache:
         entry = self.old_objects.get(key)  # unpickled before, in this process
         if entry is None:
             try:
-                entry = pickle.loads(blob)
+                entry = loads(blob, file)
             except Exception:  # a damaged entry is just a miss
                 return None
         if not isinstance(entry, Entry) or not entry.holds():  # an image moved, added or removed: a miss
@@ -264,10 +295,10 @@ class LessonCache:
             self.replaced.add("e" + key)
         if entry.probes:
             self.with_probes.add(key)
-        self.new[key] = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+        self.new[key] = dumps(entry)
         self.added += 1
         if self.memory:
-            self.new_objects[key] = pickle.loads(self.new[key])  # not the lesson the build goes on to change
+            self.new_objects[key] = loads(self.new[key], file)  # not the lesson the build goes on to change
 
     def page(self, key: str, render: Callable[[], bytes]) -> bytes:
         """A rendered page by *key* (see ``site.page_keys``), rendered only when not cached."""
@@ -297,9 +328,21 @@ class LessonCache:
         # An entry put again under a key the file has (a lesson rendered again because an image it
         # looked up changed: its source, and so its key, did not) is appended, not the old one kept.
         kept = {k: r for k, r in self.blob_refs.items() if k not in self.replaced}
-        refs, stamp = blobs.write(self.blob_path, self.blob_data, kept, named)
+        self.close_blobs()
+        refs, stamp = blobs.write(self.blob_path, self.blob_file, kept, named)
         return {**self.data(), "entries": {k: refs["e" + k] for k in self.new},
                 "pages": {k: refs["p" + k] for k in self.new_pages}, "blobs": stamp}
+
+    def close_blobs(self) -> None:
+        """Done reading the blob file: entries and pages not looked up by now are not there."""
+        if self.blob_file is not None:
+            self.blob_file.close()
+
+    def __enter__(self) -> LessonCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close_blobs()
 
     def changed(self) -> bool:
         """Whether this build's cache differs from the one it read (else the file is not rewritten)."""

@@ -43,9 +43,9 @@ def test_a_changed_lesson_is_appended(fixture_copy, tmp_path):
     assert after.st_ino == first.st_ino and after.st_size > first.st_size
     assert _blob(out).read_bytes()[:len(head)] == head, "old blobs were rewritten"
     assert tree_digest(out / course.name) == clean_digest(course, tmp_path, **WEB)
-    loaded = cache.LessonCache(cache.cache_path(out / ".cache"), "default-ok-minimal",
-                               cache._read_course(cache.cache_path(out / ".cache"), "default-ok-minimal")["context"])
-    assert len(loaded.old) == 3 and len(loaded.old_pages) == 5  # three lessons; their pages, overview and launch
+    with cache.LessonCache(cache.cache_path(out / ".cache"), "default-ok-minimal",
+                           cache._read_course(cache.cache_path(out / ".cache"), "default-ok-minimal")["context"]) as loaded:
+        assert len(loaded.old) == 3 and len(loaded.old_pages) == 5  # three lessons; their pages, overview and launch
 
 
 def test_a_blob_file_changed_behind_the_cache_is_not_read(fixture_copy, tmp_path):

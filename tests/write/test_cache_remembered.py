@@ -30,12 +30,14 @@ def test_kept_entries_are_the_files_and_a_build_changes_only_its_copies(tmp_path
     ((path, name), (context, kept)), = cache_module.REMEMBERED.items()
     assert len(kept) == 3  # the lesson just rendered again is not among them: it is unpickled next time
     monkeypatch.setattr(cache_module, "REMEMBERING", set())
-    fresh = cache_module.LessonCache(path, name, context)
-    assert fresh.old_objects == {}
-    for key, entry in kept.items():
-        # as the file has it: the build resolved links between lessons (lesson.html) in its copy only
-        assert pickle.dumps(entry) == pickle.dumps(pickle.loads(fresh.old[key]))
+    with cache_module.LessonCache(path, name, context) as fresh:
+        assert fresh.old_objects == {}
+        for key, entry in kept.items():
+            # as the file has it: the build resolved links between lessons (lesson.html) in its copy only
+            assert pickle.dumps(entry) == pickle.dumps(cache_module.loads(fresh.old[key], entry.lesson.source))
     assert any(".md)" in entry.lesson.html or '.md"' in entry.lesson.html for entry in kept.values())
     monkeypatch.setattr(cache_module, "REMEMBERING", {path})
-    assert cache_module.LessonCache(path, name, context).old_objects is kept
-    assert cache_module.LessonCache(path, name, "another context").old_objects == {}
+    with cache_module.LessonCache(path, name, context) as again:
+        assert again.old_objects is kept
+    with cache_module.LessonCache(path, name, "another context") as other:
+        assert other.old_objects == {}
