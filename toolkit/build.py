@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from toolkit.blobs import file_stamp
-from toolkit.cache import Entry, LessonCache, cache_path, context_digest, save_caches
+from toolkit.cache import Entry, LessonCache, cache_path, context_digest, read_parsed, save_caches
 from toolkit.catalogue import Catalogue, load_catalogue, write_catalogue
 from toolkit.errors import CheckFailed, ConfigError, Diagnostic
 from toolkit.model import Course, Lesson
@@ -36,6 +36,7 @@ from toolkit.source.brand import find_brands_dir, load_brand, project_root_of
 from toolkit.source.checks import check_course, check_statement
 from toolkit.source.course import add_lessons, load_course
 from toolkit.source.report import Report
+from toolkit.source.yamlutil import keeping_parsed
 
 if TYPE_CHECKING:
     from toolkit.packaging.zipcopy import ZipReuse
@@ -185,17 +186,19 @@ def build(course_dirs: list[Path], options: BuildOptions,
     for d in course_dirs:
         unique.setdefault(os.path.realpath(d), d)
     course_dirs = list(unique.values())
-    loaded, report = check(course_dirs, options.brand, options.today,
-                           None if options.no_cache else options.out / ".cache", progress, options.jobs,
-                           options.sanitize_html)
-    roots: dict[str, Path] = {}
-    for lc in loaded:  # each course's output is out/<slug>: two of one name would overwrite each other
-        other = roots.setdefault(lc.course.slug, lc.course.root)
-        if other != lc.course.root:
-            raise ConfigError(f"{lc.course.root} and {other}: two courses named '{lc.course.slug}' in one build "
-                              f"would write the same folder, {options.out / lc.course.slug}; build them one by one "
-                              "into different output folders, or rename one")
-    catalogue = _catalogue_for(loaded, report)
+    cache_dir = None if options.no_cache else options.out / ".cache"
+    parsed = read_parsed(cache_dir) if cache_dir is not None else None
+    with keeping_parsed(parsed):  # YAML files unchanged since the last build are not parsed again
+        loaded, report = check(course_dirs, options.brand, options.today, cache_dir, progress, options.jobs,
+                               options.sanitize_html)
+        roots: dict[str, Path] = {}
+        for lc in loaded:  # each course's output is out/<slug>: two of one name would overwrite each other
+            other = roots.setdefault(lc.course.slug, lc.course.root)
+            if other != lc.course.root:
+                raise ConfigError(f"{lc.course.root} and {other}: two courses named '{lc.course.slug}' in one "
+                                  f"build would write the same folder, {options.out / lc.course.slug}; build them "
+                                  "one by one into different output folders, or rename one")
+        catalogue = _catalogue_for(loaded, report)
     if failing(report, options.strict):
         raise CheckFailed(report.items)
     from toolkit.packaging.zipcopy import ZipReuse
@@ -259,7 +262,7 @@ def build(course_dirs: list[Path], options: BuildOptions,
                 for name, digests in outputs.items():
                     if ZIP_STAT in digests:
                         digests[ZIP_STAT] = file_stamp(out / lc.course.slug / name)
-        save_caches([lc.cache for lc in loaded if lc.cache is not None])
+        save_caches([lc.cache for lc in loaded if lc.cache is not None], parsed)
     finally:
         for _, writer in updates:
             writer.abort()  # what was not committed: the previous tree stays as it was

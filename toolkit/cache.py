@@ -42,6 +42,7 @@ from toolkit.model import Choice, Course, Exercise, ExerciseField, Lesson, Quest
 from toolkit.replay import RACY_NS, TRUST_STAT
 from toolkit.runtime import lesson_json
 from toolkit.source.lesson import probe_stamp
+from toolkit.source.yamlutil import ParsedTexts
 
 CACHE_FORMAT = 10  # 2: blocks as typed classes, media found while loading; 3: one file, output digests;
 # 4: pages as UTF-8, stats by str; 5: lessons and pages in a blob file appended to; 6: Lesson.data_json;
@@ -424,8 +425,43 @@ def _write_outputs(cache: LessonCache) -> None:
     tmp.replace(cache.outputs_path)
 
 
-def save_caches(caches: list[LessonCache]) -> None:
-    """Write the caches of the courses just built into their one file, keeping the other courses'."""
+PARSED = "\0yaml"  # the cache file's part that keeps the YAML parser's results (yamlutil.ParsedTexts)
+
+
+def _parser_stamp() -> str:
+    """What the parser's results depend on besides each text: the toolkit and PyYAML's version
+    (by the stat of its package, as installed), found without importing it."""
+    from importlib.util import find_spec
+
+    spec = find_spec("yaml")
+    try:
+        origin = os.stat(spec.origin) if spec is not None and spec.origin else None
+    except OSError:
+        origin = None
+    return f"{__version__}:{CACHE_FORMAT}:{origin.st_mtime_ns}:{origin.st_size}:{origin.st_ino}" if origin else ""
+
+
+def read_parsed(cache_dir: Path) -> ParsedTexts | None:
+    """The YAML parser's results that the builds into *cache_dir* keep (none for a cache kept in
+    memory: a process that stays up imports PyYAML once)."""
+    path = cache_path(cache_dir)
+    if path in IN_MEMORY:
+        return None
+    stamp = _parser_stamp()
+    try:
+        data = _read_course(path, PARSED)
+    except (OSError, pickle.UnpicklingError, EOFError, KeyError, AttributeError, TypeError, ValueError,
+            struct.error):
+        data = None
+    texts = data.get("texts") if isinstance(data, dict) and stamp and data.get("parser") == stamp else None
+    store = ParsedTexts(texts if isinstance(texts, dict) else {})
+    store.stamp = stamp
+    return store
+
+
+def save_caches(caches: list[LessonCache], parsed: ParsedTexts | None = None) -> None:
+    """Write the caches of the courses just built into their one file, keeping the other courses',
+    with the YAML parser's results (*parsed*, from :func:`read_parsed`)."""
     if not caches:
         return
     path = caches[0].path
@@ -438,11 +474,12 @@ def save_caches(caches: list[LessonCache]) -> None:
         return
     for c in caches:
         _write_outputs(c)
-    if not any(c.changed() for c in caches):
+    parsed = parsed if parsed is not None and parsed.stamp and parsed.changed() else None
+    if not any(c.changed() for c in caches) and parsed is None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".tmp-{os.getpid()}")
-    mine = {c.name for c in caches}
+    mine = {c.name for c in caches} | ({PARSED} if parsed is not None else set())
     index: dict[str, tuple[int, int]] = {}
     with naming(path, partial=tmp), open(tmp, "wb") as out:
         out.write(MAGIC)
@@ -459,6 +496,10 @@ def save_caches(caches: list[LessonCache]) -> None:
             start = out.tell()
             pickle.dump(c.disk_data(), out, protocol=pickle.HIGHEST_PROTOCOL)
             index[c.name] = (start, out.tell() - start)
+        if parsed is not None:
+            start = out.tell()
+            pickle.dump({"parser": parsed.stamp, "texts": parsed.texts()}, out, protocol=pickle.HIGHEST_PROTOCOL)
+            index[PARSED] = (start, out.tell() - start)
         footer = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
         out.write(footer + FOOTER.pack(len(footer)))
     tmp.replace(path)

@@ -139,3 +139,60 @@ def test_what_the_shortcut_leaves_is_still_an_error_at_its_line():
         load_yaml("a: 1\na: 2", "f.yaml")
     with pytest.raises(SourceError, match=r"f\.yaml:3: YAML syntax error"):
         load_yaml("a: b\nc:\n  - d: e: f", "f.yaml")
+
+
+def test_the_shortcuts_implicit_types_are_pyyamls():
+    """The shortcut classifies plain scalars without importing PyYAML (yamlutil.BOOLEANS, NULLS,
+    NUMERIC_FIRST): held here to PyYAML's own Resolver, so that a PyYAML that resolves
+    differently fails this test instead of reading a front matter differently."""
+    import yaml
+    from yaml.constructor import SafeConstructor
+
+    from toolkit.source.yamlutil import BOOLEANS, NULLS, NUMERIC_FIRST, _scalar
+
+    table = yaml.resolver.Resolver.yaml_implicit_resolvers
+    bool_tag, null_tag, str_tag = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:str")
+    for first, resolvers in table.items():
+        tags = {tag for tag, _ in resolvers}
+        if first.isalpha():
+            assert tags <= {bool_tag, null_tag}, (first, tags)
+        elif first:
+            assert first in NUMERIC_FIRST or first in "!&*", first  # "!&*" cannot start a plain scalar
+    resolver = yaml.resolver.Resolver()
+
+    def tag(text: str) -> str:
+        return resolver.resolve(yaml.ScalarNode, text, (True, False))
+
+    for word, value in BOOLEANS.items():
+        assert tag(word) == bool_tag and SafeConstructor.bool_values[word.lower()] is value
+    for word in NULLS:
+        assert tag(word) == null_tag
+    rng = random.Random(22)
+    letters = "yYnNtTfFoOabcLlæÆ"
+    words = [*BOOLEANS, *NULLS, "Ja", "Nej", "nul", "nULL", "yess", "TRUe", "oN", "ofF", "Nø", "y", "n", "NO!"]
+    for _ in range(20_000):
+        text = rng.choice([rng.choice(words), rng.choice(words) + rng.choice(["", "s", " x", "1"]),
+                           "".join(rng.choice(letters) for _ in range(rng.randint(1, 6)))])
+        if text[0] not in letters:
+            continue
+        expected = tag(text)
+        got = _scalar(text)
+        if expected == str_tag:
+            assert got == text, text
+        elif expected == bool_tag:
+            assert got is SafeConstructor.bool_values[text.lower()], text
+        else:
+            assert expected == null_tag and got is None, text  # (null is left to the parser)
+
+
+def test_simple_yaml_is_read_without_importing_pyyaml():
+    """Front matter and blocks of the shortcut's shape are read without importing PyYAML."""
+    import subprocess
+    import sys
+
+    text = "id: lektion-1\ntitle: Lektion 1\nduration: 5\nquestion: Hvad?\nchoices:\n  - text: Ja\n    correct: true"
+    code = ("import sys\nfrom toolkit.source.yamlutil import load_yaml\n"
+            f"value = load_yaml({text!r}, 'x.md')\n"
+            "print(sorted(m for m in sys.modules if m == 'yaml' or m.startswith('yaml.')), value['duration'])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["[]", "5"]

@@ -13,12 +13,13 @@ more than a few thousand nodes.
 
 from __future__ import annotations
 
-import datetime as _dt
+import contextlib
+import hashlib
+import pickle
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from toolkit.errors import SourceError
 
@@ -48,66 +49,6 @@ class LineList(list):  # type: ignore[type-arg]
 
 MAX_NODES = 100_000
 
-_Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when present
-
-
-class _Loader(_Base):  # type: ignore[misc]
-    """SafeLoader whose mappings and sequences carry line marks.
-
-    Timestamps stay strings unless they are plain dates, so that ids and
-    versions are never silently turned into other types.
-    """
-
-    line_offset = 0
-
-    name = "<yaml>"
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
-        self.flatten_mapping(node)
-        result = LineDict()
-        result.line = node.start_mark.line + 1 + self.line_offset
-        result.lines = {}
-        for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
-            try:
-                hash(key)
-            except TypeError:
-                raise SourceError(self.name, key_node.start_mark.line + 1 + self.line_offset,
-                                  "a mapping key must be a plain value") from None
-            if key in result:
-                raise SourceError(self.name, key_node.start_mark.line + 1 + self.line_offset,
-                                  f"duplicate key '{key}'")
-            result[key] = self.construct_object(value_node, deep=True)
-            result.lines[key] = key_node.start_mark.line + 1 + self.line_offset
-        return result
-
-    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:
-        result = LineList(self.construct_object(child, deep=True) for child in node.value)
-        result.line = node.start_mark.line + 1 + self.line_offset
-        result.lines = [child.start_mark.line + 1 + self.line_offset for child in node.value]
-        return result
-
-
-def _construct_map(loader: _Loader, node: yaml.MappingNode) -> LineDict:
-    return loader.construct_mapping(node)
-
-
-def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> LineList:
-    return loader.construct_sequence(node)
-
-
-def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
-    value = loader.construct_scalar(node)
-    try:
-        return _dt.date.fromisoformat(str(value))
-    except ValueError:
-        return str(value)
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_seq)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
-
 
 def load_yaml(text: str, path: str | Path, line_offset: int = 0) -> Any:
     """Parse *text* (from *path*, starting at ``line_offset + 1``) with line marks."""
@@ -116,35 +57,78 @@ def load_yaml(text: str, path: str | Path, line_offset: int = 0) -> Any:
 
 
 def parse_yaml(text: str, path: str | Path, line_offset: int = 0) -> Any:
-    """:func:`load_yaml` by the YAML parser, whatever the text's shape."""
+    """:func:`load_yaml` by the YAML parser, whatever the text's shape; or, while a
+    :class:`ParsedTexts` is kept (:func:`keeping_parsed`), what the parser made of the same text
+    at the same line before, when it has that."""
+    store = _KEPT[-1] if _KEPT else None
+    key = ParsedTexts.key(text, line_offset) if store is not None else ""
+    if store is not None:
+        known = store.get(key)
+        if known is not MISSING:
+            return known
+    from toolkit.source.yamlparser import parse  # PyYAML, only when a text needs it
+
+    value = parse(text, path, line_offset)
+    if store is not None:
+        store.put(key, value)
+    return value
+
+
+class ParsedTexts:
+    """What the YAML parser made of each text it read (with the line it started at), pickled, by
+    the text's SHA-256: kept in the build cache between builds (``toolkit.cache.read_parsed``), so
+    that a rebuild whose YAML files did not change reads them without importing PyYAML (about
+    20 ms).  Only what parsed is kept: a text with an error is parsed, and reported, every time.
+    Each lookup unpickles a copy of its own, which the caller may change."""
+
+    LIMIT = 1000  # texts kept that the last build did not read (other courses' files, older versions)
+
+    def __init__(self, old: dict[str, bytes] | None = None) -> None:
+        self.old = old or {}
+        self.new: dict[str, bytes] = {}
+        self.stamp = ""  # the parser's version, as the cache that keeps these found it
+
+    @staticmethod
+    def key(text: str, line_offset: int) -> str:
+        return hashlib.sha256(f"{line_offset}\n{text}".encode()).hexdigest()
+
+    def get(self, key: str) -> Any:
+        """The value kept for *key*, or MISSING."""
+        blob = self.new.get(key) or self.old.get(key)
+        if blob is None:
+            return MISSING
+        try:
+            value = pickle.loads(blob)
+        except Exception:  # a damaged entry is parsed again
+            return MISSING
+        self.new[key] = blob
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        with contextlib.suppress(Exception):  # (a value that does not pickle is just not kept)
+            self.new[key] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def changed(self) -> bool:
+        return not self.new.keys() <= self.old.keys()
+
+    def texts(self) -> dict[str, bytes]:
+        """What to keep: the texts read this time, and as many others as LIMIT allows."""
+        others = [k for k in self.old if k not in self.new][-self.LIMIT:]
+        return {**{k: self.old[k] for k in others}, **self.new}
+
+
+MISSING = object()
+_KEPT: list[ParsedTexts | None] = []
+
+
+@contextlib.contextmanager
+def keeping_parsed(store: ParsedTexts | None) -> Iterator[None]:
+    """Within it, :func:`parse_yaml` looks texts up in *store* and puts what it parses there."""
+    _KEPT.append(store)
     try:
-        loader = _Loader(text)
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, max(exc.position, 0)) + 1 + line_offset
-        raise SourceError(path, line, f"YAML cannot contain the character {exc.character!r}") from None
-    loader.name = str(path)
-    loader.line_offset = line_offset
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        if "*" in text or len(text) * 4 >= MAX_NODES:  # no alias: about a node per character at most
-            _check_expansion(node, path, line_offset)
-        return loader.construct_document(node)
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, max(exc.position, 0)) + 1 + line_offset
-        raise SourceError(path, line, f"YAML cannot contain the character {exc.character!r}") from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 if mark else 1) + line_offset
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise SourceError(path, line, f"YAML syntax error: {problem}") from None
-    except yaml.YAMLError as exc:
-        raise SourceError(path, line_offset + 1, f"YAML error: {exc}") from None
-    except RecursionError:
-        raise SourceError(path, line_offset + 1, "YAML nesting is too deep") from None
+        yield
     finally:
-        loader.dispose()
+        _KEPT.pop()
 
 
 # The shape of most front matter and blocks, which _simple_yaml reads without the YAML
@@ -152,11 +136,16 @@ def parse_yaml(text: str, path: str | Path, line_offset: int = 0) -> Any:
 # "  - key: value" (a mapping continued by "    key: value" lines).
 _PAIR_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: (.*))?")
 _NOT_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@` ")  # a value starting with one of these is not a plain word
-_RESOLVER = yaml.resolver.Resolver()  # the implicit types of _Loader's plain scalars (it is a Resolver)
-# The first characters of the implicit types (bool, int, float, null, timestamp, merge, value):
-# a plain scalar that starts with another is a string, as the resolver would find out.
-_TYPED_FIRST = frozenset(_RESOLVER.yaml_implicit_resolvers) if None not in _RESOLVER.yaml_implicit_resolvers else None
-_STR_TAG = "tag:yaml.org,2002:str"
+# The implicit types of the parser's plain scalars (YAML 1.1, as PyYAML's Resolver has them;
+# tests/source/test_yaml_simple.py holds these to it).  Of those, the only ones that start with a
+# letter are booleans and null, each a word from a fixed list; the others (int, float,
+# timestamp, merge, value) start with one of NUMERIC_FIRST.  A plain scalar that starts with any
+# other character is a string.
+BOOLEANS = {"yes": True, "Yes": True, "YES": True, "no": False, "No": False, "NO": False,
+            "true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False,
+            "on": True, "On": True, "ON": True, "off": False, "Off": False, "OFF": False}
+NULLS = frozenset({"null", "Null", "NULL"})
+NUMERIC_FIRST = frozenset("-+0123456789.~<=")
 _DECIMAL_RE = re.compile(r"0|[1-9][0-9]{0,17}")
 
 
@@ -224,46 +213,11 @@ def _scalar(text: str) -> str | bool | int | None:
     decimal integer; None for anything else."""
     if not text or text[0] in _NOT_FIRST or text[-1] in " :" or ": " in text or " #" in text:
         return None
-    if _TYPED_FIRST is not None and text[0] not in _TYPED_FIRST:
-        return text
-    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
-    if tag == _STR_TAG:
-        return text
-    if tag == "tag:yaml.org,2002:bool":
-        return bool(yaml.constructor.SafeConstructor.bool_values[text.lower()])
-    if tag == "tag:yaml.org,2002:int" and _DECIMAL_RE.fullmatch(text):
-        return int(text)
-    return None
-
-
-def _check_expansion(root: yaml.Node, path: str | Path, line_offset: int) -> None:
-    """Refuse a document whose aliases expand beyond MAX_NODES (sizes memoised per node)."""
-    sizes: dict[int, int] = {}
-    seen: set[int] = set()
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    while stack:
-        node, done = stack.pop()
-        key = id(node)
-        children: list[yaml.Node] = []
-        if isinstance(node, yaml.SequenceNode):
-            children = list(node.value)
-        elif isinstance(node, yaml.MappingNode):
-            children = [n for pair in node.value for n in pair]
-        if done:
-            size = 1 + sum(sizes[id(c)] for c in children)
-            sizes[key] = size
-            if size > MAX_NODES:
-                line = node.start_mark.line + 1 + line_offset
-                raise SourceError(path, line, f"YAML aliases expand to more than {MAX_NODES} values here "
-                                              "(an alias bomb?); write the values out instead")
-            continue
-        if key in sizes:
-            continue
-        if key in seen:  # on the stack: an alias to one of its own parents
-            raise SourceError(path, node.start_mark.line + 1 + line_offset, "YAML alias refers to itself")
-        seen.add(key)
-        stack.append((node, True))
-        stack.extend((c, False) for c in children if id(c) not in sizes)
+    if text[0] in NUMERIC_FIRST:  # a decimal integer, or left to the parser (a float, a date, 0o17...)
+        return int(text) if _DECIMAL_RE.fullmatch(text) else None
+    if text in BOOLEANS:
+        return BOOLEANS[text]
+    return None if text in NULLS else text
 
 
 def load_yaml_file(path: Path) -> Any:
