@@ -49,6 +49,10 @@ CACHE_FORMAT = 10  # 2: blocks as typed classes, media found while loading; 3: o
 # 7: lessons and blocks pickled by position; 8: pages' digests; 9: the probes of media lookups;
 # 10: a lesson's source path not pickled (see dumps)
 CACHE_FILE = "cache.pickle"
+# What reading a damaged or foreign cache file can raise (it is then a cache with nothing in it).
+# OverflowError and MemoryError: a damaged length or size inside a pickle.
+DAMAGED = (OSError, pickle.UnpicklingError, EOFError, KeyError, AttributeError, TypeError, ValueError, IndexError,
+           struct.error, OverflowError, MemoryError)
 
 
 @pickled_by_position
@@ -228,8 +232,7 @@ class LessonCache:
                 self.stats = dict(data.get("stats", {}))
                 self.bytecode = dict(data["bytecode"])  # valid whatever the context: Jinja checks the source
             self.old_stats, self.old_bytecode = dict(self.stats), dict(self.bytecode)
-        except (OSError, pickle.UnpicklingError, EOFError, KeyError, AttributeError, TypeError, ValueError,
-                struct.error):
+        except DAMAGED:
             self.close_blobs()
             self.blob_file = None
             self.old, self.old_pages, self.old_outputs, self.old_page_digests = {}, {}, {}, {}
@@ -399,18 +402,33 @@ def _index(fh: BinaryIO) -> dict[str, tuple[int, int]]:
     return index if isinstance(index, dict) else {}
 
 
+def _part(fh: BinaryIO, start: int, length: int) -> bytes:
+    """The bytes of one part of the cache file, as its index places them; ValueError when they
+    are not all in the file (a damaged index)."""
+    size = os.fstat(fh.fileno()).st_size
+    if not (isinstance(start, int) and isinstance(length, int) and 0 <= start <= start + length <= size):
+        raise ValueError("a part outside the cache file")
+    fh.seek(start)
+    blob = fh.read(length)
+    if len(blob) != length:
+        raise EOFError
+    return blob
+
+
 def _read_course(path: Path, name: str) -> Any:
+    """A course's part of the cache file (or another part, by its name), unpickled from its own
+    bytes: a damaged length inside it is an UnpicklingError, not an allocation of that length."""
     with open(path, "rb") as fh:
-        start, _ = _index(fh)[name]
-        fh.seek(start)
-        return pickle.load(fh)
+        start, length = _index(fh)[name]
+        blob = _part(fh, start, length)
+    return pickle.loads(blob)
 
 
 def _read_outputs(path: Path) -> dict[str, dict[str, str]]:
     try:
         with open(path, "rb") as fh:
             data = marshal.load(fh)
-    except (OSError, EOFError, ValueError, TypeError):
+    except DAMAGED:
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -450,8 +468,7 @@ def read_parsed(cache_dir: Path) -> ParsedTexts | None:
     stamp = _parser_stamp()
     try:
         data = _read_course(path, PARSED)
-    except (OSError, pickle.UnpicklingError, EOFError, KeyError, AttributeError, TypeError, ValueError,
-            struct.error):
+    except DAMAGED:
         data = None
     texts = data.get("texts") if isinstance(data, dict) and stamp and data.get("parser") == stamp else None
     store = ParsedTexts(texts if isinstance(texts, dict) else {})
@@ -487,10 +504,10 @@ def save_caches(caches: list[LessonCache], parsed: ParsedTexts | None = None) ->
             with open(path, "rb") as old:
                 for name, (start, length) in _index(old).items():
                     if name not in mine:
-                        old.seek(start)
+                        blob = _part(old, start, length)
                         index[name] = (out.tell(), length)
-                        out.write(old.read(length))
-        except (OSError, pickle.UnpicklingError, EOFError, struct.error, ValueError, TypeError):
+                        out.write(blob)
+        except DAMAGED:
             pass  # no previous cache, or a damaged one: only the courses just built are kept
         for c in caches:
             start = out.tell()

@@ -135,3 +135,47 @@ def test_only_so_many_other_texts_are_kept():
     assert "old0" not in texts and f"old{ParsedTexts.LIMIT + 49}" in texts  # the newest others stay
     assert store.changed() and not ParsedTexts({"a": b""}).changed()
     assert load_yaml("a: b", "x.yaml") == {"a": "b"}  # (no store: the shortcut, as always)
+
+
+@pytest.mark.parametrize("part", [cache.PARSED, "default-ok-minimal"])
+def test_one_flipped_bit_in_a_part_of_the_cache_file_is_a_rebuild_not_a_crash(fixture_copy, tmp_path, part):
+    """(Review.) One bit flipped in the length of a part's first pickle frame, the YAML part's
+    or a course's (damage on disk or in a copy), made unpickling it from the file raise
+    MemoryError, which nothing caught: every later build died with a traceback until the cache
+    was removed by hand.  A damaged part is a cache with nothing in it."""
+    course = fixture_copy("ok-minimal")
+    out = tmp_path / "out"
+    build([course], BuildOptions(out=out, **WEB))
+    path = cache.cache_path(out / ".cache")
+    data = bytearray(path.read_bytes())
+    with open(path, "rb") as fh:
+        start, _ = cache._index(fh)[part]
+    assert data[start:start + 3] == b"\x80\x05\x95"  # PROTO 5, FRAME <8-byte length>
+    data[start + 3 + 6] ^= 0x01  # the frame's length grows by 2**48 bytes
+    path.write_bytes(bytes(data))
+    lesson = course / "lessons" / "02-cv.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8") + "\nEn ny linje.\n", encoding="utf-8")
+    build([course], BuildOptions(out=out, **WEB))
+    assert tree_digest(out / course.name) == clean_digest(course, tmp_path, **WEB)
+    build([course], BuildOptions(out=out, **WEB))  # and the cache it wrote is whole again
+    assert cache.read_parsed(out / ".cache").old
+
+
+def test_a_damaged_index_is_a_cache_with_nothing_in_it(fixture_copy, tmp_path):
+    """A part placed past the end of the file by a damaged index is neither read nor copied."""
+    course = fixture_copy("ok-minimal")
+    out = tmp_path / "out"
+    build([course], BuildOptions(out=out, **WEB))
+    path = cache.cache_path(out / ".cache")
+    with open(path, "rb") as fh:
+        index = cache._index(fh)
+    body = path.read_bytes()
+    body = body[:len(body) - cache.FOOTER.size - len(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))]
+    broken = {name: (start, length + (1 << 40)) for name, (start, length) in index.items()}
+    footer = pickle.dumps(broken, protocol=pickle.HIGHEST_PROTOCOL)
+    path.write_bytes(body + footer + cache.FOOTER.pack(len(footer)))
+    with open(path, "rb") as fh:
+        assert cache._index(fh) == broken
+    _edit(course / "course.yaml", "title: Prøvekursus", "title: Prøvekursus om CV")
+    build([course], BuildOptions(out=out, **WEB))
+    assert tree_digest(out / course.name) == clean_digest(course, tmp_path, **WEB)
