@@ -30,6 +30,7 @@ import marshal
 import os
 import pickle
 import struct
+import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -447,16 +448,21 @@ PARSED = "\0yaml"  # the cache file's part that keeps the YAML parser's results 
 
 
 def _parser_stamp() -> str:
-    """What the parser's results depend on besides each text: the toolkit and PyYAML's version
-    (by the stat of its package, as installed), found without importing it."""
+    """What the parser's results depend on besides each text: the toolkit, this Python, and
+    PyYAML as installed (the stat of its package and the names of its compiled loaders, libyaml's,
+    which this Python may or may not load), found without importing it."""
     from importlib.util import find_spec
 
     spec = find_spec("yaml")
     try:
         origin = os.stat(spec.origin) if spec is not None and spec.origin else None
+        compiled = sorted(n for n in os.listdir(os.path.dirname(spec.origin)) if n.startswith("_yaml")) \
+            if spec is not None and spec.origin else []
     except OSError:
         origin = None
-    return f"{__version__}:{CACHE_FORMAT}:{origin.st_mtime_ns}:{origin.st_size}:{origin.st_ino}" if origin else ""
+    if origin is None:
+        return ""
+    return repr((__version__, CACHE_FORMAT, sys.version, origin.st_mtime_ns, origin.st_size, origin.st_ino, compiled))
 
 
 def read_parsed(cache_dir: Path) -> ParsedTexts | None:
