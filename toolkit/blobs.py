@@ -10,7 +10,9 @@ file holds more than twice the bytes still referred to, it is written again, com
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO
@@ -32,6 +34,20 @@ def stamp_of(st: os.stat_result) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}:{st.st_ctime_ns}"
 
 
+def open_regular(path: Path) -> BinaryIO:
+    """*path* opened for reading, unbuffered, if it is a regular file; else OSError.  It is opened
+    without blocking, so that a FIFO there (a stray tool, a hostile co-user of the output folder)
+    does not make the build wait for a writer for ever."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        return os.fdopen(fd, "rb", buffering=0)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 class BlobFile:
     """The blob file open for reading, if it is still what the cache recorded (*stamp*): each
     blob is read when it is looked up, not the whole file at once.  A rebuild that changed one
@@ -51,7 +67,7 @@ class BlobFile:
         if not stamp:
             return None
         try:
-            fh = open(path, "rb", buffering=0)  # noqa: SIM115 (open while the build reads it: see close)
+            fh = open_regular(path)
         except OSError:
             return None
         try:
@@ -63,6 +79,14 @@ class BlobFile:
             return None
         return cls(fh, stamp, st.st_size)
 
+    def unchanged(self) -> bool:
+        """Whether the file read is still as it was opened: not written in place since (a copy
+        onto it, a restore), which would have changed what this build read from it."""
+        try:
+            return not self._fh.closed and stamp_of(os.fstat(self._fh.fileno())) == self.stamp
+        except OSError:
+            return False
+
     def read(self, ref: Ref) -> bytes | None:
         start, length = ref
         if start < 0 or length < 0 or start + length > self.size or self._fh.closed:
@@ -73,6 +97,10 @@ class BlobFile:
         except (OSError, ValueError):
             return None
         return data if data is not None and len(data) == length else None
+
+    @property
+    def closed(self) -> bool:
+        return self._fh.closed
 
     def close(self) -> None:
         self._fh.close()
@@ -109,7 +137,12 @@ def write(path: Path, opened: BlobFile | None, old: dict[str, Ref],
 
     A blob already in the file (*opened*, with *old* their places) stays where it is and the new
     ones are appended, if the file is still as it was opened; without a valid file, or with too
-    much in it no longer used, it is written again from *blobs* alone, through a temporary file."""
+    much in it no longer used, it is written again from *blobs* alone, through a temporary file.
+
+    Another build may write the file at the same time (two builds into one output folder): each
+    blob is appended where the end of the file is when it is written (append mode), and the stamp
+    returned is the one of the file this build wrote, taken from its descriptor, so that a file
+    another build appended to or replaced since does not match it (its next build is cold)."""
     kept = {k: old[k] for k in blobs if opened is not None and k in old}
     live = sum(len(b) for b in blobs.values())
     if opened is None or opened.size > 2 * live + SLACK:
@@ -119,22 +152,32 @@ def write(path: Path, opened: BlobFile | None, old: dict[str, Ref],
             for key, blob in blobs.items():
                 refs[key] = (fh.tell(), len(blob))
                 fh.write(blob)
-        tmp.replace(path)
-        return refs, file_stamp(path)
+            fh.flush()
+            if os.name == "nt":  # (where an open file cannot be renamed)
+                fh.close()
+                tmp.replace(path)
+                return refs, file_stamp(path)
+            tmp.replace(path)
+            return refs, stamp_of(os.fstat(fh.fileno()))  # after the rename, which changes the ctime
     refs = dict(kept)
     try:
-        appending = open(path, "r+b")  # noqa: SIM115 (closed by the with below; a missing file is no error)
+        appending = open(path, "ab", buffering=0)  # noqa: SIM115 (closed by the with below)
     except FileNotFoundError:  # removed since it was opened
         return write(path, None, {}, blobs)
     with naming(path), appending:
         same = stamp_of(os.fstat(appending.fileno())) == opened.stamp  # else changed since it was opened
         if same:
-            end = appending.seek(0, os.SEEK_END)
             for key, blob in blobs.items():
                 if key not in refs:
-                    refs[key] = (end, len(blob))
-                    appending.write(blob)
-                    end += len(blob)
+                    _write_all(appending, blob)
+                    refs[key] = (appending.tell() - len(blob), len(blob))
+            stamp = stamp_of(os.fstat(appending.fileno()))
     if not same:
         return write(path, None, {}, blobs)
-    return refs, file_stamp(path)
+    return refs, stamp
+
+
+def _write_all(fh: BinaryIO, blob: bytes) -> None:
+    """*blob* appended in one write, as an unbuffered file in append mode does it, or failing."""
+    if fh.write(blob) != len(blob):
+        raise OSError(errno.EIO, "a short write to the blob file")

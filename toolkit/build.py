@@ -81,13 +81,15 @@ class CourseResult:
 def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
                     today: dt.date | None = None, cache_dir: Path | None = None,
                     progress: Callable[[str], None] | None = None, jobs: int | None = None,
-                    sanitize_html: bool = False) -> LoadedCourse | None:
+                    sanitize_html: bool = False, read_blobs: bool = True) -> LoadedCourse | None:
     """Load, check and render one course in memory; nothing is written.
 
     With *cache_dir*, lessons whose inputs did not change are reused from the
-    previous build instead of being parsed and rendered again.  The others are
-    rendered by *jobs* worker processes when there are many of them.
+    previous build instead of being parsed and rendered again (without
+    *read_blobs*, only what the cache keeps beside its blob file is).  The
+    others are rendered by *jobs* worker processes when there are many of them.
     """
+    mark = len(report.items)
     project = project_root_of(course_dir)
     brand = load_brand(find_brands_dir(course_dir), brand_name, report)
     course = load_course(course_dir, brand, report)
@@ -99,7 +101,7 @@ def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
     cache = None
     if cache_dir is not None:
         context = context_digest(course, template_chain(brand, project), cache_dir.parent)
-        cache = LessonCache(cache_path(cache_dir), f"{brand.name}-{course.slug}", context)
+        cache = LessonCache(cache_path(cache_dir), f"{brand.name}-{course.slug}", context, read_blobs)
     @functools.cache
     def env() -> Any:  # Jinja, and with it Markdown, only when something is rendered
         return make_environment(brand, project, cache.bytecode if cache is not None else None)
@@ -142,6 +144,12 @@ def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
     finally:
         if cache is not None:
             cache.close_blobs()  # all the build reads of the old cache is read by now
+    if cache is not None and cache.read_changed:
+        # The blob file was written in place while this build read it (a copy onto it, a restore):
+        # what came from it cannot be trusted, so the course is loaded again without it.
+        del report.items[mark:]
+        return load_and_render(course_dir, brand_name, report, today, cache_dir, progress, jobs, sanitize_html,
+                               read_blobs=False)
     return LoadedCourse(course, pages, media, cache, digests)
 
 

@@ -22,6 +22,7 @@ changes with every build, the big file only when a lesson or page did.
 
 from __future__ import annotations
 
+import copyreg
 import dataclasses
 import hashlib
 import io
@@ -76,7 +77,7 @@ def dumps(entry: Entry) -> bytes:
     key.  Making a thousand Path objects again was a quarter of unpickling a thousand lessons."""
     out = io.BytesIO()
     pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = {Lesson: _lesson_without_source}
+    pickler.dispatch_table = {**copyreg.dispatch_table, Lesson: _lesson_without_source}  # (copyreg's too)
     pickler.dump(entry)
     return out.getvalue()
 
@@ -173,7 +174,7 @@ def context_digest(course: Course, template_dirs: list[Path], out: Path | None =
 class LessonCache:
     """The cache of one course (*name*) inside the build's one cache file, *path*."""
 
-    def __init__(self, path: Path, name: str, context: str) -> None:
+    def __init__(self, path: Path, name: str, context: str, read_blobs: bool = True) -> None:
         self.path = path
         self.name = name
         self.context = context
@@ -193,6 +194,7 @@ class LessonCache:
         # The pickled lessons and the pages are in a file appended to (toolkit/blobs.py).
         self.blob_path = path.with_name(f"blobs-{name}.bin")
         self.blob_file: blobs.BlobFile | None = None  # open while the build reads it: see close_blobs
+        self.read_changed = False  # the blob file was written in place while it was read (close_blobs)
         self.blob_refs: dict[str, blobs.Ref] = {}  # "e<key>" and "p<key>" -> where in the blob file
         self.hits = 0
         self.page_hits = 0
@@ -219,7 +221,8 @@ class LessonCache:
                 self.old_pages = data["pages"]
                 self.old_page_digests = data["page_digests"]
                 self.old_objects = data.get("objects", {})
-            elif isinstance(data, dict) and data.get("context") == context and data.get("format") == CACHE_FORMAT:
+            elif (isinstance(data, dict) and data.get("context") == context and data.get("format") == CACHE_FORMAT
+                  and read_blobs):
                 self.blob_file = blobs.BlobFile.open(self.blob_path, data["blobs"])
                 if self.blob_file is not None:
                     self.old = blobs.Blobs(self.blob_file, data["entries"])
@@ -339,8 +342,10 @@ class LessonCache:
                 "pages": {k: refs["p" + k] for k in self.new_pages}, "blobs": stamp}
 
     def close_blobs(self) -> None:
-        """Done reading the blob file: entries and pages not looked up by now are not there."""
-        if self.blob_file is not None:
+        """Done reading the blob file: entries and pages not looked up by now are not there.
+        ``read_changed`` says whether it was written in place while it was read."""
+        if self.blob_file is not None and not self.blob_file.closed:
+            self.read_changed = not self.blob_file.unchanged()
             self.blob_file.close()
 
     def __enter__(self) -> LessonCache:
@@ -419,7 +424,7 @@ def _part(fh: BinaryIO, start: int, length: int) -> bytes:
 def _read_course(path: Path, name: str) -> Any:
     """A course's part of the cache file (or another part, by its name), unpickled from its own
     bytes: a damaged length inside it is an UnpicklingError, not an allocation of that length."""
-    with open(path, "rb") as fh:
+    with blobs.open_regular(path) as fh:
         start, length = _index(fh)[name]
         blob = _part(fh, start, length)
     return pickle.loads(blob)
@@ -427,8 +432,8 @@ def _read_course(path: Path, name: str) -> Any:
 
 def _read_outputs(path: Path) -> dict[str, dict[str, str]]:
     try:
-        with open(path, "rb") as fh:
-            data = marshal.load(fh)
+        with blobs.open_regular(path) as fh:
+            data = marshal.loads(fh.read())
     except DAMAGED:
         return {}
     return data if isinstance(data, dict) else {}
@@ -507,7 +512,7 @@ def save_caches(caches: list[LessonCache], parsed: ParsedTexts | None = None) ->
     with naming(path, partial=tmp), open(tmp, "wb") as out:
         out.write(MAGIC)
         try:
-            with open(path, "rb") as old:
+            with blobs.open_regular(path) as old:
                 for name, (start, length) in _index(old).items():
                     if name not in mine:
                         blob = _part(old, start, length)

@@ -73,13 +73,15 @@ def naming(path: str | Path, partial: str | Path | None = None) -> Iterator[None
     descriptor's delayed failure) goes on naming *path*, the file being written, so that the
     message says where: the same error, its kind and the rest of it kept.  (One without an errno,
     raised by Python code, is left as it is: naming a file would take its message's place.)  On
-    any error *partial*, a temporary file half written, is removed first."""
+    any error *partial*, a temporary file half written, is removed first, and an error that names
+    it (renaming it into place) names *path* instead."""
     try:
         yield
     except BaseException as exc:
         if partial is not None:
             with contextlib.suppress(OSError):
                 os.unlink(partial)
-        if isinstance(exc, OSError) and exc.filename is None and exc.errno is not None:
-            exc.filename = str(path)
+        if isinstance(exc, OSError) and exc.errno is not None and (
+                exc.filename is None or (partial is not None and exc.filename == str(partial))):
+            exc.filename, exc.filename2 = str(path), None  # (renaming the temporary file: it is gone)
         raise
