@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import errno
 import os
-import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
 from toolkit.errors import naming
+from toolkit.files import open_regular
 
 Ref = tuple[int, int]  # offset, length
 SLACK = 1 << 20  # bytes of dead blobs always tolerated before compacting
@@ -32,20 +32,6 @@ def file_stamp(path: Path) -> str:
 
 def stamp_of(st: os.stat_result) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}:{st.st_ctime_ns}"
-
-
-def open_regular(path: Path) -> BinaryIO:
-    """*path* opened for reading, unbuffered, if it is a regular file; else OSError.  It is opened
-    without blocking, so that a FIFO there (a stray tool, a hostile co-user of the output folder)
-    does not make the build wait for a writer for ever."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(errno.EINVAL, "not a regular file", str(path))
-        return os.fdopen(fd, "rb", buffering=0)
-    except BaseException:
-        os.close(fd)
-        raise
 
 
 class BlobFile:
@@ -161,8 +147,8 @@ def write(path: Path, opened: BlobFile | None, old: dict[str, Ref],
             return refs, stamp_of(os.fstat(fh.fileno()))  # after the rename, which changes the ctime
     refs = dict(kept)
     try:
-        appending = open(path, "ab", buffering=0)  # noqa: SIM115 (closed by the with below)
-    except FileNotFoundError:  # removed since it was opened
+        appending = open_regular(path, append=True)
+    except OSError:  # removed since it was opened, not a file now, or not this user's to write
         return write(path, None, {}, blobs)
     with naming(path), appending:
         same = stamp_of(os.fstat(appending.fileno())) == opened.stamp  # else changed since it was opened

@@ -148,8 +148,8 @@ def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
         # The blob file was written in place while this build read it (a copy onto it, a restore):
         # what came from it cannot be trusted, so the course is loaded again without it.
         del report.items[mark:]
-        return load_and_render(course_dir, brand_name, report, today, cache_dir, progress, jobs, sanitize_html,
-                               read_blobs=False)
+        return load_and_render(course_dir, brand_name, report, today, cache_dir, None, jobs, sanitize_html,
+                               read_blobs=False)  # (its lessons' progress was reported once already)
     return LoadedCourse(course, pages, media, cache, digests)
 
 

@@ -33,6 +33,7 @@ import pickle
 import struct
 import sys
 import time
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,7 @@ from typing import Any, BinaryIO
 
 from toolkit import __version__, blobs
 from toolkit.errors import Diagnostic, naming
+from toolkit.files import open_regular
 from toolkit.model import Choice, Course, Exercise, ExerciseField, Lesson, Question, Video, pickled_by_position
 from toolkit.replay import RACY_NS, TRUST_STAT
 from toolkit.runtime import lesson_json
@@ -389,11 +391,12 @@ def keep_in_memory(cache_dir: Path) -> None:
     IN_MEMORY.setdefault(cache_path(cache_dir), {})
 
 
-MAGIC = b"TKCACHE3"
+MAGIC = b"TKCACHE4"  # 4: each part's CRC-32 in the index
+Part = tuple[int, int, int]  # where a part of the cache file starts, its length and its CRC-32
 FOOTER = struct.Struct("<Q")
 
 
-def _index(fh: BinaryIO) -> dict[str, tuple[int, int]]:
+def _index(fh: BinaryIO) -> dict[str, Part]:
     """The cache file's index: by course, where its pickle starts and how long it is.
 
     The file is ``MAGIC``, one pickle per course, the index (a pickle) and the
@@ -408,9 +411,10 @@ def _index(fh: BinaryIO) -> dict[str, tuple[int, int]]:
     return index if isinstance(index, dict) else {}
 
 
-def _part(fh: BinaryIO, start: int, length: int) -> bytes:
+def _part(fh: BinaryIO, start: int, length: int, crc: int) -> bytes:
     """The bytes of one part of the cache file, as its index places them; ValueError when they
-    are not all in the file (a damaged index)."""
+    are not all in the file (a damaged index) or not the bytes written there (their CRC-32: a
+    damaged part, whose template bytecode, kept YAML or page refs would be trusted else)."""
     size = os.fstat(fh.fileno()).st_size
     if not (isinstance(start, int) and isinstance(length, int) and 0 <= start <= start + length <= size):
         raise ValueError("a part outside the cache file")
@@ -418,21 +422,22 @@ def _part(fh: BinaryIO, start: int, length: int) -> bytes:
     blob = fh.read(length)
     if len(blob) != length:
         raise EOFError
+    if zlib.crc32(blob) != crc:
+        raise ValueError("a damaged part of the cache file")
     return blob
 
 
 def _read_course(path: Path, name: str) -> Any:
     """A course's part of the cache file (or another part, by its name), unpickled from its own
     bytes: a damaged length inside it is an UnpicklingError, not an allocation of that length."""
-    with blobs.open_regular(path) as fh:
-        start, length = _index(fh)[name]
-        blob = _part(fh, start, length)
+    with open_regular(path) as fh:
+        blob = _part(fh, *_index(fh)[name])
     return pickle.loads(blob)
 
 
 def _read_outputs(path: Path) -> dict[str, dict[str, str]]:
     try:
-        with blobs.open_regular(path) as fh:
+        with open_regular(path) as fh:
             data = marshal.loads(fh.read())
     except DAMAGED:
         return {}
@@ -444,9 +449,10 @@ def _write_outputs(cache: LessonCache) -> None:
         return
     cache.outputs_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = cache.outputs_path.with_name(f"{cache.outputs_path.name}.tmp-{os.getpid()}")
-    with naming(cache.outputs_path, partial=tmp), open(tmp, "wb") as fh:
-        marshal.dump(cache.new_outputs, fh)
-    tmp.replace(cache.outputs_path)
+    with naming(cache.outputs_path, partial=tmp):  # (the rename too: an error names the file, not tmp)
+        with open(tmp, "wb") as fh:
+            marshal.dump(cache.new_outputs, fh)
+        tmp.replace(cache.outputs_path)
 
 
 PARSED = "\0yaml"  # the cache file's part that keeps the YAML parser's results (yamlutil.ParsedTexts)
@@ -508,26 +514,27 @@ def save_caches(caches: list[LessonCache], parsed: ParsedTexts | None = None) ->
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".tmp-{os.getpid()}")
     mine = {c.name for c in caches} | ({PARSED} if parsed is not None else set())
-    index: dict[str, tuple[int, int]] = {}
-    with naming(path, partial=tmp), open(tmp, "wb") as out:
-        out.write(MAGIC)
-        try:
-            with blobs.open_regular(path) as old:
-                for name, (start, length) in _index(old).items():
-                    if name not in mine:
-                        blob = _part(old, start, length)
-                        index[name] = (out.tell(), length)
-                        out.write(blob)
-        except DAMAGED:
-            pass  # no previous cache, or a damaged one: only the courses just built are kept
-        for c in caches:
-            start = out.tell()
-            pickle.dump(c.disk_data(), out, protocol=pickle.HIGHEST_PROTOCOL)
-            index[c.name] = (start, out.tell() - start)
-        if parsed is not None:
-            start = out.tell()
-            pickle.dump({"parser": parsed.stamp, "texts": parsed.texts()}, out, protocol=pickle.HIGHEST_PROTOCOL)
-            index[PARSED] = (start, out.tell() - start)
-        footer = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
-        out.write(footer + FOOTER.pack(len(footer)))
-    tmp.replace(path)
+    index: dict[str, Part] = {}
+
+    def put(out: BinaryIO, name: str, blob: bytes) -> None:
+        index[name] = (out.tell(), len(blob), zlib.crc32(blob))
+        out.write(blob)
+
+    with naming(path, partial=tmp):  # (the rename too: an error names the file, not tmp)
+        with open(tmp, "wb") as out:
+            out.write(MAGIC)
+            try:
+                with open_regular(path) as old:
+                    for name, where in _index(old).items():
+                        if name not in mine:
+                            put(out, name, _part(old, *where))
+            except DAMAGED:
+                pass  # no previous cache, or a damaged one: only the courses just built are kept
+            for c in caches:
+                put(out, c.name, pickle.dumps(c.disk_data(), protocol=pickle.HIGHEST_PROTOCOL))
+            if parsed is not None:
+                put(out, PARSED, pickle.dumps({"parser": parsed.stamp, "texts": parsed.texts()},
+                                              protocol=pickle.HIGHEST_PROTOCOL))
+            footer = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
+            out.write(footer + FOOTER.pack(len(footer)))
+        tmp.replace(path)

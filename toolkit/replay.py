@@ -24,7 +24,8 @@ an edit during the build is seen next time.  Anything this cannot describe (a
 symlinked folder, an unreadable file) disables replay for that build.
 
 This module imports only the standard library (and toolkit.errors to raise
-one): it runs before the CLI imports click or the pipeline.
+one, toolkit.files to open a file that may be a FIFO): it runs before the CLI
+imports click or the pipeline.
 """
 
 from __future__ import annotations
@@ -145,8 +146,10 @@ def scan(root: str, into: Stats, recursive: bool = True, skip: frozenset[str] = 
 def file_digest(path: str) -> str:
     import hashlib  # only for a stat too fresh to trust
 
+    from toolkit.files import open_regular  # (a FIFO among the inputs would block for ever)
+
     try:
-        with open(path, "rb") as fh:
+        with open_regular(Path(path)) as fh:
             return hashlib.sha256(fh.read()).hexdigest()
     except OSError:
         return ""
@@ -283,8 +286,10 @@ def start(courses: list[Path], out: Path, options: dict[str, Any], today: dt.dat
     if inputs is None:
         return fp
     try:
-        with open(path, "rb") as fh:
-            record = marshal.load(fh)
+        from toolkit.files import open_regular  # (not a FIFO, which would block the build for ever)
+
+        with open_regular(path) as fh:
+            record = marshal.loads(fh.read())
         if (isinstance(record, dict) and record.get("key") == key
                 and _same(inputs, record["inputs"], record["racy"])
                 and _same(_output_stats(resolved, record["slugs"]), record["outputs"], record["racy_outputs"])):

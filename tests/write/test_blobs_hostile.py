@@ -81,7 +81,13 @@ def test_a_blob_file_replaced_right_after_an_append_does_not_match_the_appenders
         fh = real_open(file, mode, *args, **kwargs)
         return _Closing(fh, replace_it) if mode in ("ab", "r+b") else fh
 
+    def opening_regular(file, append=False):
+        fh = real_regular(file, append)
+        return _Closing(fh, replace_it) if append else fh
+
+    real_regular = blobs.open_regular
     monkeypatch.setattr(blobs, "open", opening, raising=False)
+    monkeypatch.setattr(blobs, "open_regular", opening_regular)
     refs, stamp = blobs.write(path, opened, {"old": (0, 100)}, {"old": b"o" * 100, "new": b"A" * 50})
     got = _read_back(path, refs, stamp)
     assert got is None or got == {"old": b"o" * 100, "new": b"A" * 50}

@@ -149,7 +149,7 @@ def test_one_flipped_bit_in_a_part_of_the_cache_file_is_a_rebuild_not_a_crash(fi
     path = cache.cache_path(out / ".cache")
     data = bytearray(path.read_bytes())
     with open(path, "rb") as fh:
-        start, _ = cache._index(fh)[part]
+        start = cache._index(fh)[part][0]
     assert data[start:start + 3] == b"\x80\x05\x95"  # PROTO 5, FRAME <8-byte length>
     data[start + 3 + 6] ^= 0x01  # the frame's length grows by 2**48 bytes
     path.write_bytes(bytes(data))
@@ -171,7 +171,7 @@ def test_a_damaged_index_is_a_cache_with_nothing_in_it(fixture_copy, tmp_path):
         index = cache._index(fh)
     body = path.read_bytes()
     body = body[:len(body) - cache.FOOTER.size - len(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))]
-    broken = {name: (start, length + (1 << 40)) for name, (start, length) in index.items()}
+    broken = {name: (start, length + (1 << 40), crc) for name, (start, length, crc) in index.items()}
     footer = pickle.dumps(broken, protocol=pickle.HIGHEST_PROTOCOL)
     path.write_bytes(body + footer + cache.FOOTER.pack(len(footer)))
     with open(path, "rb") as fh:
