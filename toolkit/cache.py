@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import copyreg
 import dataclasses
+import functools
 import hashlib
+import hmac
 import io
 import json
 import marshal
@@ -33,7 +35,6 @@ import pickle
 import struct
 import sys
 import time
-import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,7 +57,7 @@ CACHE_FILE = "cache.pickle"
 # What reading a damaged or foreign cache file can raise (it is then a cache with nothing in it).
 # OverflowError and MemoryError: a damaged length or size inside a pickle.
 DAMAGED = (OSError, pickle.UnpicklingError, EOFError, KeyError, AttributeError, TypeError, ValueError, IndexError,
-           struct.error, OverflowError, MemoryError)
+           struct.error, OverflowError, MemoryError, RecursionError)
 
 
 @pickled_by_position
@@ -391,30 +392,68 @@ def keep_in_memory(cache_dir: Path) -> None:
     IN_MEMORY.setdefault(cache_path(cache_dir), {})
 
 
-MAGIC = b"TKCACHE4"  # 4: each part's CRC-32 in the index
-Part = tuple[int, int, int]  # where a part of the cache file starts, its length and its CRC-32
+MAGIC = b"TKCACHE5"  # 4: each part's CRC-32 in the index; 5: its HMAC instead, the index as JSON
+Part = tuple[int, int, str]  # where a part of the cache file starts, its length and its HMAC (hex)
 FOOTER = struct.Struct("<Q")
+KEY_FILE = "markdown-course-toolkit/cache-key"  # under $XDG_CACHE_HOME, or ~/.cache
+
+
+@functools.cache
+def cache_key() -> bytes:
+    """This user's secret for the build cache: 32 random bytes in a file only this user can read
+    (made on first use).  cache.pickle is unpickled, and a pickle runs what it names, so each of
+    its parts carries an HMAC made with this key: a cache file written by anyone else (a co-user
+    of the output folder, a copy from another machine) or damaged is not unpickled, and the build
+    starts cold.  Without a usable file, a key for this process only (every build is then cold)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = Path(base) / KEY_FILE
+    try:
+        with open_regular(path) as fh:
+            st = os.fstat(fh.fileno())
+            key = fh.read(64)
+        mine = not hasattr(os, "getuid") or (st.st_uid == os.getuid() and not st.st_mode & 0o077)
+        if mine and len(key) == 32:
+            return key
+    except OSError:
+        pass
+    key = os.urandom(32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(key)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # (this process's key, then)
+    return key
+
+
+def _mac(name: str, blob: bytes) -> str:
+    return hmac.new(cache_key(), name.encode() + b"\0" + blob, hashlib.sha256).hexdigest()
 
 
 def _index(fh: BinaryIO) -> dict[str, Part]:
-    """The cache file's index: by course, where its pickle starts and how long it is.
+    """The cache file's index: by part (a course's, the YAML parser's), where it starts, how long
+    it is and its HMAC.
 
-    The file is ``MAGIC``, one pickle per course, the index (a pickle) and the
-    index's length, so that a course's part is read, and the others' copied,
-    without unpickling the rest."""
+    The file is ``MAGIC``, one pickle per part, the index (JSON: it is read before anything in
+    the file is trusted) and the index's length, so that a course's part is read, and the
+    others' copied, without unpickling the rest."""
     if fh.read(len(MAGIC)) != MAGIC:
         return {}
     fh.seek(-FOOTER.size, os.SEEK_END)
     (length,) = FOOTER.unpack(fh.read(FOOTER.size))
     fh.seek(-FOOTER.size - length, os.SEEK_END)
-    index = pickle.loads(fh.read(length))
-    return index if isinstance(index, dict) else {}
+    index = json.loads(fh.read(length))
+    return {name: tuple(where) for name, where in index.items()} if isinstance(index, dict) else {}
 
 
-def _part(fh: BinaryIO, start: int, length: int, crc: int) -> bytes:
-    """The bytes of one part of the cache file, as its index places them; ValueError when they
-    are not all in the file (a damaged index) or not the bytes written there (their CRC-32: a
-    damaged part, whose template bytecode, kept YAML or page refs would be trusted else)."""
+def _part(fh: BinaryIO, name: str, start: int, length: int, mac: str) -> bytes:
+    """The bytes of part *name* of the cache file, as its index places them; ValueError when they
+    are not all in the file (a damaged index) or not what this user's builds wrote there (their
+    HMAC: a damaged part, or one written by someone else, whose template bytecode, kept YAML or
+    page refs would be trusted, and whose pickles would run what they name)."""
     size = os.fstat(fh.fileno()).st_size
     if not (isinstance(start, int) and isinstance(length, int) and 0 <= start <= start + length <= size):
         raise ValueError("a part outside the cache file")
@@ -422,8 +461,8 @@ def _part(fh: BinaryIO, start: int, length: int, crc: int) -> bytes:
     blob = fh.read(length)
     if len(blob) != length:
         raise EOFError
-    if zlib.crc32(blob) != crc:
-        raise ValueError("a damaged part of the cache file")
+    if not isinstance(mac, str) or not hmac.compare_digest(_mac(name, blob), mac):
+        raise ValueError("a part of the cache file this user's builds did not write")
     return blob
 
 
@@ -431,7 +470,7 @@ def _read_course(path: Path, name: str) -> Any:
     """A course's part of the cache file (or another part, by its name), unpickled from its own
     bytes: a damaged length inside it is an UnpicklingError, not an allocation of that length."""
     with open_regular(path) as fh:
-        blob = _part(fh, *_index(fh)[name])
+        blob = _part(fh, name, *_index(fh)[name])
     return pickle.loads(blob)
 
 
@@ -517,7 +556,7 @@ def save_caches(caches: list[LessonCache], parsed: ParsedTexts | None = None) ->
     index: dict[str, Part] = {}
 
     def put(out: BinaryIO, name: str, blob: bytes) -> None:
-        index[name] = (out.tell(), len(blob), zlib.crc32(blob))
+        index[name] = (out.tell(), len(blob), _mac(name, blob))
         out.write(blob)
 
     with naming(path, partial=tmp):  # (the rename too: an error names the file, not tmp)
@@ -527,7 +566,7 @@ def save_caches(caches: list[LessonCache], parsed: ParsedTexts | None = None) ->
                 with open_regular(path) as old:
                     for name, where in _index(old).items():
                         if name not in mine:
-                            put(out, name, _part(old, *where))
+                            put(out, name, _part(old, name, *where))
             except DAMAGED:
                 pass  # no previous cache, or a damaged one: only the courses just built are kept
             for c in caches:
@@ -535,6 +574,6 @@ def save_caches(caches: list[LessonCache], parsed: ParsedTexts | None = None) ->
             if parsed is not None:
                 put(out, PARSED, pickle.dumps({"parser": parsed.stamp, "texts": parsed.texts()},
                                               protocol=pickle.HIGHEST_PROTOCOL))
-            footer = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
+            footer = json.dumps(index).encode()
             out.write(footer + FOOTER.pack(len(footer)))
         tmp.replace(path)

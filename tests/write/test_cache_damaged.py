@@ -5,9 +5,9 @@ wrong output, a hang, a failed build or a stray file."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import threading
-import zlib
 from pathlib import Path
 
 import pytest
@@ -161,8 +161,9 @@ def test_a_damaged_page_ref_in_the_cache_file_does_not_put_wrong_bytes_in_a_pack
     build([course], BuildOptions(out=out, **WEB))
     path = out / ".cache" / "cache.pickle"
     with open(path, "rb") as fh:
-        parts = {n: cache._part(fh, *where) for n, where in cache._index(fh).items()}
-    crcs = {name: zlib.crc32(blob) for name, blob in parts.items()}  # as written: the damage comes after
+        index = cache._index(fh)
+        parts = {n: cache._part(fh, n, *where) for n, where in index.items()}
+    macs = {name: where[2] for name, where in index.items()}  # as written: the damage comes after
     data = pickle.loads(parts["default-ok-minimal"])
     (key,) = [k for k in data["pages"] if k.endswith(":index.html")]
     start, length = data["pages"][key]
@@ -172,9 +173,9 @@ def test_a_damaged_page_ref_in_the_cache_file_does_not_put_wrong_bytes_in_a_pack
         fh.write(cache.MAGIC)
         index = {}
         for name, blob in parts.items():
-            index[name] = (fh.tell(), len(blob), crcs[name])
+            index[name] = (fh.tell(), len(blob), macs[name])
             fh.write(blob)
-        footer = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
+        footer = json.dumps(index).encode()
         fh.write(footer + cache.FOOTER.pack(len(footer)))
     _edit(course, 1, "03-video.md")
     build([course], BuildOptions(out=out, **WEB))
@@ -262,3 +263,62 @@ def test_a_fifo_in_place_of_the_replay_record_does_not_hang_the_build(fixture_co
         raise AssertionError("the build hung opening a FIFO at replay.marshal") from None
     assert proc.returncode == 0, err
     assert tree_digest(out / course.name) == clean_digest(course, tmp_path, **WEB)
+
+
+class _Runs:
+    """A pickle that, unpickled, calls a function of the writer's choosing (here, it makes a file)."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+def test_a_cache_file_written_by_a_co_user_of_the_output_folder_runs_no_code(fixture_copy, tmp_path):
+    """(Review 2.)  cache.pickle is unpickled, and a pickle runs what it names: whoever could write
+    the output folder ran code as the user who built there next.  Each part now carries an HMAC
+    made with this user's key (cache.cache_key), checked before anything in it is unpickled; the
+    index is JSON.  A part with a guessed or copied HMAC is not unpickled, and the build is cold."""
+    import pickle
+
+    from toolkit import cache
+
+    course = fixture_copy("ok-minimal")
+    out = tmp_path / "out"
+    build([course], BuildOptions(out=out, **WEB))
+    path = out / ".cache" / "cache.pickle"
+    with open(path, "rb") as fh:
+        real = cache._index(fh)
+    marker = tmp_path / "ran"
+    blob = pickle.dumps(_Runs(marker), protocol=pickle.HIGHEST_PROTOCOL)
+    for mac in ("0" * 64, real["default-ok-minimal"][2], cache.hmac.new(b"another user's key", b"", "sha256").hexdigest()):
+        index = {name: (len(cache.MAGIC), len(blob), mac) for name in (cache.PARSED, "default-ok-minimal")}
+        footer = json.dumps(index).encode()
+        path.write_bytes(cache.MAGIC + blob + footer + cache.FOOTER.pack(len(footer)))
+        _edit(course, len(mac) + len(marker.name))
+        build([course], BuildOptions(out=out, **WEB))
+        assert not marker.exists(), "the build ran a function named in cache.pickle"
+        assert tree_digest(out / course.name) == clean_digest(course, tmp_path, **WEB)
+
+
+def test_the_cache_key_is_this_users_alone(tmp_path, monkeypatch):
+    """The key file is made readable by its owner only, and one that others could read or write
+    is not used (a key for this process only instead)."""
+    from toolkit import cache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    cache.cache_key.cache_clear()
+    try:
+        key = cache.cache_key()
+        path = tmp_path / cache.KEY_FILE
+        assert path.read_bytes() == key and len(key) == 32
+        assert path.stat().st_mode & 0o777 == 0o600
+        cache.cache_key.cache_clear()
+        assert cache.cache_key() == key  # the same next time
+        path.chmod(0o644)
+        cache.cache_key.cache_clear()
+        assert cache.cache_key() != key  # readable by others: not trusted (and made again)
+        assert path.stat().st_mode & 0o777 == 0o600
+    finally:
+        cache.cache_key.cache_clear()

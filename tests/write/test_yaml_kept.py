@@ -170,9 +170,9 @@ def test_a_damaged_index_is_a_cache_with_nothing_in_it(fixture_copy, tmp_path):
     with open(path, "rb") as fh:
         index = cache._index(fh)
     body = path.read_bytes()
-    body = body[:len(body) - cache.FOOTER.size - len(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))]
+    body = body[:len(body) - cache.FOOTER.size - len(json.dumps(index).encode())]
     broken = {name: (start, length + (1 << 40), crc) for name, (start, length, crc) in index.items()}
-    footer = pickle.dumps(broken, protocol=pickle.HIGHEST_PROTOCOL)
+    footer = json.dumps(broken).encode()
     path.write_bytes(body + footer + cache.FOOTER.pack(len(footer)))
     with open(path, "rb") as fh:
         assert cache._index(fh) == broken
