@@ -77,3 +77,29 @@ def cache_modes(request: Any, monkeypatch: Any) -> str:
         monkeypatch.setattr(cache_module, "REMEMBERING", _Every())
     monkeypatch.setattr(cache_module, "REMEMBERED", {})
     return str(request.param)
+
+
+def blob_file(out: Path, course: str = "default-ok-minimal") -> Path:
+    """The blob file of *course* (brand-slug) in the build cache under *out*."""
+    return out / ".cache" / f"blobs-{course}.bin"
+
+
+def edit_lesson(course: Path, n: int, name: str = "02-cv.md") -> None:
+    """Lesson *name* of *course* with a sentence more (its *n*-th change)."""
+    lesson = course / "lessons" / name
+    lesson.write_text(lesson.read_text(encoding="utf-8") + f"\nÆndring {n}.\n", encoding="utf-8")
+
+
+def changing_blobs_in_place(out: Path, then: Any) -> Any:
+    """*then* (toolkit.build.add_lessons), once the blob file under *out* has been changed in place,
+    the same size (a copy onto it, a restore), after the build opened it: a sentence of ok-minimal's
+    cv lesson, in its cached lesson and page, becomes another."""
+    def changed_meanwhile(*args: Any) -> Any:
+        path = blob_file(out)
+        data = path.read_bytes()
+        if data.count(b"Et godt CV er kort.") >= 2:
+            with open(path, "r+b") as fh:
+                fh.write(data.replace(b"Et godt CV er kort.", b"Et godt CV er KORT."))
+        return then(*args)
+
+    return changed_meanwhile

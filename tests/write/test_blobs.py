@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
-from pathlib import Path
 
 import pytest
 
@@ -17,31 +16,24 @@ from toolkit import blobs, cache
 from toolkit.build import BuildOptions, build
 
 from ..conftest import tree_digest
-from .compare import clean_digest
+from .compare import blob_file, clean_digest, edit_lesson
 
 WEB = {"formats": ("web",), "today": dt.date(2026, 12, 1)}  # the review checks' date, pinned
 
 
-def _blob(out: Path) -> Path:
-    return out / ".cache" / "blobs-default-ok-minimal.bin"
-
-
-def _edit(course: Path, n: int, name: str = "02-cv.md") -> None:
-    lesson = course / "lessons" / name
-    lesson.write_text(lesson.read_text(encoding="utf-8") + f"\nÆndring {n}.\n", encoding="utf-8")
 
 
 def test_a_changed_lesson_is_appended(fixture_copy, tmp_path):
     course = fixture_copy("ok-minimal")
     out = tmp_path / "out"
     build([course], BuildOptions(out=out, **WEB))
-    first = os.stat(_blob(out))
-    head = _blob(out).read_bytes()
-    _edit(course, 1)
+    first = os.stat(blob_file(out))
+    head = blob_file(out).read_bytes()
+    edit_lesson(course, 1)
     build([course], BuildOptions(out=out, **WEB))
-    after = os.stat(_blob(out))
+    after = os.stat(blob_file(out))
     assert after.st_ino == first.st_ino and after.st_size > first.st_size
-    assert _blob(out).read_bytes()[:len(head)] == head, "old blobs were rewritten"
+    assert blob_file(out).read_bytes()[:len(head)] == head, "old blobs were rewritten"
     assert tree_digest(out / course.name) == clean_digest(course, tmp_path, **WEB)
     with cache.LessonCache(cache.cache_path(out / ".cache"), "default-ok-minimal",
                            cache._read_course(cache.cache_path(out / ".cache"), "default-ok-minimal")["context"]) as loaded:
@@ -52,7 +44,7 @@ def test_a_blob_file_changed_behind_the_cache_is_not_read(fixture_copy, tmp_path
     course = fixture_copy("ok-minimal")
     out = tmp_path / "out"
     build([course], BuildOptions(out=out, **WEB))
-    path = _blob(out)
+    path = blob_file(out)
     before = os.stat(path)
     data = path.read_bytes()
     assert data.count(b"Et godt CV er kort.") >= 2  # in the pickled lesson and in its page
@@ -60,7 +52,7 @@ def test_a_blob_file_changed_behind_the_cache_is_not_read(fixture_copy, tmp_path
     with open(path, "r+b") as fh:
         fh.write(data)
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
-    _edit(course, 1, "03-video.md")  # cv.html's entry and page would come from the blob file
+    edit_lesson(course, 1, "03-video.md")  # cv.html's entry and page would come from the blob file
     build([course], BuildOptions(out=out, **WEB))
     assert tree_digest(out / course.name) == clean_digest(course, tmp_path, **WEB)
 
@@ -70,13 +62,13 @@ def test_dead_blobs_are_compacted(fixture_copy, tmp_path, monkeypatch):
     course = fixture_copy("ok-minimal")
     out = tmp_path / "out"
     build([course], BuildOptions(out=out, **WEB))
-    live = _blob(out).stat().st_size
+    live = blob_file(out).stat().st_size
     inodes = set()
     for n in range(6):
-        _edit(course, n)
+        edit_lesson(course, n)
         build([course], BuildOptions(out=out, **WEB))
-        inodes.add(_blob(out).stat().st_ino)
-        assert _blob(out).stat().st_size <= 2 * live + 4096 * (n + 1)
+        inodes.add(blob_file(out).stat().st_ino)
+        assert blob_file(out).stat().st_size <= 2 * live + 4096 * (n + 1)
     assert len(inodes) > 1, "never compacted"
     assert tree_digest(out / course.name) == clean_digest(course, tmp_path, **WEB)
 

@@ -18,18 +18,11 @@ from toolkit import blobs
 from toolkit.build import BuildOptions, build
 
 from ..conftest import tree_digest
-from .compare import ENV, clean_digest
+from .compare import ENV, blob_file, changing_blobs_in_place, clean_digest, edit_lesson
 
 WEB = {"formats": ("web",), "today": dt.date(2026, 12, 1)}  # the review checks' date, pinned
 
 
-def _blob(out: Path) -> Path:
-    return out / ".cache" / "blobs-default-ok-minimal.bin"
-
-
-def _edit(course: Path, n: int, name: str = "02-cv.md") -> None:
-    lesson = course / "lessons" / name
-    lesson.write_text(lesson.read_text(encoding="utf-8") + f"\nÆndring {n}.\n", encoding="utf-8")
 
 
 def _read_back(path: Path, refs: dict[str, blobs.Ref], stamp: str) -> dict[str, bytes | None] | None:
@@ -171,10 +164,10 @@ def test_a_fifo_in_place_of_the_blob_file_or_the_cache_file_does_not_hang_the_bu
     course = fixture_copy("ok-minimal")
     out = tmp_path / "out"
     build([course], BuildOptions(out=out, **WEB))
-    for path in (_blob(out), out / ".cache" / "cache.pickle"):
+    for path in (blob_file(out), out / ".cache" / "cache.pickle"):
         path.unlink()
         os.mkfifo(path)
-        _edit(course, len(path.name))
+        edit_lesson(course, len(path.name))
         proc = subprocess.Popen([sys.executable, "-m", "toolkit", "build", str(course), "--out", str(out),
                                  "--format", "web", "-j", "1"], env=ENV, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
@@ -196,13 +189,13 @@ def test_a_directory_at_the_blob_files_path_is_named_and_leaves_no_temporary_fil
     course = fixture_copy("ok-minimal")
     out = tmp_path / "out"
     build([course], BuildOptions(out=out, **WEB))
-    _blob(out).unlink()
-    _blob(out).mkdir()
-    (_blob(out) / "x").touch()
-    _edit(course, 1)
+    blob_file(out).unlink()
+    blob_file(out).mkdir()
+    (blob_file(out) / "x").touch()
+    edit_lesson(course, 1)
     with pytest.raises(IsADirectoryError) as failed:  # a directory there: the build cannot keep its cache
         build([course], BuildOptions(out=out, **WEB))
-    assert failed.value.filename == str(_blob(out)), f"names {failed.value.filename}"
+    assert failed.value.filename == str(blob_file(out)), f"names {failed.value.filename}"
     left = sorted(p.name for p in (out / ".cache").iterdir() if ".tmp" in p.name)
     assert left == [], f"temporary files left: {left}"
 
@@ -216,18 +209,10 @@ def test_a_blob_file_changed_in_place_while_the_build_reads_it_is_not_trusted(fi
     course = fixture_copy("ok-minimal")
     out = tmp_path / "out"
     build([course], BuildOptions(out=out, **WEB))
-    _edit(course, 1, "03-video.md")  # a rebuild: cv.html's entry and page come from the blob file
+    edit_lesson(course, 1, "03-video.md")  # a rebuild: cv.html's entry and page come from the blob file
     real = toolkit.build.add_lessons
 
-    def changed_meanwhile(*args):
-        path = _blob(out)
-        data = path.read_bytes()
-        if data.count(b"Et godt CV er kort.") >= 2:
-            with open(path, "r+b") as fh:  # the same size, in place
-                fh.write(data.replace(b"Et godt CV er kort.", b"Et godt CV er KORT."))
-        return real(*args)
-
-    monkeypatch.setattr(toolkit.build, "add_lessons", changed_meanwhile)
+    monkeypatch.setattr(toolkit.build, "add_lessons", changing_blobs_in_place(out, real))
     build([course], BuildOptions(out=out, **WEB))
     monkeypatch.setattr(toolkit.build, "add_lessons", real)
     clean = clean_digest(course, tmp_path, **WEB)

@@ -16,18 +16,11 @@ import toolkit.build
 from toolkit.build import BuildOptions, build
 
 from ..conftest import tree_digest
-from .compare import clean_digest
+from .compare import blob_file, changing_blobs_in_place, clean_digest, edit_lesson
 
 WEB = {"formats": ("web",), "today": dt.date(2026, 12, 1)}
 
 
-def _blob(out: Path) -> Path:
-    return out / ".cache" / "blobs-default-ok-minimal.bin"
-
-
-def _edit(course: Path, n: int, name: str = "02-cv.md") -> None:
-    lesson = course / "lessons" / name
-    lesson.write_text(lesson.read_text(encoding="utf-8") + f"\nÆndring {n}.\n", encoding="utf-8")
 
 
 def test_a_fifo_put_in_place_of_the_blob_file_after_it_was_read_does_not_hang_the_build(fixture_copy, tmp_path,
@@ -38,13 +31,13 @@ def test_a_fifo_put_in_place_of_the_blob_file_after_it_was_read_does_not_hang_th
     course = fixture_copy("ok-minimal")
     out = tmp_path / "out"
     build([course], BuildOptions(out=out, **WEB))
-    _edit(course, 1)
+    edit_lesson(course, 1)
     real = toolkit.build.check
 
     def then_a_fifo(*args, **kwargs):
         result = real(*args, **kwargs)
-        _blob(out).unlink()
-        os.mkfifo(_blob(out))
+        blob_file(out).unlink()
+        os.mkfifo(blob_file(out))
         return result
 
     monkeypatch.setattr(toolkit.build, "check", then_a_fifo)
@@ -61,7 +54,7 @@ def test_a_fifo_put_in_place_of_the_blob_file_after_it_was_read_does_not_hang_th
     builder.join(timeout=15)
     hung = builder.is_alive()
     if hung:  # let it go: read what it writes until it is done
-        fd = os.open(_blob(out), os.O_RDONLY | os.O_NONBLOCK)
+        fd = os.open(blob_file(out), os.O_RDONLY | os.O_NONBLOCK)
         try:
             while builder.is_alive():
                 try:
@@ -88,7 +81,7 @@ def test_a_damaged_template_bytecode_in_the_cache_file_is_not_run(fixture_copy, 
     data = path.read_bytes()
     assert b'<footer class="tk-footer">' in data  # (in base.html's bytecode)
     path.write_bytes(data.replace(b'<footer class="tk-footer">', b'<footer class="tk-fooXer">'))
-    _edit(course, 1)  # a page rendered again
+    edit_lesson(course, 1)  # a page rendered again
     build([course], BuildOptions(out=out, **WEB))
     assert tree_digest(out / course.name) == clean_digest(course, tmp_path, **WEB), \
         "a damaged bytecode from the cache file was run"
@@ -100,18 +93,10 @@ def test_a_course_loaded_again_reports_each_lessons_progress_once(fixture_copy, 
     course = fixture_copy("ok-minimal")
     out = tmp_path / "out"
     build([course], BuildOptions(out=out, **WEB))
-    _edit(course, 1, "03-video.md")
+    edit_lesson(course, 1, "03-video.md")
     real = toolkit.build.add_lessons
 
-    def changed_meanwhile(*args):
-        path = _blob(out)
-        data = path.read_bytes()
-        if data.count(b"Et godt CV er kort.") >= 2:
-            with open(path, "r+b") as fh:  # the same size, in place
-                fh.write(data.replace(b"Et godt CV er kort.", b"Et godt CV er KORT."))
-        return real(*args)
-
-    monkeypatch.setattr(toolkit.build, "add_lessons", changed_meanwhile)
+    monkeypatch.setattr(toolkit.build, "add_lessons", changing_blobs_in_place(out, real))
     seen: list[str] = []
     build([course], BuildOptions(out=out, **WEB), progress=seen.append)
     lessons = sorted(p.name for p in (course / "lessons").glob("*.md"))
@@ -142,7 +127,7 @@ def test_a_damaged_yaml_result_kept_in_the_cache_file_is_not_trusted(fixture_cop
     out = tmp_path / "out"
     build([course], BuildOptions(out=out, **WEB))
     _damage_part(out / ".cache" / "cache.pickle", PARSED, b"language", b"languaga")
-    _edit(course, 1)
+    edit_lesson(course, 1)
     build([course], BuildOptions(out=out, **WEB))  # failed: "course.yaml is missing required key 'language'"
     assert tree_digest(out / course.name) == clean_digest(course, tmp_path, **WEB)
 
@@ -177,7 +162,7 @@ def test_a_damaged_page_ref_in_the_cache_file_does_not_put_wrong_bytes_in_a_pack
             fh.write(blob)
         footer = json.dumps(index).encode()
         fh.write(footer + cache.FOOTER.pack(len(footer)))
-    _edit(course, 1, "03-video.md")
+    edit_lesson(course, 1, "03-video.md")
     build([course], BuildOptions(out=out, **WEB))
     assert tree_digest(out / course.name) == clean_digest(course, tmp_path, **WEB)
 
@@ -194,7 +179,7 @@ def test_a_directory_at_the_cache_files_or_outputs_files_path_is_named_and_leave
         path.unlink()
         path.mkdir()
         (path / "x").touch()
-        _edit(course, n)
+        edit_lesson(course, n)
         with pytest.raises(IsADirectoryError) as failed:  # a directory there: the build cannot keep its cache
             build([course], BuildOptions(out=out, **WEB))
         assert failed.value.filename == str(path), f"names {failed.value.filename}"
@@ -220,19 +205,19 @@ def test_a_blob_file_this_user_cannot_append_to_is_written_again(fixture_copy, t
     real_open = builtins.open
 
     def opening(file, mode="r", *args, **kwargs):  # the file is the other user's, mode 0644
-        if mode in ("ab", "r+b") and Path(file) == _blob(out):
+        if mode in ("ab", "r+b") and Path(file) == blob_file(out):
             raise PermissionError(13, "Permission denied", str(file))
         return real_open(file, mode, *args, **kwargs)
 
     def opening_regular(file, append=False):
-        if append and Path(file) == _blob(out):
+        if append and Path(file) == blob_file(out):
             raise PermissionError(13, "Permission denied", str(file))
         return real_regular(file, append)
 
     real_regular = blobs.open_regular
     monkeypatch.setattr(blobs, "open", opening, raising=False)
     monkeypatch.setattr(blobs, "open_regular", opening_regular)
-    _edit(course, 1)
+    edit_lesson(course, 1)
     build([course], BuildOptions(out=out, **WEB))
     assert tree_digest(out / course.name) == clean_digest(course, tmp_path, **WEB)
 
@@ -296,7 +281,7 @@ def test_a_cache_file_written_by_a_co_user_of_the_output_folder_runs_no_code(fix
         index = {name: (len(cache.MAGIC), len(blob), mac) for name in (cache.PARSED, "default-ok-minimal")}
         footer = json.dumps(index).encode()
         path.write_bytes(cache.MAGIC + blob + footer + cache.FOOTER.pack(len(footer)))
-        _edit(course, len(mac) + len(marker.name))
+        edit_lesson(course, len(mac) + len(marker.name))
         build([course], BuildOptions(out=out, **WEB))
         assert not marker.exists(), "the build ran a function named in cache.pickle"
         assert tree_digest(out / course.name) == clean_digest(course, tmp_path, **WEB)
