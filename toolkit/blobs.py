@@ -73,10 +73,15 @@ class BlobFile:
         except OSError:
             return False
 
-    def read(self, ref: Ref) -> bytes | None:
+    def holds(self, ref: Ref) -> bool:
+        """Whether *ref* lies inside the file as it was opened."""
         start, length = ref
-        if start < 0 or length < 0 or start + length > self.size or self._fh.closed:
+        return start >= 0 and length >= 0 and start + length <= self.size
+
+    def read(self, ref: Ref) -> bytes | None:
+        if not self.holds(ref) or self._fh.closed:
             return None
+        start, length = ref
         try:
             self._fh.seek(start)
             data = self._fh.read(length)
@@ -108,7 +113,7 @@ class Blobs(Mapping[str, bytes]):
 
     def __contains__(self, key: object) -> bool:
         ref = self._refs.get(key) if isinstance(key, str) else None
-        return ref is not None and ref[0] >= 0 and ref[1] >= 0 and ref[0] + ref[1] <= self._file.size
+        return ref is not None and self._file.holds(ref)
 
     def __iter__(self) -> Iterator[str]:
         return (key for key in self._refs if key in self)

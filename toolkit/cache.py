@@ -527,9 +527,7 @@ def read_parsed(cache_dir: Path) -> ParsedTexts | None:
     except DAMAGED:
         data = None
     texts = data.get("texts") if isinstance(data, dict) and stamp and data.get("parser") == stamp else None
-    store = ParsedTexts(texts if isinstance(texts, dict) else {})
-    store.stamp = stamp
-    return store
+    return ParsedTexts(texts if isinstance(texts, dict) else {}, stamp)
 
 
 def save_caches(caches: list[LessonCache], parsed: ParsedTexts | None = None) -> None:

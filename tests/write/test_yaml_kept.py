@@ -110,7 +110,7 @@ def test_a_damaged_entry_or_another_parser_is_parsed_again(fixture_copy, tmp_pat
         real(self, key, value)
 
     monkeypatch.setattr(yamlutil.ParsedTexts, "put", put)
-    monkeypatch.setattr(cache, "read_parsed", lambda cache_dir: _store(damaged, kept.stamp))
+    monkeypatch.setattr(cache, "read_parsed", lambda cache_dir: ParsedTexts(damaged, kept.stamp))
     monkeypatch.setattr("toolkit.build.read_parsed", cache.read_parsed)
     build([course], BuildOptions(out=out, **WEB))
     read = {ParsedTexts.key((course / name).read_text(encoding="utf-8"), 0) for name in ("course.yaml", "facts.yaml")}
@@ -119,12 +119,6 @@ def test_a_damaged_entry_or_another_parser_is_parsed_again(fixture_copy, tmp_pat
     monkeypatch.undo()
     monkeypatch.setattr(cache, "_parser_stamp", lambda: "another PyYAML")
     assert cache.read_parsed(out / ".cache").old == {}  # kept by another parser: not used
-
-
-def _store(texts: dict[str, bytes], stamp: str) -> ParsedTexts:
-    store = ParsedTexts(texts)
-    store.stamp = stamp
-    return store
 
 
 def test_only_so_many_other_texts_are_kept():

@@ -83,10 +83,10 @@ class ParsedTexts:
 
     LIMIT = 1000  # texts kept that the last build did not read (other courses' files, older versions)
 
-    def __init__(self, old: dict[str, bytes] | None = None) -> None:
+    def __init__(self, old: dict[str, bytes] | None = None, stamp: str = "") -> None:
         self.old = old or {}
         self.new: dict[str, bytes] = {}
-        self.stamp = ""  # the parser's version, as the cache that keeps these found it
+        self.stamp = stamp  # the parser's version, as the cache that keeps these found it
 
     @staticmethod
     def key(text: str, line_offset: int) -> str:
