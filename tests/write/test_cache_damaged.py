@@ -7,12 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import pickle
 import threading
 from pathlib import Path
 
 import pytest
 
 import toolkit.build
+from toolkit import cache
 from toolkit.build import BuildOptions, build
 
 from ..conftest import tree_digest
@@ -105,7 +107,6 @@ def test_a_course_loaded_again_reports_each_lessons_progress_once(fixture_copy, 
 
 def _damage_part(path: Path, name: str, old: bytes, new: bytes) -> None:
     """*old* replaced by *new* (as long) inside one part of cache.pickle, the rest as it was."""
-    from toolkit import cache
 
     with open(path, "rb") as fh:
         start, length, _ = cache._index(fh)[name]
@@ -132,21 +133,24 @@ def test_a_damaged_yaml_result_kept_in_the_cache_file_is_not_trusted(fixture_cop
     assert tree_digest(out / course.name) == clean_digest(course, tmp_path, **WEB)
 
 
-def test_a_damaged_page_ref_in_the_cache_file_does_not_put_wrong_bytes_in_a_package(fixture_copy, tmp_path):
-    """A page's place in the blob file comes from cache.pickle, which no stamp covers (the blob
-    file's stamp is checked, not the refs to it): one off by a byte reads the page shifted, and
-    its digest, kept beside it, is trusted, so the site is left alone but the package gets the
-    wrong bytes."""
-    import pickle
-
-    from toolkit import cache
-
+def _built(fixture_copy, tmp_path) -> tuple[Path, Path, Path, dict[str, cache.Part]]:
+    """ok-minimal built once with the cache on: the course, the output folder, cache.pickle and
+    its index."""
     course = fixture_copy("ok-minimal")
     out = tmp_path / "out"
     build([course], BuildOptions(out=out, **WEB))
     path = out / ".cache" / "cache.pickle"
     with open(path, "rb") as fh:
-        index = cache._index(fh)
+        return course, out, path, cache._index(fh)
+
+
+def test_a_damaged_page_ref_in_the_cache_file_does_not_put_wrong_bytes_in_a_package(fixture_copy, tmp_path):
+    """A page's place in the blob file comes from cache.pickle, which no stamp covers (the blob
+    file's stamp is checked, not the refs to it): one off by a byte reads the page shifted, and
+    its digest, kept beside it, is trusted, so the site is left alone but the package gets the
+    wrong bytes."""
+    course, out, path, index = _built(fixture_copy, tmp_path)
+    with open(path, "rb") as fh:
         parts = {n: cache._part(fh, n, *where) for n, where in index.items()}
     macs = {name: where[2] for name, where in index.items()}  # as written: the damage comes after
     data = pickle.loads(parts["default-ok-minimal"])
@@ -265,16 +269,7 @@ def test_a_cache_file_written_by_a_co_user_of_the_output_folder_runs_no_code(fix
     the output folder ran code as the user who built there next.  Each part now carries an HMAC
     made with this user's key (cache.cache_key), checked before anything in it is unpickled; the
     index is JSON.  A part with a guessed or copied HMAC is not unpickled, and the build is cold."""
-    import pickle
-
-    from toolkit import cache
-
-    course = fixture_copy("ok-minimal")
-    out = tmp_path / "out"
-    build([course], BuildOptions(out=out, **WEB))
-    path = out / ".cache" / "cache.pickle"
-    with open(path, "rb") as fh:
-        real = cache._index(fh)
+    course, out, path, real = _built(fixture_copy, tmp_path)
     marker = tmp_path / "ran"
     blob = pickle.dumps(_Runs(marker), protocol=pickle.HIGHEST_PROTOCOL)
     for mac in ("0" * 64, real["default-ok-minimal"][2], cache.hmac.new(b"another user's key", b"", "sha256").hexdigest()):
@@ -290,7 +285,6 @@ def test_a_cache_file_written_by_a_co_user_of_the_output_folder_runs_no_code(fix
 def test_the_cache_key_is_this_users_alone(tmp_path, monkeypatch):
     """The key file is made readable by its owner only, and one that others could read or write
     is not used (a key for this process only instead)."""
-    from toolkit import cache
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     cache.cache_key.cache_clear()
