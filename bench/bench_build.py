@@ -195,7 +195,9 @@ class Watcher:
         return when - start, self._cpu() - cpu, peak, peak
 
     def stop(self) -> None:
-        self.proc.send_signal(signal.SIGINT)
+        # SIGTERM, which the watcher takes as Ctrl+C: a shell starts a job in its background with
+        # SIGINT ignored, and so would this bench's watcher be, run in one.
+        self.proc.send_signal(signal.SIGTERM)
         self.proc.wait(timeout=30)
 
 
