@@ -47,6 +47,8 @@ __all__ = ["FORMATS", "BuildOptions", "build", "check", "discover_courses", "fai
 
 @dataclass
 class BuildOptions:
+    """What ``toolkit build`` was asked to do."""
+
     out: Path = Path("build")
     formats: tuple[str, ...] = FORMATS
     brand: str | None = None
@@ -64,6 +66,8 @@ class BuildOptions:
 
 @dataclass
 class LoadedCourse:
+    """One course loaded, checked and rendered in memory, not yet written."""
+
     course: Course
     pages: dict[str, bytes]  # UTF-8, by file name
     media: MediaMap
@@ -73,6 +77,8 @@ class LoadedCourse:
 
 @dataclass
 class CourseResult:
+    """One course built: its site and its packages."""
+
     course: Course
     site: Path
     packages: dict[str, Path] = field(default_factory=dict)

@@ -63,6 +63,8 @@ DAMAGED = (OSError, pickle.UnpicklingError, EOFError, KeyError, AttributeError, 
 @pickled_by_position
 @dataclass
 class Entry:
+    """What the cache keeps of one lesson file: the lesson as rendered, its diagnostics and media."""
+
     lesson: Lesson
     diagnostics: list[Diagnostic]
     media: list[Path]

@@ -27,6 +27,8 @@ ANSWER_KEYS = {"id", "label", "recommend"}
 
 @dataclass
 class Answer:
+    """One answer to a screening question, and the courses it recommends."""
+
     id: str
     label: str
     recommend: list[str] = field(default_factory=list)
@@ -34,6 +36,8 @@ class Answer:
 
 @dataclass
 class ScreeningQuestion:
+    """A question of the catalogue page that helps a citizen find a course."""
+
     id: str
     question: str
     answers: list[Answer]
@@ -41,6 +45,8 @@ class ScreeningQuestion:
 
 @dataclass
 class Catalogue:
+    """``catalogue.yaml``: the page that lists a project's courses."""
+
     title: str
     intro: str
     questions: list[ScreeningQuestion]

@@ -50,6 +50,8 @@ class Source:
 @pickled_by_position
 @dataclass
 class Choice:
+    """One choice of a quiz question."""
+
     id: str
     text: str
     correct: bool = False
@@ -59,6 +61,8 @@ class Choice:
 @pickled_by_position
 @dataclass
 class Question:
+    """A quiz question of a lesson."""
+
     id: str
     prompt: str
     choices: list[Choice]
@@ -77,6 +81,8 @@ class Question:
 @pickled_by_position
 @dataclass
 class ExerciseField:
+    """One field a learner writes in, in an exercise."""
+
     id: str
     label: str
     kind: str = "textarea"  # "text" | "textarea"
@@ -87,6 +93,8 @@ class ExerciseField:
 @pickled_by_position
 @dataclass
 class Exercise:
+    """A written exercise of a lesson."""
+
     id: str
     title: str
     intro: str | None
@@ -97,6 +105,8 @@ class Exercise:
 @pickled_by_position
 @dataclass
 class Video:
+    """A video of a lesson, with its captions and transcript."""
+
     id: str
     title: str
     kind: str  # "file" | "youtube" | "vimeo" | "placeholder"
@@ -124,6 +134,8 @@ LessonJSON = tuple[str, tuple[tuple[str, str], ...], tuple[str, ...]]
 @pickled_by_position
 @dataclass
 class Lesson:
+    """One lesson: its front matter, body and blocks, and what rendering made of them."""
+
     id: str
     title: str
     source: Path
@@ -165,6 +177,8 @@ class Lesson:
 
 @dataclass
 class PathOption:
+    """One answer to the course's path question."""
+
     id: str
     label: str
     description: str | None = None
@@ -172,12 +186,16 @@ class PathOption:
 
 @dataclass
 class PathChoice:
+    """The course's path question: which lessons a learner takes."""
+
     question: str
     options: list[PathOption]
 
 
 @dataclass
 class Brand:
+    """A municipality's branding: names, colours, facts and settings."""
+
     name: str
     title: str
     root: Path | None
@@ -190,6 +208,8 @@ class Brand:
 
 @dataclass
 class Course:
+    """A course as loaded from ``course.yaml`` and its lessons."""
+
     id: str
     slug: str
     root: Path

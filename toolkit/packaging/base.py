@@ -38,6 +38,8 @@ LoadXml = Callable[[str], "etree._Element"]
 
 @dataclass
 class PackageContext:
+    """What a packager is given: the course, its built site and settings."""
+
     course: Course
     site: Path
     settings: dict[str, Any]

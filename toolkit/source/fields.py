@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import stat
@@ -28,6 +27,8 @@ def check_keys(mapping: dict[str, Any], known: set[str], path: Path, report: Rep
     for key in mapping:
         if key in known:
             continue
+        import difflib  # only for an unknown key: a build of known keys does not pay for its import
+
         hint = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.6)
         suggestion = f"; did you mean '{hint[0]}'?" if hint else f" (known keys: {', '.join(sorted(known))})"
         report.error(path, line_of(mapping, key), f"unknown key '{key}' in {what}{suggestion}")

@@ -14,6 +14,8 @@ PUNCTUATION = ".!?:;"
 
 @dataclass(frozen=True)
 class Lix:
+    """A text's LIX readability score and the counts behind it."""
+
     words: int
     sentences: int
     long_words: int
