@@ -17,18 +17,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from bench_rebuild import run  # noqa: E402
-from synthetic import generate  # noqa: E402
+from bench_rebuild import prepared, round_order  # noqa: E402
 
 
 def phases(tree: Path, project: Path, out: Path) -> dict[str, float]:
@@ -49,23 +45,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=9)
     args = parser.parse_args()
     trees = [t.resolve() for t in args.trees]
-    work = Path(tempfile.mkdtemp(prefix="bench-phases-"))
-    try:
-        project = work / "project"
-        course = generate(project / "courses" / "synthetic", args.lessons)
-        outs = {t: work / f"out-{i}" for i, t in enumerate(trees)}
-        for t in trees:  # the cache filled, and the lesson files' stats old enough to be trusted
-            run(t, project, outs[t])
-        time.sleep(3.5)
-        for t in trees:
-            run(t, project, outs[t])
-        target = course / "lessons" / f"{args.lessons // 2:04d}-lektion-{args.lessons // 2}.md"
+    with prepared(trees, args.lessons, "bench-phases-") as (project, outs, target):
         results: dict[Path, list[dict[str, float]]] = {t: [] for t in trees}
         loads = []
         for i in range(args.rounds):
-            with target.open("a", encoding="utf-8") as fh:
-                fh.write(f"\nÆndring {i}.\n")
-            for t in trees[i % len(trees):] + trees[:i % len(trees)]:
+            for t in round_order(trees, i, target):
                 results[t].append(phases(t, project, outs[t]))
             loads.append(os.getloadavg()[0])
         print(f"{args.lessons} lessons, one lesson changed, {args.rounds} alternating rounds, {os.cpu_count()} cores; "
@@ -79,8 +63,6 @@ def main() -> None:
                 values = [r[label] for r in results[t] if label in r]
                 cells.append(f"{min(values):.1f} / {statistics.median(values):.1f}" if values else "-")
             print(f"| {label} | " + " | ".join(cells) + " |")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ Not a test: it asserts nothing.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import resource
 import shutil
@@ -23,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -42,6 +44,33 @@ def run(tree: Path, project: Path, out: Path, *extra: str) -> tuple[float, float
     return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
+@contextlib.contextmanager
+def prepared(trees: list[Path], lessons: int, prefix: str) -> Iterator[tuple[Path, dict[Path, Path], Path]]:
+    """A synthetic course of *lessons* built once per tree into an output folder of its own, with
+    the cache filled and the lesson files' stats old enough to be trusted: (the project, each
+    tree's output folder, the lesson each round changes).  All of it is removed afterwards."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        project = work / "project"
+        course = generate(project / "courses" / "synthetic", lessons)
+        outs = {t: work / f"out-{i}" for i, t in enumerate(trees)}
+        for t in trees:
+            run(t, project, outs[t])
+        time.sleep(3.5)
+        for t in trees:
+            run(t, project, outs[t])
+        yield project, outs, course / "lessons" / f"{lessons // 2:04d}-lektion-{lessons // 2}.md"
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def round_order(trees: list[Path], i: int, target: Path) -> list[Path]:
+    """Round *i*: a line appended to *target*, and the trees, starting one further along each round."""
+    with target.open("a", encoding="utf-8") as fh:
+        fh.write(f"\nÆndring {i}.\n")
+    return trees[i % len(trees):] + trees[:i % len(trees)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("trees", nargs="+", type=Path)
@@ -52,23 +81,11 @@ def main() -> None:
     args = parser.parse_args()
     extra = (["--no-cache"] + (["--jobs", str(args.jobs)] if args.jobs else [])) if args.clean else []
     trees = [t.resolve() for t in args.trees]
-    work = Path(tempfile.mkdtemp(prefix="bench-rebuild-"))
-    try:
-        project = work / "project"
-        course = generate(project / "courses" / "synthetic", args.lessons)
-        outs = {t: work / f"out-{i}" for i, t in enumerate(trees)}
-        for t in trees:  # the cache filled, and the lesson files' stats old enough to be trusted
-            run(t, project, outs[t])
-        time.sleep(3.5)
-        for t in trees:
-            run(t, project, outs[t])
-        target = course / "lessons" / f"{args.lessons // 2:04d}-lektion-{args.lessons // 2}.md"
+    with prepared(trees, args.lessons, "bench-rebuild-") as (project, outs, target):
         results: dict[Path, list[tuple[float, float]]] = {t: [] for t in trees}
         loads = []
         for i in range(args.rounds):
-            with target.open("a", encoding="utf-8") as fh:
-                fh.write(f"\nÆndring {i}.\n")
-            for t in trees[i % len(trees):] + trees[:i % len(trees)]:
+            for t in round_order(trees, i, target):
                 results[t].append(run(t, project, outs[t], *extra))
             loads.append(os.getloadavg()[0])
         what = f"clean builds {' '.join(extra)}" if args.clean else "one lesson changed"
@@ -81,8 +98,6 @@ def main() -> None:
             cpu = [c for _, c in results[t]]
             print(f"| {t} | {statistics.median(wall):.3f} | {min(wall):.3f} | {statistics.median(cpu):.3f} | "
                   f"{min(cpu):.3f} |")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
