@@ -1,8 +1,8 @@
 """One `toolkit build courses/synthetic --out OUT --format web`, timed phase by phase (bench_phases.py runs it).
 
 Run in the project folder with PYTHONPATH set to the toolkit's tree.  It runs the build as
-`python -m toolkit build` does (toolkit.replay.from_argv, then toolkit.command.run_plain), with
-a timer around each pipeline function it names, and prints one JSON object on stdout: the
+`python -m toolkit build` does (its garbage-collection threshold, toolkit.replay.from_argv, then
+toolkit.command.run_plain), with a timer around each pipeline function it names, and prints one JSON object on stdout: the
 milliseconds of each (summed over its calls), and of the whole, from this script's first line.
 A function a tree does not have is left out, and named under "missing" (an older checkout;
 tests/cli/test_bench_phases.py holds this one to having them all).  The timers cost about a
@@ -59,6 +59,11 @@ def timed(owner: Any, name: str, label: str) -> None:
 
 
 def main() -> None:
+    import gc
+
+    import toolkit.__main__  # as `python -m toolkit build` sets it (a tree may have none)
+
+    gc.set_threshold(*getattr(toolkit.__main__, "BUILD_GC_THRESHOLD", gc.get_threshold()))
     from toolkit.replay import from_argv
 
     argv = ["build", "courses/synthetic", "--out", sys.argv[1], "--format", "web"]
@@ -86,6 +91,7 @@ def main() -> None:
     toolkit.command.run_plain(courses, values, fp)
     spent["whole, from this script's start"] = time.perf_counter() - T0
     json.dump({"ms": {k: round(v * 1000, 2) for k, v in spent.items()}, "missing": missing}, sys.stdout)
+    print()
     del toolkit
 
 
