@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from toolkit import __version__, blobs
-from toolkit.errors import Diagnostic, naming
+from toolkit.errors import Diagnostic, replacing
 from toolkit.files import open_regular
 from toolkit.model import Choice, Course, Exercise, ExerciseField, Lesson, Question, Video, pickled_by_position
 from toolkit.replay import RACY_NS, TRUST_STAT
@@ -489,11 +489,8 @@ def _write_outputs(cache: LessonCache) -> None:
     if cache.new_outputs == cache.old_outputs:
         return
     cache.outputs_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.outputs_path.with_name(f"{cache.outputs_path.name}.tmp-{os.getpid()}")
-    with naming(cache.outputs_path, partial=tmp):  # (the rename too: an error names the file, not tmp)
-        with open(tmp, "wb") as fh:
-            marshal.dump(cache.new_outputs, fh)
-        tmp.replace(cache.outputs_path)
+    with replacing(cache.outputs_path) as fh:
+        marshal.dump(cache.new_outputs, fh)
 
 
 PARSED = "\0yaml"  # the cache file's part that keeps the YAML parser's results (yamlutil.ParsedTexts)
@@ -551,7 +548,6 @@ def save_caches(caches: list[LessonCache], parsed: ParsedTexts | None = None) ->
     if not any(c.changed() for c in caches) and parsed is None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".tmp-{os.getpid()}")
     mine = {c.name for c in caches} | ({PARSED} if parsed is not None else set())
     index: dict[str, Part] = {}
 
@@ -559,21 +555,19 @@ def save_caches(caches: list[LessonCache], parsed: ParsedTexts | None = None) ->
         index[name] = (out.tell(), len(blob), _mac(name, blob))
         out.write(blob)
 
-    with naming(path, partial=tmp):  # (the rename too: an error names the file, not tmp)
-        with open(tmp, "wb") as out:
-            out.write(MAGIC)
-            try:
-                with open_regular(path) as old:
-                    for name, where in _index(old).items():
-                        if name not in mine:
-                            put(out, name, _part(old, name, *where))
-            except DAMAGED:
-                pass  # no previous cache, or a damaged one: only the courses just built are kept
-            for c in caches:
-                put(out, c.name, pickle.dumps(c.disk_data(), protocol=pickle.HIGHEST_PROTOCOL))
-            if parsed is not None:
-                put(out, PARSED, pickle.dumps({"parser": parsed.stamp, "texts": parsed.texts()},
-                                              protocol=pickle.HIGHEST_PROTOCOL))
-            footer = json.dumps(index).encode()
-            out.write(footer + FOOTER.pack(len(footer)))
-        tmp.replace(path)
+    with replacing(path) as out:
+        out.write(MAGIC)
+        try:
+            with open_regular(path) as old:
+                for name, where in _index(old).items():
+                    if name not in mine:
+                        put(out, name, _part(old, name, *where))
+        except DAMAGED:
+            pass  # no previous cache, or a damaged one: only the courses just built are kept
+        for c in caches:
+            put(out, c.name, pickle.dumps(c.disk_data(), protocol=pickle.HIGHEST_PROTOCOL))
+        if parsed is not None:
+            put(out, PARSED, pickle.dumps({"parser": parsed.stamp, "texts": parsed.texts()},
+                                          protocol=pickle.HIGHEST_PROTOCOL))
+        footer = json.dumps(index).encode()
+        out.write(footer + FOOTER.pack(len(footer)))

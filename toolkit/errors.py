@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 
 class ToolkitError(Exception):
@@ -85,3 +86,15 @@ def naming(path: str | Path, partial: str | Path | None = None) -> Iterator[None
                 exc.filename is None or (partial is not None and exc.filename == str(partial))):
             exc.filename, exc.filename2 = str(path), None  # (renaming the temporary file: it is gone)
         raise
+
+
+@contextlib.contextmanager
+def replacing(path: str | Path) -> Iterator[BinaryIO]:
+    """A new file for *path*, written beside it (``<name>.tmp-<pid>``) and renamed into place when
+    the block ends, so that nobody reads it half written.  On any error, the rename's included,
+    the temporary file is removed and the error names *path* (see :func:`naming`)."""
+    tmp = f"{path}.tmp-{os.getpid()}"
+    with naming(path, partial=tmp):
+        with open(tmp, "wb") as fh:
+            yield fh
+        os.replace(tmp, path)

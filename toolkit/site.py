@@ -11,7 +11,7 @@ from collections.abc import Callable, MutableMapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from toolkit.errors import naming
+from toolkit.errors import naming, replacing
 from toolkit.i18n import Translator
 from toolkit.model import Course, Source
 from toolkit.offline import offline_files
@@ -296,10 +296,8 @@ class Writer:
             os.makedirs(folder, exist_ok=True)
             self._dirs.add(folder)
         if self.kept is not None:
-            tmp = f"{target}.tmp-{os.getpid()}"
-            with naming(target, partial=tmp), open(tmp, "wb") as fh:
+            with replacing(target) as fh:
                 fh.write(data)
-            os.replace(tmp, target)
             self.written += 1
             return
         digest = (self.known.get(rel) or hashlib.sha256(data).hexdigest()) if self.digests is not None else ""

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 import toolkit.cache
+import toolkit.errors
 import toolkit.packaging.zipcopy
 import toolkit.site
 from toolkit.build import BuildOptions, build
@@ -98,7 +99,7 @@ def test_a_full_disk_names_the_file_and_leaves_the_previous_output(tmp_path, mon
         full_open(toolkit.packaging.zipcopy, monkeypatch, "syn-web")
         expected = "/syn/syn-web.zip"
     else:
-        full_open(toolkit.cache, monkeypatch, ".tmp-")
+        full_open(toolkit.errors, monkeypatch, ".tmp-")  # (errors.replacing opens it)
         expected = "build/.cache/outputs-default-syn.marshal"  # the file it was writing, not its temporary name
     result = CliRunner().invoke(main, ["build", "courses/syn", "--format", "web", "-j", "1"])
     assert result.exit_code == 1, result.output
