@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit import __version__, clock
+from toolkit.files import open_regular  # (a FIFO among the inputs or in the output folder would block for ever)
 
 FORMATS = ("scorm12", "scorm2004", "xapi", "cmi5", "web")
 RECORD = "replay.marshal"
@@ -145,8 +146,6 @@ def scan(root: str, into: Stats, recursive: bool = True, skip: frozenset[str] = 
 
 def file_digest(path: str) -> str:
     import hashlib  # only for a stat too fresh to trust
-
-    from toolkit.files import open_regular  # (a FIFO among the inputs would block for ever)
 
     try:
         with open_regular(Path(path)) as fh:
@@ -286,8 +285,6 @@ def start(courses: list[Path], out: Path, options: dict[str, Any], today: dt.dat
     if inputs is None:
         return fp
     try:
-        from toolkit.files import open_regular  # (not a FIFO, which would block the build for ever)
-
         with open_regular(path) as fh:
             record = marshal.loads(fh.read())
         if (isinstance(record, dict) and record.get("key") == key
