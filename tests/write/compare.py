@@ -21,6 +21,7 @@ from ..conftest import tree_digest
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 12, 1)
+WEB = {"formats": ("web",), "today": TODAY}  # BuildOptions of a web-only build on the pinned date
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "TOOLKIT_TODAY": TODAY.isoformat()}
 
 

@@ -5,7 +5,6 @@ paused while cached lessons are unpickled, always runs again."""
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
 import os
 
@@ -16,11 +15,7 @@ from toolkit import blobs, cache
 from toolkit.build import BuildOptions, build
 
 from ..conftest import tree_digest
-from .compare import blob_file, clean_digest, edit_lesson
-
-WEB = {"formats": ("web",), "today": dt.date(2026, 12, 1)}  # the review checks' date, pinned
-
-
+from .compare import WEB, blob_file, clean_digest, edit_lesson
 
 
 def test_a_changed_lesson_is_appended(fixture_copy, tmp_path):

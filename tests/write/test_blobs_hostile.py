@@ -4,7 +4,6 @@ regular file: each costs at most a cold cache, never wrong output, a hang or a s
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import subprocess
 import sys
@@ -18,11 +17,7 @@ from toolkit import blobs
 from toolkit.build import BuildOptions, build
 
 from ..conftest import tree_digest
-from .compare import ENV, blob_file, changing_blobs_in_place, clean_digest, edit_lesson
-
-WEB = {"formats": ("web",), "today": dt.date(2026, 12, 1)}  # the review checks' date, pinned
-
-
+from .compare import ENV, WEB, blob_file, changing_blobs_in_place, clean_digest, edit_lesson
 
 
 def _read_back(path: Path, refs: dict[str, blobs.Ref], stamp: str) -> dict[str, bytes | None] | None:

@@ -4,7 +4,6 @@ wrong output, a hang, a failed build or a stray file."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import pickle
@@ -18,11 +17,7 @@ from toolkit import cache
 from toolkit.build import BuildOptions, build
 
 from ..conftest import tree_digest
-from .compare import blob_file, changing_blobs_in_place, clean_digest, edit_lesson
-
-WEB = {"formats": ("web",), "today": dt.date(2026, 12, 1)}
-
-
+from .compare import WEB, blob_file, changing_blobs_in_place, clean_digest, edit_lesson
 
 
 def test_a_fifo_put_in_place_of_the_blob_file_after_it_was_read_does_not_hang_the_build(fixture_copy, tmp_path,

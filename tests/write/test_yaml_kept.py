@@ -22,9 +22,7 @@ from toolkit.source import yamlutil
 from toolkit.source.yamlutil import ParsedTexts, keeping_parsed, load_yaml, parse_yaml
 
 from ..conftest import ROOT, tree_digest
-from .compare import clean_digest
-
-WEB = {"formats": ("web",), "today": dt.date(2026, 12, 1)}  # the review checks' date, pinned
+from .compare import WEB, clean_digest
 
 # Builds in a process of its own, and says whether PyYAML was imported.
 BUILD = """
