@@ -5,8 +5,9 @@ Run in the project folder with PYTHONPATH set to the toolkit's tree.  It runs th
 toolkit.command.run_plain), with a timer around each pipeline function it names, and prints one JSON object on stdout: the
 milliseconds of each (summed over its calls), and of the whole, from this script's first line.
 A function a tree does not have is left out, and named under "missing" (an older checkout;
-tests/cli/test_bench_phases.py holds this one to having them all).  The timers cost about a
-microsecond per call.
+tests/cli/test_bench_phases.py holds this one to having them all).  A timer costs about half a
+microsecond a call (0.64 against 0.11 us for a bare call, in a loop of 100,000): 0.5 ms for the
+1,000 calls of the links' phase, nothing to speak of for the others.
 """
 
 from __future__ import annotations

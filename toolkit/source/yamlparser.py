@@ -81,8 +81,7 @@ def parse(text: str, path: str | Path, line_offset: int = 0) -> Any:
     try:
         loader = _Loader(text)
     except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, max(exc.position, 0)) + 1 + line_offset
-        raise SourceError(path, line, f"YAML cannot contain the character {exc.character!r}") from None
+        raise _bad_character(exc, text, path, line_offset) from None
     loader.name = str(path)
     loader.line_offset = line_offset
     try:
@@ -92,9 +91,8 @@ def parse(text: str, path: str | Path, line_offset: int = 0) -> Any:
         if "*" in text or len(text) * 4 >= MAX_NODES:  # no alias: about a node per character at most
             _check_expansion(node, path, line_offset)
         return loader.construct_document(node)
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, max(exc.position, 0)) + 1 + line_offset
-        raise SourceError(path, line, f"YAML cannot contain the character {exc.character!r}") from None
+    except yaml.reader.ReaderError as exc:  # (libyaml's loader reads the text as it parses)
+        raise _bad_character(exc, text, path, line_offset) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset
@@ -106,6 +104,12 @@ def parse(text: str, path: str | Path, line_offset: int = 0) -> Any:
         raise SourceError(path, line_offset + 1, "YAML nesting is too deep") from None
     finally:
         loader.dispose()
+
+
+def _bad_character(exc: yaml.reader.ReaderError, text: str, path: str | Path, line_offset: int) -> SourceError:
+    """The error for a character YAML may not contain, at its line."""
+    line = text.count("\n", 0, max(exc.position, 0)) + 1 + line_offset
+    return SourceError(path, line, f"YAML cannot contain the character {exc.character!r}")
 
 
 def _check_expansion(root: yaml.Node, path: str | Path, line_offset: int) -> None:
