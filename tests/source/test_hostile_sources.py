@@ -49,6 +49,18 @@ def test_yaml_alias_bombs_are_errors_at_their_line(fixture_copy, file, after, te
     errors_at(course, file, line, "YAML aliases expand to more than 100000 values")
 
 
+@pytest.mark.parametrize("file, after, text, offset", [
+    ("facts.yaml", "source: Bekendtgørelse om rådighed", "bell:\n  value: ha\x07\n  source: x", 1),
+    ("lessons/02-cv.md", "  - text: Dit CPR-nummer", "  - text: Farve\x1b[31m", 0),
+])
+def test_a_control_character_in_yaml_is_an_error_at_its_line_by_its_code_point(fixture_copy, file, after, text,
+                                                                                offset):
+    course = fixture_copy("ok-minimal")
+    line = insert(course / file, after, text) + offset
+    code = "U+0007" if "\x07" in text else "U+001B"
+    errors_at(course, file, line, f"YAML cannot contain the character {code}; remove it")
+
+
 def test_an_alias_bomb_costs_little_memory(fixture_copy, tmp_path):
     course = fixture_copy("ok-minimal")
     insert(course / "facts.yaml", "source: Bekendtgørelse om rådighed", "laughs:\n  value: ha\n  source: " + BOMB)

@@ -7,6 +7,7 @@ import random
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given, settings, strategies as st
 
 from toolkit.errors import SourceError
@@ -196,3 +197,17 @@ def test_simple_yaml_is_read_without_importing_pyyaml():
             "print(sorted(m for m in sys.modules if m == 'yaml' or m.startswith('yaml.')), value['duration'])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["[]", "5"]
+
+
+@pytest.mark.parametrize("loader", [getattr(yaml, "CSafeLoader", yaml.SafeLoader), yaml.SafeLoader])
+def test_a_bad_characters_line_counts_characters_not_utf8_bytes(loader):
+    """libyaml places the character in the text's UTF-8 bytes: with "ø" and "å" before it, on the
+    last place of its line, a count of characters up to that place runs into the next line."""
+    from toolkit.source.yamlparser import _bad_character
+
+    text = "a: rådighed ø\nb: ha\x07\nc: x\n"
+    with pytest.raises(yaml.reader.ReaderError) as raised:
+        loader(text).get_single_node()
+    error = _bad_character(raised.value, text, "f.yaml", 10, in_bytes=loader is not yaml.SafeLoader)
+    assert isinstance(error, SourceError)
+    assert str(error) == "f.yaml:12: YAML cannot contain the character U+0007; remove it"

@@ -106,10 +106,20 @@ def parse(text: str, path: str | Path, line_offset: int = 0) -> Any:
         loader.dispose()
 
 
-def _bad_character(exc: yaml.reader.ReaderError, text: str, path: str | Path, line_offset: int) -> SourceError:
-    """The error for a character YAML may not contain, at its line."""
-    line = text.count("\n", 0, max(exc.position, 0)) + 1 + line_offset
-    return SourceError(path, line, f"YAML cannot contain the character {exc.character!r}")
+def _bad_character(exc: yaml.reader.ReaderError, text: str, path: str | Path, line_offset: int,
+                   in_bytes: bool | None = None) -> SourceError:
+    """The error for a character YAML may not contain, at its line, named by its code point (a
+    control character printed as it is would be invisible, or an escape to the terminal).
+    libyaml gives the character's place in the text's UTF-8 bytes, PyYAML's own reader in its
+    characters (*in_bytes*: which of them raised it; by default, the parser this module uses)."""
+    if in_bytes is None:
+        in_bytes = _Base is not yaml.SafeLoader
+    start = max(exc.position, 0)
+    before = (text.encode("utf-8", "surrogatepass")[:start].count(b"\n") if in_bytes
+              else text.count("\n", 0, start))
+    line = before + 1 + line_offset
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+    return SourceError(path, line, f"YAML cannot contain the character U+{code:04X}; remove it")
 
 
 def _check_expansion(root: yaml.Node, path: str | Path, line_offset: int) -> None:
