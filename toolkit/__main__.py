@@ -1,4 +1,6 @@
+import atexit
 import gc
+import os
 import sys
 
 # A build or a check is a short process whose objects mostly live until it ends (modules, the
@@ -27,12 +29,34 @@ def run() -> None:
 
         courses, values = fingerprint.plain
         if not command.wants_progress(courses):
-            sys.exit(command.run_plain(courses, values, fingerprint))
+            leave(command.run_plain(courses, values, fingerprint))
     if fingerprint is not None:
         hand_over(fingerprint)
     from toolkit.cli import main
 
     main()
+
+
+def leave(code: int) -> None:
+    """Exit with *code* once a build has finished, without tearing down its objects one by one.
+
+    A 1,000-lesson rebuild leaves some 60 MB of objects (modules, the course, the cached lessons)
+    that the interpreter would free one at a time on its way out: about 30 ms, a tenth of the
+    rebuild.  Everything an orderly exit does that matters is done here first: the atexit
+    handlers run (temporary folders, multiprocessing, coverage), and stdout and stderr are
+    flushed; the build closes every file it writes before it returns.  With another thread
+    still running (none is, after a build), the exit is Python's own, which waits for it."""
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):  # a closed pipe: what Python's own exit would report as exit code 120
+            code = code or 120
+    os._exit(code)
 
 
 if __name__ == "__main__":
