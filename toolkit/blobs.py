@@ -21,6 +21,7 @@ from toolkit.files import open_regular
 
 Ref = tuple[int, int]  # offset, length
 SLACK = 1 << 20  # bytes of dead blobs always tolerated before compacting
+PREAD = hasattr(os, "pread")  # not on Windows
 
 
 def file_stamp(path: Path) -> str:
@@ -83,9 +84,12 @@ class BlobFile:
             return None
         start, length = ref
         try:
-            self._fh.seek(start)
-            data = self._fh.read(length)
-        except (OSError, ValueError):
+            if PREAD:  # one system call, and no copy through the file object's buffer
+                data = os.pread(self._fh.fileno(), length, start)
+            else:
+                self._fh.seek(start)
+                data = self._fh.read(length)
+        except (OSError, ValueError, OverflowError):
             return None
         return data if data is not None and len(data) == length else None
 

@@ -90,3 +90,22 @@ def test_the_gc_pause_while_loading_cached_lessons_always_ends(fixture_copy, tmp
     with pytest.raises(OSError, match="Input/output"):
         build([course], BuildOptions(out=out, **WEB))
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize("pread", [True, False] if blobs.PREAD else [False])
+def test_each_blob_is_read_where_its_ref_says_and_one_cut_short_is_not_there(tmp_path, monkeypatch, pread):
+    """With os.pread, and with a seek and a read where there is none (Windows)."""
+    monkeypatch.setattr(blobs, "PREAD", pread)
+    path = tmp_path / "blobs.bin"
+    refs, stamp = blobs.write(path, None, {}, {"a": b"A" * 10, "b": "ø".encode() * 5000, "c": b"C" * 3})
+    opened = blobs.BlobFile.open(path, stamp)
+    assert opened is not None
+    found = blobs.Blobs(opened, {**refs, "outside": (os.path.getsize(path), 1), "negative": (-1, 2)})
+    assert (found["a"], found["b"], found["c"]) == (b"A" * 10, "ø".encode() * 5000, b"C" * 3)
+    assert "outside" not in found and "negative" not in found
+    with open(path, "r+b") as fh:  # someone else cuts the file short while it is read
+        fh.truncate(refs["c"][0] + 1)
+    assert found.get("a") == b"A" * 10
+    assert found.get("c") is None  # not all there: not a blob
+    opened.close()
+    assert found.get("a") is None  # closed: nothing more is read
