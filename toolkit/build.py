@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from toolkit.blobs import file_stamp
-from toolkit.cache import Entry, LessonCache, cache_path, context_digest, read_parsed, save_caches
+from toolkit.cache import CacheDamaged, Entry, LessonCache, cache_path, context_digest, read_parsed, save_caches
 from toolkit.catalogue import Catalogue, load_catalogue, write_catalogue
 from toolkit.errors import CheckFailed, ConfigError, Diagnostic
-from toolkit.model import Course, Lesson
+from toolkit.model import Course, Lesson, when_loaded
 from toolkit.parallel import MIN_LESSONS, default_jobs, render_lessons, render_one
 from toolkit.render.env import make_environment, template_chain
 from toolkit.render.markdown import LessonRenderer, MediaMap, resolve_lesson_links
@@ -142,17 +142,26 @@ def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
         with _gc_paused(cache is not None and len(misses) < MIN_LESSONS):  # cached lessons: all long-lived
             add_lessons(course, report, process)
         by_file = {le.source.name: le.filename for le in course.lessons}
-        for lesson in course.lessons:
+
+        def resolve(lesson: Lesson) -> None:
             lesson.html = resolve_lesson_links(lesson.html, by_file)
+
+        for lesson in course.lessons:  # a cached lesson's when its HTML is loaded, if its page is rendered
+            when_loaded(lesson, resolve)
         check_course(course, report, today)
         digests: dict[str, str] = {}
         pages = render_pages(course, env, cache, digests)
+    except CacheDamaged:
+        damaged = True
+    else:
+        damaged = False
     finally:
         if cache is not None:
             cache.close_blobs()  # all the build reads of the old cache is read by now
-    if cache is not None and cache.read_changed:
-        # The blob file was written in place while this build read it (a copy onto it, a restore):
-        # what came from it cannot be trusted, so the course is loaded again without it.
+    if cache is not None and (cache.read_changed or damaged):
+        # The blob file was written in place while this build read it (a copy onto it, a restore), or
+        # a lesson in it cannot be read: what came from it cannot be trusted, so the course is loaded
+        # again without it.
         del report.items[mark:]
         return load_and_render(course_dir, brand_name, report, today, cache_dir, None, jobs, sanitize_html,
                                read_blobs=False)  # (its lessons' progress was reported once already)

@@ -41,18 +41,29 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from toolkit import __version__, blobs
-from toolkit.errors import Diagnostic, replacing
+from toolkit.errors import Diagnostic, ToolkitError, replacing
 from toolkit.files import open_regular
-from toolkit.model import Choice, Course, Exercise, ExerciseField, Lesson, Question, Video, pickled_by_position
+from toolkit.model import (
+    Choice,
+    Course,
+    Exercise,
+    ExerciseField,
+    Lesson,
+    Question,
+    Video,
+    lesson_ids,
+    outline_lesson,
+    pickled_by_position,
+)
 from toolkit.replay import RACY_NS, TRUST_STAT
 from toolkit.runtime import lesson_json
 from toolkit.source.lesson import probe_stamp
 from toolkit.source.yamlutil import ParsedTexts
 
-CACHE_FORMAT = 10  # 2: blocks as typed classes, media found while loading; 3: one file, output digests;
+CACHE_FORMAT = 11  # 2: blocks as typed classes, media found while loading; 3: one file, output digests;
 # 4: pages as UTF-8, stats by str; 5: lessons and pages in a blob file appended to; 6: Lesson.data_json;
 # 7: lessons and blocks pickled by position; 8: pages' digests; 9: the probes of media lookups;
-# 10: a lesson's source path not pickled (see dumps)
+# 10: a lesson's source path not pickled (see dumps); 11: an entry's head first, its lesson's ids
 CACHE_FILE = "cache.pickle"
 # What reading a damaged or foreign cache file can raise (it is then a cache with nothing in it).
 # OverflowError and MemoryError: a damaged length or size inside a pickle.
@@ -76,23 +87,63 @@ class Entry:
         return all(probe_stamp(path) == known for path, known in self.probes.items())
 
 
+# What an entry's head keeps of its lesson (see dumps): all a rebuild uses of a lesson whose
+# page it does not render.  The rest, model.LAZY_FIELDS, is unpickled when first used.
+OUTLINE = ("id", "title", "paths", "duration_minutes", "description", "origin", "data_json", "ids")
+
+
 def dumps(entry: Entry) -> bytes:
-    """*entry* pickled without its lesson's path (``Lesson.source``), which whoever unpickles it
-    sets again (:meth:`LessonCache.get`): the file it is looked up by, whose path is part of its
-    key.  Making a thousand Path objects again was a quarter of unpickling a thousand lessons."""
+    """*entry* as two pickles, one after the other: its head (its lesson's OUTLINE fields, its
+    diagnostics, media and probes), then the whole entry.  Neither holds the lesson's path
+    (``Lesson.source``), which whoever unpickles it sets again (:meth:`LessonCache.get`): the
+    file it is looked up by, whose path is part of its key.  Making a thousand Path objects
+    again was a quarter of unpickling a thousand lessons.  A rebuild that changed one lesson of
+    a thousand unpickles the heads of the others, a fifth of their bytes (:func:`outline`)."""
+    lesson = entry.lesson
+    lesson_ids(lesson)
+    lesson_json(lesson)
     out = io.BytesIO()
     pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = {**copyreg.dispatch_table, Lesson: _lesson_without_source}  # (copyreg's too)
-    pickler.dump(entry)
+    pickler.dump((tuple(getattr(lesson, name) for name in OUTLINE), entry.diagnostics, entry.media, entry.probes))
+    pickler.dump(entry)  # (with the same memo: what the head has is not pickled twice)
     return out.getvalue()
 
 
 def loads(blob: bytes, source: Path) -> Any:
-    """What :func:`dumps` pickled, with *source* as its lesson's path."""
-    entry = pickle.loads(blob)
+    """The entry :func:`dumps` pickled, whole, with *source* as its lesson's path."""
+    data = pickle.Unpickler(io.BytesIO(blob))  # one for both: the entry refers to the head's objects
+    data.load()  # the head
+    entry = data.load()
     if isinstance(entry, Entry):
         entry.lesson.source = source
     return entry
+
+
+class CacheDamaged(ToolkitError):
+    """The rest of a cache entry whose head was read cannot be unpickled (see :func:`outline`)."""
+
+
+def outline(blob: bytes, source: Path, where: Path) -> Any:
+    """The entry :func:`dumps` pickled, from its head: its lesson an outline (model.outline_lesson)
+    whose other fields are unpickled from the rest of *blob* when first used; CacheDamaged then
+    if they cannot be (a build loads the course again without the cache: build.load_and_render).
+    *where*: the blob file it was read from, for the message."""
+    data = pickle.Unpickler(io.BytesIO(blob))  # kept for the rest, which refers to the head's objects
+    values, diagnostics, media, probes = data.load()
+
+    def load() -> Lesson:
+        try:
+            entry = data.load()
+            if not isinstance(entry, Entry):
+                raise TypeError("not a cache entry")
+        except Exception as exc:
+            raise CacheDamaged(f"{where}: the build cache is damaged: the lesson {source} kept in it cannot be read "
+                               f"({type(exc).__name__}); delete {where.parent} and build again") from None
+        return entry.lesson
+
+    return Entry(outline_lesson({"source": source, "index": 0, **dict(zip(OUTLINE, values, strict=True))}, load),
+                 diagnostics, media, probes)
 
 
 _LESSON_FIELDS = tuple(f.name for f in dataclasses.fields(Lesson))
@@ -286,8 +337,8 @@ class LessonCache:
             return None
         entry = self.old_objects.get(key)  # unpickled before, in this process
         if entry is None:
-            try:
-                entry = loads(blob, file)
+            try:  # kept in this process: whole; else its lesson an outline, loaded when used
+                entry = loads(blob, file) if self.memory or self.remembering else outline(blob, file, self.blob_path)
             except Exception:  # a damaged entry is just a miss
                 return None
         if not isinstance(entry, Entry) or not entry.holds():  # an image moved, added or removed: a miss

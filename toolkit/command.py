@@ -66,7 +66,7 @@ def run_build(dirs: list[Path], options: BuildOptions, fingerprint: Fingerprint 
     for r in results:
         c = r.course
         pkgs = ", ".join(sorted(r.packages)) or "no packages"
-        summary.append(f"{c.slug}: {len(c.lessons)} lessons, {len(c.questions)} questions -> {r.site} ({pkgs})")
+        summary.append(f"{c.slug}: {len(c.lessons)} lessons, {c.question_count} questions -> {r.site} ({pkgs})")
         out(summary[-1])
     if fingerprint is not None:
         fingerprint.save([r.course.slug for r in results],

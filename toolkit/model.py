@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 T = TypeVar("T")
 
@@ -131,6 +132,31 @@ Block = Question | Exercise | Video
 LessonJSON = tuple[str, tuple[tuple[str, str], ...], tuple[str, ...]]
 
 
+class QuestionIds(NamedTuple):
+    """What the course-wide checks need of a question: its ids, where it is, whether several
+    choices are correct."""
+
+    id: str
+    line: int
+    multiple: bool
+    choices: tuple[str, ...]
+
+
+class ExerciseIds(NamedTuple):
+    """What the course-wide checks need of an exercise."""
+
+    id: str
+    line: int
+    fields: tuple[str, ...]
+
+
+class LessonIds(NamedTuple):
+    """A lesson's question and exercise ids, in order (see :func:`lesson_ids`)."""
+
+    questions: tuple[QuestionIds, ...]
+    exercises: tuple[ExerciseIds, ...]
+
+
 @pickled_by_position
 @dataclass
 class Lesson:
@@ -157,6 +183,19 @@ class Lesson:
     # once, when the lesson is rendered, and kept with it in the cache, so that a rebuild writes
     # course-data.js without encoding a thousand unchanged lessons again.
     data_json: LessonJSON | None = field(default=None, compare=False, repr=False)
+    # Its question and exercise ids, made once (lesson_ids) and kept with it in the cache too.
+    ids: LessonIds | None = field(default=None, compare=False, repr=False)
+
+    def __getattr__(self, name: str) -> Any:
+        """A field of a lesson from the cache that is not loaded yet (see :func:`outline_lesson`):
+        all of them are loaded now.  Only called for an attribute the lesson does not have."""
+        load = self.__dict__.pop("_load", None) if name in LAZY_FIELDS else None
+        if load is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        full = load()
+        for lazy in LAZY_FIELDS:
+            self.__dict__.setdefault(lazy, getattr(full, lazy))
+        return self.__dict__[name]
 
     @property
     def filename(self) -> str:
@@ -173,6 +212,48 @@ class Lesson:
     @property
     def videos(self) -> list[Video]:
         return [b for b in self.blocks if isinstance(b, Video)]
+
+
+# The fields of a lesson that one from the cache loads when first used (outline_lesson): what
+# only rendering its page needs.  html and text have no class attribute, so that an outline's
+# missing ones reach Lesson.__getattr__ (a dataclass's __init__ keeps its defaults itself).
+LAZY_FIELDS = ("body", "body_line", "blocks", "media", "author_notes", "html", "text")
+del Lesson.html, Lesson.text
+
+
+def outline_lesson(values: dict[str, Any], load: Callable[[], Lesson]) -> Lesson:
+    """A lesson with the fields in *values* (all but LAZY_FIELDS), whose other fields are
+    *load*'s lesson's, taken the first time one of them is used: a rebuild that renders none of
+    a lesson's pages never unpickles its body, blocks and HTML."""
+    lesson = Lesson.__new__(Lesson)
+    lesson.__dict__.update(values)
+    lesson.__dict__["_load"] = load
+    return lesson
+
+
+def when_loaded(lesson: Lesson, then: Callable[[Lesson], None]) -> None:
+    """Call *then* on *lesson* once all its fields are there: now, or for an outline (see
+    :func:`outline_lesson`), on the lesson it loads, before its fields are taken."""
+    load: Callable[[], Lesson] | None = lesson.__dict__.get("_load")
+    if load is None:
+        then(lesson)
+        return
+
+    def loading() -> Lesson:
+        full = load()
+        then(full)
+        return full
+
+    lesson.__dict__["_load"] = loading
+
+
+def lesson_ids(lesson: Lesson) -> LessonIds:
+    """*lesson*'s question and exercise ids (``Lesson.ids``), made from its blocks once."""
+    if lesson.ids is None:
+        lesson.ids = LessonIds(
+            tuple(QuestionIds(q.id, q.line, q.multiple, tuple(c.id for c in q.choices)) for q in lesson.questions),
+            tuple(ExerciseIds(ex.id, ex.line, tuple(f.id for f in ex.fields)) for ex in lesson.exercises))
+    return lesson.ids
 
 
 @dataclass
@@ -234,3 +315,8 @@ class Course:
     @property
     def questions(self) -> list[Question]:
         return [q for lesson in self.lessons for q in lesson.questions]
+
+    @property
+    def question_count(self) -> int:
+        """``len(self.questions)``, from the lessons' ids: a cached lesson's blocks stay unloaded."""
+        return sum(len(lesson_ids(lesson).questions) for lesson in self.lessons)

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from toolkit import clock
-from toolkit.model import Course, Lesson
+from toolkit.model import Course, Lesson, lesson_ids
 from toolkit.runtime.budget import budget_message, exercise_room_message
 from toolkit.source.lesson import FENCE_CHARS, FENCE_RE, resolve_media
 from toolkit.source.lix import lix_of_text
@@ -94,11 +94,12 @@ def check_course(course: Course, report: Report, today: dt.date | None = None) -
     seen_q: dict[str, Lesson] = {}
     seen_ex: dict[str, Lesson] = {}
     for lesson in course.lessons:
-        for q in lesson.questions:
+        ids = lesson_ids(lesson)  # (not its blocks: a cached lesson's are not loaded for this)
+        for q in ids.questions:
             if q.id in seen_q:
                 report.error(lesson.source, q.line, f"duplicate question id '{q.id}' (also in {seen_q[q.id].source.name})")
             seen_q[q.id] = lesson
-        for ex in lesson.exercises:
+        for ex in ids.exercises:
             if ex.id in seen_ex:
                 report.error(lesson.source, ex.line, f"duplicate exercise id '{ex.id}' (also in {seen_ex[ex.id].source.name})")
             seen_ex[ex.id] = lesson
