@@ -16,8 +16,8 @@ import pytest
 from toolkit import blobs, cache, model
 from toolkit.build import BuildOptions, build, check
 
-from .compare import TODAY, WEB, clean_digest, project
 from ..conftest import tree_digest
+from .compare import TODAY, WEB, clean_digest, project
 
 
 def edit(course: Path, name: str, old: str, new: str) -> None:
