@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.blobs import file_stamp
 from toolkit.cache import CacheDamaged, Entry, LessonCache, cache_path, context_digest, read_parsed, save_caches
-from toolkit.catalogue import Catalogue, load_catalogue, write_catalogue
 from toolkit.errors import CheckFailed, ConfigError, Diagnostic
 from toolkit.model import Course, Lesson, when_loaded
 from toolkit.parallel import MIN_LESSONS, default_jobs, render_lessons, render_one
@@ -39,6 +38,7 @@ from toolkit.source.report import Report
 from toolkit.source.yamlutil import keeping_parsed
 
 if TYPE_CHECKING:
+    from toolkit.catalogue import Catalogue
     from toolkit.packaging.zipcopy import ZipReuse
 
 # FORMATS and discover_courses live in toolkit.replay, which runs before the pipeline is imported.
@@ -265,6 +265,8 @@ def build(course_dirs: list[Path], options: BuildOptions,
                 cache.new_outputs = {"site": writer.digests_out,
                                      **{name: {**r.new, ZIP_STAT: ""} for name, r in reuse.items()}}
         if catalogue is not None:
+            from toolkit.catalogue import write_catalogue
+
             first = loaded[0].course
             project = project_root_of(first.root)
             write_catalogue(catalogue, [lc.course for lc in loaded], first.brand, make_environment(first.brand, project),
@@ -337,6 +339,8 @@ def _catalogue_for(loaded: list[LoadedCourse], report: Report) -> Catalogue | No
     built = {lc.course.slug for lc in loaded}
     if not path.is_file() or not all_slugs or not all_slugs <= built:
         return None
+    from toolkit.catalogue import load_catalogue  # (only for a project that has one)
+
     return load_catalogue(path, built, report)
 
 

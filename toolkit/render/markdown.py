@@ -9,14 +9,13 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from html import escape as html_escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from toolkit.i18n import Translator
 from toolkit.model import Block, Course, Exercise, Lesson, Question, Video
 from toolkit.render.engine import make_converters
-from toolkit.render.sanitize import sanitize
+from toolkit.render.htmltext import escape
 from toolkit.source.lesson import MARKER, REMOTE_RE
 
 if TYPE_CHECKING:  # Jinja, Markdown and lxml are imported only when something is rendered
@@ -119,20 +118,24 @@ class LessonRenderer:
 
     def authored(self, html: str) -> str:
         """HTML that came from the author's Markdown, sanitised when the course asks for it."""
-        return sanitize(html) if self.course.sanitize_html else html
+        if not self.course.sanitize_html:
+            return html
+        from toolkit.render.sanitize import sanitize  # (nh3, only for a course that asks for it)
+
+        return sanitize(html)
 
     def block_markdown(self, text: str | None, lesson: Lesson) -> str:
         if not text:
             return ""
         if "\n" not in text.strip() and not MARKDOWN_SYNTAX_RE.search(text):
-            return f"<p>{html_escape(text.strip(), quote=False)}</p>"
+            return f"<p>{escape(text.strip())}</p>"
         return self.markdown(text, lesson)
 
     def inline(self, text: str | None, lesson: Lesson) -> str:
         if not text:
             return ""
         if not MARKDOWN_SYNTAX_RE.search(text):  # plain words: no need for the Markdown engine
-            return html_escape(text, quote=False)
+            return escape(text)
         out = self.authored(self.convert_inline(text)).strip()
         if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
             out = out[3:-4]
