@@ -1,7 +1,7 @@
 """One `toolkit build courses/synthetic --out OUT --format web`, timed phase by phase (bench_phases.py runs it).
 
 Run in the project folder with PYTHONPATH set to the toolkit's tree.  It runs the build as
-`python -m toolkit build` does (its garbage-collection threshold, toolkit.replay.from_argv, then
+`python -m toolkit build` does (its garbage collector's setting, toolkit.replay.from_argv, then
 toolkit.command.run_plain), with a timer around each pipeline function it names, and prints one JSON object on stdout: the
 milliseconds of each (summed over its calls), and of the whole, from this script's first line.
 A function a tree does not have is left out, and named under "missing" (an older checkout;
@@ -64,7 +64,10 @@ def main() -> None:
 
     import toolkit.__main__  # as `python -m toolkit build` sets it (a tree may have none)
 
-    gc.set_threshold(*getattr(toolkit.__main__, "BUILD_GC_THRESHOLD", gc.get_threshold()))
+    if hasattr(toolkit.__main__, "one_shot_gc"):
+        toolkit.__main__.one_shot_gc()
+    else:  # an older tree: its threshold, if it has one
+        gc.set_threshold(*getattr(toolkit.__main__, "BUILD_GC_THRESHOLD", gc.get_threshold()))
     from toolkit.replay import from_argv
 
     argv = ["build", "courses/synthetic", "--out", sys.argv[1], "--format", "web"]

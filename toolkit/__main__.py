@@ -4,12 +4,20 @@ import os
 import sys
 
 # A build or a check is a short process whose objects mostly live until it ends (modules, the
-# course, the cached lessons), and whose garbage reference counting frees (cycles are few): with
-# CPython's default threshold of 700 allocations, a one-lesson rebuild of 1,000 lessons spent
-# 13 ms in 38 collections that freed next to nothing, a clean build 17 ms; at 50,000, none, and
-# the same peak memory (57 and 49 MB).  Not for ``--watch``, which stays up: there the threshold
-# doubled the watcher's peak memory (69 -> 158 MB).
-BUILD_GC_THRESHOLD = (50_000, 20, 20)
+# course, the cached lessons), and whose garbage reference counting frees (cycles are few), so
+# it runs without the cyclic garbage collector (one_shot_gc).  Measured at 1,000 lessons: with
+# CPython's default threshold of 700 allocations a one-lesson rebuild spent 13 ms in 38
+# collections that freed next to nothing, a clean build 17 ms; at a threshold of 50,000 one
+# collection was left, the first after the cached lessons were loaded, which went through all
+# their objects: 15 to 20 ms of a 150 to 200 ms rebuild.  Peak memory without the collector is
+# what it was with it: 52 against 51 MB for that rebuild, 47 MB for a clean build with --jobs 1,
+# 90 MB for one with two workers (all processes); at 3,000 lessons 84-86 MB clean and 105 MB for
+# a rebuild, either way.  Not for ``--watch``, which stays up and builds again and again.
+
+
+def one_shot_gc() -> None:
+    """The garbage collector as a build or a check in a process of its own runs it: off."""
+    gc.disable()
 
 
 def run() -> None:
@@ -18,7 +26,7 @@ def run() -> None:
     line is built without click (unless it shows a progress bar); everything else goes to the
     click CLI."""
     if sys.argv[1:2] in (["build"], ["check"]) and "--watch" not in sys.argv[2:]:
-        gc.set_threshold(*BUILD_GC_THRESHOLD)
+        one_shot_gc()
     from toolkit.replay import from_argv, hand_over
 
     code, fingerprint = from_argv(sys.argv[1:])
