@@ -17,7 +17,9 @@ lesson entries and pages are in ``blobs-<brand>-<slug>.bin`` (appended to, see
 ``outputs-<brand>-<slug>.marshal`` has the digests and stats of the files the
 previous build wrote (the site's files and each zip's entries), so that
 unchanged output is linked or copied without reading the old files; it
-changes with every build, the big file only when a lesson or page did.
+changes with every build, the big file only when a lesson or page did.  It
+carries an HMAC made with this user's cache key too, as each part of the
+cache file does: its digests are trusted as the files' bytes would be.
 """
 
 from __future__ import annotations
@@ -528,9 +530,17 @@ def _read_course(path: Path, name: str) -> Any:
 
 
 def _read_outputs(path: Path) -> dict[str, dict[str, str]]:
+    """What the last build wrote (see ``LessonCache.old_outputs``), if this user's builds wrote
+    this file: its HMAC first (as each part of the cache file has one), then the marshalled
+    digests.  The build trusts them as it trusts the files' own bytes (an unchanged site file is
+    left alone, a zip entry is copied from the old zip without being read), so a file written
+    by anyone else, or damaged, is nothing."""
     try:
         with open_regular(path) as fh:
-            data = marshal.loads(fh.read())
+            mac, _, blob = fh.read().partition(b"\n")
+        if not hmac.compare_digest(mac, _mac(path.name, blob).encode()):
+            return {}
+        data = marshal.loads(blob)
     except DAMAGED:
         return {}
     return data if isinstance(data, dict) else {}
@@ -540,8 +550,9 @@ def _write_outputs(cache: LessonCache) -> None:
     if cache.new_outputs == cache.old_outputs:
         return
     cache.outputs_path.parent.mkdir(parents=True, exist_ok=True)
+    blob = marshal.dumps(cache.new_outputs)
     with replacing(cache.outputs_path) as fh:
-        marshal.dump(cache.new_outputs, fh)
+        fh.write(_mac(cache.outputs_path.name, blob).encode() + b"\n" + blob)
 
 
 PARSED = "\0yaml"  # the cache file's part that keeps the YAML parser's results (yamlutil.ParsedTexts)

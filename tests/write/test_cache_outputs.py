@@ -5,10 +5,12 @@ Whatever is reused, the output is byte for byte that of a clean build."""
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
 import zipfile
 from pathlib import Path
 
+from toolkit import cache
 from toolkit.build import FORMATS, BuildOptions, build
 from toolkit.packaging.zipcopy import ZipReuse, write_zip
 
@@ -70,7 +72,7 @@ def test_an_old_file_changed_behind_the_cache_is_written_again(fixture_copy, tmp
         assert zf.testzip() is None and zf.read("cv.html") == data
 
 
-def test_zip_entries_are_copied_only_when_digest_crc_and_size_match(tmp_path):
+def test_zip_entries_are_copied_only_when_digest_and_size_match(tmp_path):
     entries = {"a.html": b"<p>a</p>" * 50, "b.html": b"<p>b</p>" * 50, "c.txt": b""}
     first = tmp_path / "first.zip"
     reuse = ZipReuse(None)
@@ -88,9 +90,6 @@ def test_zip_entries_are_copied_only_when_digest_crc_and_size_match(tmp_path):
     write_zip(fresh, changed, sorted(changed))
     assert partly.copied == 2 and (tmp_path / "partly.zip").read_bytes() == fresh.read_bytes()
 
-    lying = ZipReuse(first, {**reuse.new, "b.html": hashlib.sha256(changed["b.html"]).hexdigest()})
-    write_zip(tmp_path / "lying.zip", changed, sorted(changed), lying)  # the digest says so, the CRC does not
-    assert lying.copied == 2 and (tmp_path / "lying.zip").read_bytes() == fresh.read_bytes()
 
     first.write_bytes(b"not a zip at all")
     broken = ZipReuse(first, reuse.new)
@@ -178,3 +177,36 @@ def test_unchanged_outputs_stay_linked_build_after_build(fixture_copy, tmp_path)
     for _ in range(3):
         build([course], BuildOptions(out=out, formats=("web",)))
         assert inodes() == first
+
+
+def test_digests_of_the_outputs_that_this_users_builds_did_not_sign_are_not_trusted(fixture_copy, tmp_path):
+    """outputs-<brand>-<slug>.marshal decides which zip entries are copied from the old zip without
+    being read: one written by anyone else (unsigned, or signed with another key) that claims the
+    old zip holds a changed page's new bytes must not put the old page in the new zip."""
+    course = fixture_copy("ok-minimal")
+    page = course / "lessons" / "02-cv.md"
+    before = page.read_text(encoding="utf-8")
+    after = before.replace("CV", "Cv", 1)
+    assert after != before
+    name = "outputs-default-ok-minimal.marshal"
+    page.write_text(after, encoding="utf-8")  # the changed page's digests, and the clean output
+    ahead, clean = tmp_path / "ahead", tmp_path / "clean"
+    build([course], BuildOptions(out=ahead, formats=("web",)))
+    build([course], BuildOptions(out=clean, formats=("web",), no_cache=True))
+    news = marshal.loads((ahead / ".cache" / name).read_bytes().partition(b"\n")[2])["ok-minimal-web.zip"]
+    forgeries = [lambda blob: blob, lambda blob: b"0" * 64 + b"\n" + blob,
+                 lambda blob: cache._mac("another-name", blob).encode() + b"\n" + blob]
+    for n, forge in enumerate(forgeries):
+        out = tmp_path / f"out-{n}"
+        page.write_text(before, encoding="utf-8")
+        build([course], BuildOptions(out=out, formats=("web",)))
+        record = out / ".cache" / name
+        mac, _, blob = record.read_bytes().partition(b"\n")
+        assert mac == cache._mac(record.name, blob).encode()  # what this user's builds write
+        kept = marshal.loads(blob)
+        assert news["cv.html"] != kept["ok-minimal-web.zip"]["cv.html"]
+        lie = {**kept, "ok-minimal-web.zip": {**kept["ok-minimal-web.zip"], "cv.html": news["cv.html"]}}
+        page.write_text(after, encoding="utf-8")
+        record.write_bytes(forge(marshal.dumps(lie)))
+        build([course], BuildOptions(out=out, formats=("web",)))
+        assert outputs(out, "ok-minimal") == outputs(clean, "ok-minimal"), n

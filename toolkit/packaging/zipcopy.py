@@ -7,9 +7,10 @@ levels 1 and 2 are hardly faster, and larger still).  Because deflate at a fixed
 level is deterministic, an entry whose data did not change since the previous
 build compresses to the same bytes it has in the previous zip, so those bytes
 are copied instead of compressed again.  An entry is copied only when the
-cache's digest of its data, its CRC-32 and its size all match, and the
-previous zip is the file the cache recorded (same size and mtime) and was
-written at the same level.
+digest the cache kept of it (signed with this user's cache key) is its data's
+and its size is the same, and the previous zip is the file the cache recorded
+(same size, mtime, inode and ctime: build._trusted) and was written at the
+same level; its CRC-32 is then the old entry's, not computed again.
 """
 
 from __future__ import annotations
@@ -94,11 +95,16 @@ def write_zip(path: Path, entries: dict[str, bytes], order: list[str], reuse: Zi
     known = known or {}
     digests = {name: known.get(name) or hashlib.sha256(entries[name]).hexdigest()
                for name in order} if reuse is not None else {}
-    crcs = {name: zlib.crc32(entries[name]) for name in order}
+
+    def same(name: str) -> bool:
+        """Whether the previous zip's entry *name* holds this build's bytes: the digest the cache
+        kept of it (signed, as the cache is: cache._read_outputs) is theirs, and so is its size."""
+        found = old.get(name)
+        return found is not None and reuse is not None and reuse.old.get(name) == digests[name] \
+            and found[1] == len(entries[name])
+
     tmp = path.with_suffix(".tmp")
-    if reuse is not None and reuse.previous is not None and list(old) == order \
-            and all(reuse.old.get(name) == digests[name] and old[name][:2] == (crcs[name], len(entries[name]))
-                    for name in order):
+    if reuse is not None and reuse.previous is not None and list(old) == order and all(same(n) for n in order):
         if reuse.previous.resolve() != path.resolve():
             try:
                 os.link(reuse.previous, tmp)
@@ -115,14 +121,13 @@ def write_zip(path: Path, entries: dict[str, bytes], order: list[str], reuse: Zi
     with naming(path), open(tmp, "wb") as fh:  # (the name the zip will have)
         for name in order:
             data = entries[name]
-            crc = crcs[name]
             digest = digests.get(name, "")
             found = old.get(name)
             raw = name.encode("utf-8")
             flags = UTF8_FLAG if not name.isascii() else 0
             packed: bytes | memoryview | None = None
-            if (reuse is not None and found is not None and found[:2] == (crc, len(data))
-                    and reuse.old.get(name) == digest):
+            if reuse is not None and found is not None and same(name):  # its CRC-32 is the old entry's: not computed again
+                crc = found[0]
                 reuse.copied += 1
                 header = LOCAL.pack(0x04034B50, 20, flags, DEFLATED, 0, DOS_DATE, crc, found[3], len(data), len(raw),
                                     0) + raw
@@ -136,6 +141,7 @@ def write_zip(path: Path, entries: dict[str, bytes], order: list[str], reuse: Zi
                     packed = view[found[2]:found[2] + found[3]]
                 size = found[3]
             else:
+                crc = zlib.crc32(data)
                 packed = zlib.compress(data, LEVEL, -15)  # raw deflate, as zip wants it
                 size = len(packed)
             if packed is not None:
