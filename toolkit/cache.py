@@ -65,7 +65,8 @@ from toolkit.source.yamlutil import ParsedTexts
 CACHE_FORMAT = 11  # 2: blocks as typed classes, media found while loading; 3: one file, output digests;
 # 4: pages as UTF-8, stats by str; 5: lessons and pages in a blob file appended to; 6: Lesson.data_json;
 # 7: lessons and blocks pickled by position; 8: pages' digests; 9: the probes of media lookups;
-# 10: a lesson's source path not pickled (see dumps); 11: an entry's head first, its lesson's ids
+# 10: a lesson's source path not pickled (see dumps); 11: an entry's head first, its lesson's ids, each
+# question's course data with its key
 CACHE_FILE = "cache.pickle"
 # What reading a damaged or foreign cache file can raise (it is then a cache with nothing in it).
 # OverflowError and MemoryError: a damaged length or size inside a pickle.

@@ -128,7 +128,8 @@ class Video:
 Block = Question | Exercise | Video
 
 
-# (the lesson's entry in "lessons", its questions' entries in "questions" by id, its exercise ids)
+# (the lesson's entry in "lessons", its questions' entries in "questions" by id, each as the
+# `"id":{...}` that goes into that object, its exercise ids)
 LessonJSON = tuple[str, tuple[tuple[str, str], ...], tuple[str, ...]]
 
 

@@ -97,25 +97,24 @@ def _sig(st: os.stat_result) -> str:
     return f"{st.st_mtime_ns}:{st.st_size}:{st.st_ino}:{st.st_ctime_ns}"
 
 
-def _newest(sig: str) -> int | None:
-    """The later of a file's mtime and ctime, from its signature; None for a folder or nothing."""
-    if sig in (DIR, MISSING):
-        return None
-    fields = sig.split(":")
-    return max(int(fields[0]), int(fields[3]))
-
-
-def scan(root: str, into: Stats, recursive: bool = True, skip: frozenset[str] = frozenset()) -> None:
+def scan(root: str, into: Stats, recursive: bool = True, skip: frozenset[str] = frozenset(),
+         fresh: list[str] | None = None, since: int = 0) -> None:
     """*root* and, for a folder, what is below it (only its own entries unless *recursive*),
     leaving out the paths in *skip* and ``__pycache__`` folders.  Raises :class:`Unreplayable`
-    on a symlinked folder, whose contents could change without any stat here changing."""
+    on a symlinked folder, whose contents could change without any stat here changing.  Each
+    file whose mtime or ctime is *since* or later is added to *fresh*, if given."""
+    def sig(path: str, st: os.stat_result) -> str:
+        if fresh is not None and max(st.st_mtime_ns, st.st_ctime_ns) >= since:
+            fresh.append(path)
+        return _sig(st)
+
     try:
         st = os.stat(root)
     except OSError:
         into[root] = MISSING
         return
     if not stat.S_ISDIR(st.st_mode):
-        into[root] = _sig(st)
+        into[root] = sig(root, st)
         return
     into[root] = DIR
     stack = [root]
@@ -134,14 +133,14 @@ def scan(root: str, into: Stats, recursive: bool = True, skip: frozenset[str] = 
                     if stat.S_ISDIR(target.st_mode):
                         raise Unreplayable(path)
                     link = e.stat(follow_symlinks=False)
-                    into[path] = f"{_sig(target)}:{link.st_ino}:{link.st_ctime_ns}"
+                    into[path] = f"{sig(path, target)}:{link.st_ino}:{link.st_ctime_ns}"
                 elif e.is_dir():
                     if e.name != "__pycache__":
                         into[path] = DIR
                         if recursive:
                             stack.append(path)
                 else:
-                    into[path] = _sig(e.stat())
+                    into[path] = sig(path, e.stat())
 
 
 def file_digest(path: str) -> str:
@@ -154,39 +153,44 @@ def file_digest(path: str) -> str:
         return ""
 
 
-def _input_stats(courses: list[Path], out: Path) -> Stats:
+def _input_stats(courses: list[Path], out: Path, fresh: list[str] | None = None, since: int = 0) -> Stats:
+    """The stats of everything a build of *courses* reads; those changed *since* in *fresh*."""
     skip = frozenset({str(out)})
     found: Stats = {}
-    scan(PACKAGE, found)
+
+    def look(root: str, into: Stats, recursive: bool = True, skip: frozenset[str] = frozenset()) -> None:
+        scan(root, into, recursive, skip, fresh, since)
+
+    look(PACKAGE, found)
     for name in LIBRARIES:  # a package's own folder (its compiled modules too), or the module's file
         spec = find_spec(name)
         if spec is not None and spec.origin:
             package = spec.submodule_search_locations is not None
-            scan(os.path.dirname(spec.origin) if package else spec.origin, found, recursive=False)
+            look(os.path.dirname(spec.origin) if package else spec.origin, found, recursive=False)
     schemas = os.environ.get("TOOLKIT_SCHEMAS_DIR")  # the packagers' XSDs, when not the shipped ones
     if schemas:
-        scan(os.path.abspath(schemas), found)
+        look(os.path.abspath(schemas), found)
     for course in courses:
         root = course.resolve()
-        scan(str(root), found, skip=skip)
+        look(str(root), found, skip=skip)
         # The folder holding the course: shared facts, catalogue.yaml, which folders are courses.  Both
         # the one it is in and, for a symlinked course, the one it resolves into (the loader reads both).
         for parent in dict.fromkeys([str(root.parent), os.path.dirname(os.path.abspath(course))]):
             level: Stats = {}
-            scan(parent, level, recursive=False, skip=skip)
+            look(parent, level, recursive=False, skip=skip)
             found.update(level)
             for sibling in [p for p, s in level.items() if s == DIR and p != parent]:
-                scan(os.path.join(sibling, "course.yaml"), found)
+                look(os.path.join(sibling, "course.yaml"), found)
         project = project_root_of(course)
         for folder in ("brands", "templates"):
-            scan(str(project / folder), found, skip=skip)
+            look(str(project / folder), found, skip=skip)
     return found
 
 
-def _output_stats(out: Path, slugs: list[str]) -> Stats:
+def _output_stats(out: Path, slugs: list[str], fresh: list[str] | None = None, since: int = 0) -> Stats:
     found: Stats = {}
     for name in [*slugs, "catalogue"]:
-        scan(str(out / name), found)
+        scan(str(out / name), found, fresh=fresh, since=since)
     return found
 
 
@@ -204,12 +208,6 @@ def _same(now: Stats, then: Stats, digests: dict[str, str]) -> bool:
     return True
 
 
-def _racy_inputs(stats: Stats, now_ns: int) -> dict[str, str]:
-    if TRUST_STAT:
-        fresh = [p for p, s in stats.items() if (t := _newest(s)) is not None and now_ns - t <= RACY_NS]
-    else:
-        fresh = [p for p, s in stats.items() if _newest(s) is not None]
-    return {p: file_digest(p) for p in fresh}
 
 
 def _fs_now(fd: int) -> int:
@@ -249,9 +247,8 @@ class Fingerprint:
             with open(tmp, "wb") as fh:
                 marker = _fs_now(fh.fileno())
                 out = Path(self.key["out_resolved"])
-                outputs = _output_stats(out, slugs)
-                fresh = [p for p, s in outputs.items()
-                         if (t := _newest(s)) is not None and (not TRUST_STAT or t >= marker)]
+                fresh: list[str] = []  # written since the marker (all, where a stat cannot be trusted)
+                outputs = _output_stats(out, slugs, fresh, marker if TRUST_STAT else 0)
                 marshal.dump({"key": self.key, "inputs": self.inputs, "racy": self.racy, "slugs": slugs,
                               "outputs": outputs, "racy_outputs": {p: file_digest(p) for p in fresh},
                               "diagnostics": diagnostics, "summary": summary}, fh)
@@ -276,9 +273,12 @@ def start(courses: list[Path], out: Path, options: dict[str, Any], today: dt.dat
     known = _STARTED.pop(path, None)
     if known is not None and known.key == key:  # started a moment ago by from_argv, in this process
         return known
-    now_ns = time.time_ns()
+    # An input written within RACY_NS of now is recorded by its digest too (all of them where a
+    # stat cannot be trusted): its stat could be the same after a second write in the same tick.
+    fresh: list[str] = []
+    since = time.time_ns() - RACY_NS if TRUST_STAT else 0
     try:
-        inputs = _input_stats(courses, resolved)
+        inputs = _input_stats(courses, resolved, fresh, since)
     except (OSError, Unreplayable):
         inputs = None
     fp = Fingerprint(path, key, inputs)
@@ -294,7 +294,7 @@ def start(courses: list[Path], out: Path, options: dict[str, Any], today: dt.dat
             return fp
     except (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError, Unreplayable):
         pass
-    fp.racy = _racy_inputs(inputs, now_ns)
+    fp.racy = {p: file_digest(p) for p in fresh}
     return fp
 
 

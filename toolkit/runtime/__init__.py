@@ -144,7 +144,8 @@ def lesson_json(le: Lesson) -> LessonJSON:
     """:func:`_lesson_part` as JSON text, made once per lesson (``Lesson.data_json``)."""
     if le.data_json is None:
         lesson, questions, exercises = _lesson_part(le)
-        le.data_json = (_json(lesson), tuple((qid, _json(q)) for qid, q in questions), tuple(exercises))
+        le.data_json = (_json(lesson), tuple((qid, f"{_json(qid)}:{_json(q)}") for qid, q in questions),
+                        tuple(exercises))
     return le.data_json
 
 
@@ -153,5 +154,5 @@ def _encoded_lessons(course: Course) -> dict[str, RawJSON]:
     parts = [lesson_json(le) for le in course.lessons]
     questions = dict(q for _, own, _ in parts for q in own)
     return {"lessons": RawJSON(f"[{','.join(lesson for lesson, _, _ in parts)}]"),
-            "questions": RawJSON("{" + ",".join(f"{_json(qid)}:{questions[qid]}" for qid in sorted(questions)) + "}"),
+            "questions": RawJSON("{" + ",".join(questions[qid] for qid in sorted(questions)) + "}"),
             "exercises": RawJSON(_json([ex for _, _, own in parts for ex in own]))}
