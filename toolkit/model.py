@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -133,29 +133,11 @@ Block = Question | Exercise | Video
 LessonJSON = tuple[str, tuple[tuple[str, str], ...], tuple[str, ...]]
 
 
-class QuestionIds(NamedTuple):
-    """What the course-wide checks need of a question: its ids, where it is, whether several
-    choices are correct."""
-
-    id: str
-    line: int
-    multiple: bool
-    choices: tuple[str, ...]
-
-
-class ExerciseIds(NamedTuple):
-    """What the course-wide checks need of an exercise."""
-
-    id: str
-    line: int
-    fields: tuple[str, ...]
-
-
-class LessonIds(NamedTuple):
-    """A lesson's question and exercise ids, in order (see :func:`lesson_ids`)."""
-
-    questions: tuple[QuestionIds, ...]
-    exercises: tuple[ExerciseIds, ...]
+# What the course-wide checks need of a lesson's blocks (lesson_ids), as plain tuples: a rebuild
+# unpickles a thousand of them, eight times faster than as named tuples.
+QuestionIds = tuple[str, int, bool, tuple[str, ...]]  # id, line, several choices correct, choice ids
+ExerciseIds = tuple[str, int, tuple[str, ...]]  # id, line, field ids
+LessonIds = tuple[tuple[QuestionIds, ...], tuple[ExerciseIds, ...]]  # its questions', its exercises'
 
 
 @pickled_by_position
@@ -251,9 +233,8 @@ def when_loaded(lesson: Lesson, then: Callable[[Lesson], None]) -> None:
 def lesson_ids(lesson: Lesson) -> LessonIds:
     """*lesson*'s question and exercise ids (``Lesson.ids``), made from its blocks once."""
     if lesson.ids is None:
-        lesson.ids = LessonIds(
-            tuple(QuestionIds(q.id, q.line, q.multiple, tuple(c.id for c in q.choices)) for q in lesson.questions),
-            tuple(ExerciseIds(ex.id, ex.line, tuple(f.id for f in ex.fields)) for ex in lesson.exercises))
+        lesson.ids = (tuple((q.id, q.line, q.multiple, tuple(c.id for c in q.choices)) for q in lesson.questions),
+                      tuple((ex.id, ex.line, tuple(f.id for f in ex.fields)) for ex in lesson.exercises))
     return lesson.ids
 
 
@@ -320,4 +301,4 @@ class Course:
     @property
     def question_count(self) -> int:
         """``len(self.questions)``, from the lessons' ids: a cached lesson's blocks stay unloaded."""
-        return sum(len(lesson_ids(lesson).questions) for lesson in self.lessons)
+        return sum(len(lesson_ids(lesson)[0]) for lesson in self.lessons)

@@ -107,7 +107,7 @@ def page_keys(course: Course, context: str, sources: dict[Path, str] | None = No
     shared.update(repr(sorted((f.name, f.value, f.source, f.url, f.date, f.origin, f.checked)  # the overview's sources
                               for f in course.facts.values())).encode())
     shared.update(repr([(le.id, le.title, le.filename, le.paths, le.index, le.origin, le.description,
-                         le.duration_minutes, len(lesson_ids(le).questions), le.source.name) for le in course.lessons]).encode())
+                         le.duration_minutes, len(lesson_ids(le)[0]), le.source.name) for le in course.lessons]).encode())
     keys = []
     known = sources or {}
     for lesson in course.lessons:

@@ -33,13 +33,13 @@ REGISTRATION = "00000000-0000-4000-8000-000000000000"  # a UUID v4 has this leng
 def worst_case_state(course: Course) -> dict[str, Any]:
     """The largest resume state the runtime can write for *course* (exercise text excluded)."""
     lessons = course.lessons
-    questions = [q for le in lessons for q in lesson_ids(le).questions]
+    questions = [q for le in lessons for q in lesson_ids(le)[0]]
     path_ids = [o.id for o in course.paths.options] if course.paths else []
     return {
         "v": 2,
         "s": [le.id for le in lessons],
-        "a": {q.id: "0" + (",".join(q.choices) if q.multiple else max(q.choices, key=len, default=""))
-              for q in questions},
+        "a": {qid: "0" + (",".join(choices) if multiple else max(choices, key=len, default=""))
+              for qid, _, multiple, choices in questions},
         "x": {},
         "p": max(path_ids, key=len, default=""),
         "l": max((le.id for le in lessons), key=len, default=""),
@@ -92,10 +92,10 @@ EXERCISE_ROOM_WARNING = 1000  # characters: less than this for all exercise text
 
 def exercise_room_message(course: Course, limit: int = SCORM12_SUSPEND_LIMIT) -> tuple[bool, str] | None:
     """For a course with exercises: (is it a warning?, what SCORM 1.2 keeps of their text)."""
-    exercises = [ex for le in course.lessons for ex in lesson_ids(le).exercises]
+    exercises = [ex for le in course.lessons for ex in lesson_ids(le)[1]]
     if not exercises:
         return None
-    skeleton = {ex.id: dict.fromkeys(ex.fields, "") for ex in exercises}  # "x" with empty answers
+    skeleton = {exid: dict.fromkeys(fields, "") for exid, _, fields in exercises}  # "x" with empty answers
     room = max(0, limit - worst_case_length(course) - js_length(json.dumps(skeleton, separators=(",", ":"))) + 2)
     return room < EXERCISE_ROOM_WARNING, (
         f"in a SCORM 1.2 package the resume data keeps about {room} characters of exercise text "

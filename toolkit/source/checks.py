@@ -94,15 +94,15 @@ def check_course(course: Course, report: Report, today: dt.date | None = None) -
     seen_q: dict[str, Lesson] = {}
     seen_ex: dict[str, Lesson] = {}
     for lesson in course.lessons:
-        ids = lesson_ids(lesson)  # (not its blocks: a cached lesson's are not loaded for this)
-        for q in ids.questions:
-            if q.id in seen_q:
-                report.error(lesson.source, q.line, f"duplicate question id '{q.id}' (also in {seen_q[q.id].source.name})")
-            seen_q[q.id] = lesson
-        for ex in ids.exercises:
-            if ex.id in seen_ex:
-                report.error(lesson.source, ex.line, f"duplicate exercise id '{ex.id}' (also in {seen_ex[ex.id].source.name})")
-            seen_ex[ex.id] = lesson
+        questions, exercises = lesson_ids(lesson)  # (not its blocks: a cached lesson's are not loaded for this)
+        for qid, line, _, _ in questions:
+            if qid in seen_q:
+                report.error(lesson.source, line, f"duplicate question id '{qid}' (also in {seen_q[qid].source.name})")
+            seen_q[qid] = lesson
+        for exid, line, _ in exercises:
+            if exid in seen_ex:
+                report.error(lesson.source, line, f"duplicate exercise id '{exid}' (also in {seen_ex[exid].source.name})")
+            seen_ex[exid] = lesson
         if lesson.origin != "course":
             report.info(lesson.source, 1, f"local lesson '{lesson.id}' from {lesson.origin}")
     if (budget := budget_message(course)) is not None:
