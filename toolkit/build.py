@@ -17,7 +17,7 @@ import gc
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -62,6 +62,10 @@ class BuildOptions:
     # out/<slug>/site, and this maps that folder to the files this process
     # wrote there last time (the build keeps it up to date); no packages.
     live_sites: dict[Path, dict[str, bytes]] | None = None
+    # The stats of the build's inputs as toolkit.replay took them a moment ago (its fingerprint's,
+    # by resolved path, but those too fresh to trust): the lesson files are not stat'ed again for
+    # the cache.
+    input_stats: Mapping[str, str] | None = None
 
 
 @dataclass
@@ -87,13 +91,15 @@ class CourseResult:
 def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
                     today: dt.date | None = None, cache_dir: Path | None = None,
                     progress: Callable[[str], None] | None = None, jobs: int | None = None,
-                    sanitize_html: bool = False, read_blobs: bool = True) -> LoadedCourse | None:
+                    sanitize_html: bool = False, read_blobs: bool = True,
+                    input_stats: Mapping[str, str] | None = None) -> LoadedCourse | None:
     """Load, check and render one course in memory; nothing is written.
 
     With *cache_dir*, lessons whose inputs did not change are reused from the
     previous build instead of being parsed and rendered again (without
     *read_blobs*, only what the cache keeps beside its blob file is).  The
     others are rendered by *jobs* worker processes when there are many of them.
+    *input_stats*: see ``BuildOptions.input_stats``.
     """
     mark = len(report.items)
     project = project_root_of(course_dir)
@@ -107,7 +113,8 @@ def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
     cache = None
     if cache_dir is not None:
         context = context_digest(course, template_chain(brand, project), cache_dir.parent)
-        cache = LessonCache(cache_path(cache_dir), f"{brand.name}-{course.slug}", context, read_blobs)
+        cache = LessonCache(cache_path(cache_dir), f"{brand.name}-{course.slug}", context, read_blobs,
+                            _lesson_signatures(course, course_dir, input_stats))
     @functools.cache
     def env() -> Any:  # Jinja, and with it Markdown, only when something is rendered
         return make_environment(brand, project, cache.bytecode if cache is not None else None)
@@ -168,6 +175,25 @@ def load_and_render(course_dir: Path, brand_name: str | None, report: Report,
     return LoadedCourse(course, pages, media, cache, digests)
 
 
+def _lesson_signatures(course: Course, course_dir: Path, input_stats: Mapping[str, str] | None) -> dict[str, str]:
+    """The replay's signature of each of the course's own lesson files, by the path the cache keys
+    it by.  The replay stats the course's resolved folder, which holds no symbolic link to a folder
+    (it could not be replayed); a lesson file that is a link is left out (its signature there
+    names the link too), and so is a lesson of a brand's folder: the cache stats those."""
+    if not input_stats:
+        return {}
+    prefix = str(course_dir) + os.sep
+    resolved = str(course_dir.resolve()) + os.sep
+    found = {}
+    for file, _ in course.lesson_files:
+        path = str(file)
+        if path.startswith(prefix):
+            sig = input_stats.get(resolved + path[len(prefix):])
+            if sig is not None and sig.count(":") == 3:
+                found[path] = sig
+    return found
+
+
 @contextlib.contextmanager
 def _gc_paused(pause: bool) -> Iterator[None]:
     """The cyclic garbage collector paused, when *pause*: unpickling a large course's cached lessons
@@ -185,11 +211,13 @@ def _gc_paused(pause: bool) -> Iterator[None]:
 
 def check(course_dirs: list[Path], brand: str | None = None, today: dt.date | None = None,
           cache_dir: Path | None = None, progress: Callable[[str], None] | None = None,
-          jobs: int | None = None, sanitize_html: bool = False) -> tuple[list[LoadedCourse], Report]:
+          jobs: int | None = None, sanitize_html: bool = False,
+          input_stats: Mapping[str, str] | None = None) -> tuple[list[LoadedCourse], Report]:
     """Load, render and check courses in memory; *progress* is called per lesson."""
     report = Report()
     loaded = [lc for d in course_dirs
-              if (lc := load_and_render(d, brand, report, today, cache_dir, progress, jobs, sanitize_html)) is not None]
+              if (lc := load_and_render(d, brand, report, today, cache_dir, progress, jobs, sanitize_html,
+                                        input_stats=input_stats)) is not None]
     check_statement([lc.course for lc in loaded], report)  # once per run, not once per course
     return loaded, report
 
@@ -213,7 +241,7 @@ def build(course_dirs: list[Path], options: BuildOptions,
     parsed = read_parsed(cache_dir) if cache_dir is not None else None
     with keeping_parsed(parsed):  # YAML files unchanged since the last build are not parsed again
         loaded, report = check(course_dirs, options.brand, options.today, cache_dir, progress, options.jobs,
-                               options.sanitize_html)
+                               options.sanitize_html, options.input_stats)
         roots: dict[str, Path] = {}
         for lc in loaded:  # each course's output is out/<slug>: two of one name would overwrite each other
             other = roots.setdefault(lc.course.slug, lc.course.root)

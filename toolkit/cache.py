@@ -57,7 +57,7 @@ from toolkit.model import (
     outline_lesson,
     pickled_by_position,
 )
-from toolkit.replay import RACY_NS, TRUST_STAT
+from toolkit.replay import RACY_NS, TRUST_STAT, newest, signature
 from toolkit.runtime import lesson_json
 from toolkit.source.lesson import probe_stamp
 from toolkit.source.yamlutil import ParsedTexts
@@ -233,8 +233,12 @@ def context_digest(course: Course, template_dirs: list[Path], out: Path | None =
 class LessonCache:
     """The cache of one course (*name*) inside the build's one cache file, *path*."""
 
-    def __init__(self, path: Path, name: str, context: str, read_blobs: bool = True) -> None:
+    def __init__(self, path: Path, name: str, context: str, read_blobs: bool = True,
+                 signatures: Mapping[str, str] | None = None) -> None:
         self.path = path
+        # Sources' stats taken a moment ago by the replay's fingerprint (replay.signature), by the
+        # path the cache keys them by: each is not stat'ed again (see key).
+        self.signatures = signatures or {}
         self.name = name
         self.context = context
         self.old: Mapping[str, bytes] = {}  # pickled entries, by key (see dumps)
@@ -269,8 +273,8 @@ class LessonCache:
         then, remembered = REMEMBERED.get((path, name), ("", {}))
         self.old_objects: dict[str, Entry] = remembered if self.remembering and then == context else {}
         self.new_objects: dict[str, Entry] = {}
-        self.stats: dict[str, tuple[tuple[int, int, int, int], str]] = {}  # by path: str unpickles faster
-        self.old_stats: dict[str, tuple[tuple[int, int, int, int], str]] = {}
+        self.stats: dict[str, tuple[str, str]] = {}  # by path: its signature (replay.signature), its key
+        self.old_stats: dict[str, tuple[str, str]] = {}
         self.old_bytecode: dict[str, bytes] = {}
         try:
             memory = IN_MEMORY.get(path)
@@ -311,17 +315,17 @@ class LessonCache:
         Windows, where st_ctime is the creation time."""
         key = self.keys.get(file)
         if key is None:
-            st = os.stat(file)
-            signature = (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
-            known = self.stats.get(str(file))
-            if TRUST_STAT and known is not None and known[0] == signature:
+            path = str(file)
+            sig = self.signatures.get(path) or signature(os.stat(file))
+            known = self.stats.get(path)
+            if TRUST_STAT and known is not None and known[0] == sig:
                 key = known[1]
             else:
                 key = hashlib.sha256(os.path.abspath(file).encode() + b"\0" + file.read_bytes()).hexdigest()
-                if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
-                    self.stats[str(file)] = (signature, key)
+                if time.time_ns() - newest(sig) > RACY_NS:
+                    self.stats[path] = (sig, key)
                 else:
-                    self.stats.pop(str(file), None)
+                    self.stats.pop(path, None)
             self.keys[file] = key
         return key
 

@@ -58,8 +58,14 @@ def failure(exc: BaseException, out: Callable[..., None] = echo) -> bool:
 def run_build(dirs: list[Path], options: BuildOptions, fingerprint: Fingerprint | None,
               progress: Callable[[str], None] | None = None, out: Callable[..., None] = echo) -> None:
     """Build, print the diagnostics and the summary, and record the build for replay."""
+    import dataclasses
+
     from toolkit.build import build
 
+    if fingerprint is not None and fingerprint.inputs is not None:  # stat'ed a moment ago: not again,
+        racy = fingerprint.racy  # but for those too fresh to trust, which the cache stats and hashes itself
+        options = dataclasses.replace(options, input_stats={p: s for p, s in fingerprint.inputs.items()
+                                                            if p not in racy})
     results, report = build(dirs, options, progress)
     print_diagnostics(report.items, out=out)
     summary = []

@@ -93,8 +93,17 @@ class Unreplayable(Exception):
     """A tree this fingerprint cannot describe."""
 
 
-def _sig(st: os.stat_result) -> str:
+def signature(st: os.stat_result) -> str:
+    """What a stat says of a file's content: its mtime, size, inode and ctime (an edit that keeps
+    the size and puts the mtime back still changes the ctime).  The replay record and the build
+    cache's sources (cache.LessonCache.key) keep it in this one form."""
     return f"{st.st_mtime_ns}:{st.st_size}:{st.st_ino}:{st.st_ctime_ns}"
+
+
+def newest(sig: str) -> int:
+    """The later of the mtime and the ctime that a :func:`signature` holds."""
+    fields = sig.split(":")
+    return max(int(fields[0]), int(fields[3]))
 
 
 def scan(root: str, into: Stats, recursive: bool = True, skip: frozenset[str] = frozenset(),
@@ -106,7 +115,7 @@ def scan(root: str, into: Stats, recursive: bool = True, skip: frozenset[str] = 
     def sig(path: str, st: os.stat_result) -> str:
         if fresh is not None and max(st.st_mtime_ns, st.st_ctime_ns) >= since:
             fresh.append(path)
-        return _sig(st)
+        return signature(st)
 
     try:
         st = os.stat(root)

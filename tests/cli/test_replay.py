@@ -127,7 +127,7 @@ def _newest(course: Path) -> int:
 
 def _blind_to_ctime(monkeypatch, tick: int = 0) -> None:
     """As if every write fell in one clock tick, *tick*: the ctime and inode tell nothing."""
-    monkeypatch.setattr(replay, "_sig", lambda st: f"{st.st_mtime_ns}:{st.st_size}:0:{tick}")
+    monkeypatch.setattr(replay, "signature", lambda st: f"{st.st_mtime_ns}:{st.st_size}:0:{tick}")
     monkeypatch.setattr(cache, "RACY_NS", -10**18)
 
 
@@ -363,3 +363,33 @@ def test_a_changed_library_is_built(runner, fixture_copy, tmp_path, builds, trus
     (lib / "_speedups.cpython-311-x86_64-linux-gnu.so").write_bytes(b"\x7fELF")
     run(runner, course, out)
     assert len(builds) == 2
+
+
+def test_the_cache_takes_the_lessons_stats_from_the_fingerprint_but_the_fresh_ones(runner, fixture_copy, tmp_path,
+                                                                                    builds, monkeypatch):
+    """A build after the replay's fingerprint found a change does not stat each lesson again for
+    the cache (toolkit.build.BuildOptions.input_stats); one too fresh for the replay to trust is
+    stat'ed and hashed by the cache itself.  Either way the output is a clean build's."""
+    course = fixture_copy("ok-minimal")
+    out = tmp_path / "out"
+    monkeypatch.setattr(cache, "RACY_NS", -10**18)
+    run(runner, course, out)
+    statted: list[str] = []
+    real = cache.signature
+
+    def counting(st):
+        statted.append(st)
+        return real(st)
+
+    monkeypatch.setattr(cache, "signature", counting)
+    lessons = sorted((course / "lessons").glob("*.md"))
+    edited = lessons[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nMere.\n", encoding="utf-8")
+    monkeypatch.setattr(replay, "RACY_NS", -10**18)  # every stat trusted: none is fresh
+    run(runner, course, out)
+    assert len(builds) == 2 and statted == []
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nEndnu mere.\n", encoding="utf-8")
+    monkeypatch.setattr(replay, "RACY_NS", 10**18)  # every stat too fresh: the cache stats them all
+    run(runner, course, out)
+    assert len(builds) == 3 and len(statted) == len(lessons)
+    assert site(out, course) == clean_site(runner, course, tmp_path)
