@@ -62,8 +62,8 @@ def leave(code: int) -> None:
         try:
             if stream is not None:
                 stream.flush()
-        except (OSError, ValueError):  # a closed pipe: what Python's own exit would report as exit code 120
-            code = code or 120
+        except (OSError, ValueError):  # a closed pipe: exit code 120, whatever the code, as Python's own exit
+            code = 120
     os._exit(code)
 
 

@@ -135,15 +135,19 @@ def outline(blob: bytes, source: Path, where: Path) -> Any:
     data = pickle.Unpickler(io.BytesIO(blob))  # kept for the rest, which refers to the head's objects
     values, diagnostics, media, probes = data.load()
 
+    failed: list[str] = []  # the message, once a load has failed (the unpickler is past the damage then)
+
     def load() -> Lesson:
-        try:
-            entry = data.load()
-            if not isinstance(entry, Entry):
+        if not failed:
+            try:
+                entry = data.load()
+                if isinstance(entry, Entry):
+                    return entry.lesson
                 raise TypeError("not a cache entry")
-        except Exception as exc:
-            raise CacheDamaged(f"{where}: the build cache is damaged: the lesson {source} kept in it cannot be read "
-                               f"({type(exc).__name__}); delete {where.parent} and build again") from None
-        return entry.lesson
+            except Exception as exc:
+                failed.append(f"{where}: the build cache is damaged: the lesson {source} kept in it cannot be read "
+                              f"({type(exc).__name__}); delete {where.parent} and build again")
+        raise CacheDamaged(failed[0])
 
     return Entry(outline_lesson({"source": source, "index": 0, **dict(zip(OUTLINE, values, strict=True))}, load),
                  diagnostics, media, probes)

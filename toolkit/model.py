@@ -172,10 +172,11 @@ class Lesson:
     def __getattr__(self, name: str) -> Any:
         """A field of a lesson from the cache that is not loaded yet (see :func:`outline_lesson`):
         all of them are loaded now.  Only called for an attribute the lesson does not have."""
-        load = self.__dict__.pop("_load", None) if name in LAZY_FIELDS else None
+        load = self.__dict__.get("_load") if name in LAZY_FIELDS else None
         if load is None:
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        full = load()
+        full = load()  # (a load that fails leaves the outline as it was: the next access fails the same way)
+        del self.__dict__["_load"]
         for lazy in LAZY_FIELDS:
             self.__dict__.setdefault(lazy, getattr(full, lazy))
         return self.__dict__[name]

@@ -129,3 +129,7 @@ def test_a_rest_that_cannot_be_read_after_the_build_is_a_clear_error(tmp_path, m
     message = str(raised.value)
     assert str(cache.cache_path(out / ".cache").with_name("blobs-default-syn.bin")) in message
     assert outline.source.name in message and "build again" in message
+    with pytest.raises(cache.CacheDamaged, match="build again"):  # and so on every later access
+        outline.html  # noqa: B018
+    with pytest.raises(cache.CacheDamaged):
+        hasattr(outline, "blocks")
