@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import copyreg
 import dataclasses
-import functools
 import hashlib
 import hmac
 import io
@@ -59,6 +58,7 @@ from toolkit.model import (
 )
 from toolkit.replay import RACY_NS, TRUST_STAT, newest, signature
 from toolkit.runtime import lesson_json
+from toolkit.signing import mac as _mac, signed, unsigned
 from toolkit.source.lesson import probe_stamp
 from toolkit.source.yamlutil import ParsedTexts
 
@@ -459,44 +459,6 @@ def keep_in_memory(cache_dir: Path) -> None:
 MAGIC = b"TKCACHE5"  # 4: each part's CRC-32 in the index; 5: its HMAC instead, the index as JSON
 Part = tuple[int, int, str]  # where a part of the cache file starts, its length and its HMAC (hex)
 FOOTER = struct.Struct("<Q")
-KEY_FILE = "markdown-course-toolkit/cache-key"  # under $XDG_CACHE_HOME, or ~/.cache
-
-
-@functools.cache
-def cache_key() -> bytes:
-    """This user's secret for the build cache: 32 random bytes in a file only this user can read
-    (made on first use).  cache.pickle is unpickled, and a pickle runs what it names, so each of
-    its parts carries an HMAC made with this key: a cache file written by anyone else (a co-user
-    of the output folder, a copy from another machine) or damaged is not unpickled, and the build
-    starts cold.  Without a usable file, a key for this process only (every build is then cold)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = Path(base) / KEY_FILE
-    try:
-        with open_regular(path) as fh:
-            st = os.fstat(fh.fileno())
-            key = fh.read(64)
-        mine = not hasattr(os, "getuid") or (st.st_uid == os.getuid() and not st.st_mode & 0o077)
-        if mine and len(key) == 32:
-            return key
-    except OSError:
-        pass
-    key = os.urandom(32)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(key)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # (this process's key, then)
-    return key
-
-
-def _mac(name: str, blob: bytes) -> str:
-    return hmac.new(cache_key(), name.encode() + b"\0" + blob, hashlib.sha256).hexdigest()
-
-
 def _index(fh: BinaryIO) -> dict[str, Part]:
     """The cache file's index: by part (a course's, the YAML parser's), where it starts, how long
     it is and its HMAC.
@@ -546,8 +508,8 @@ def _read_outputs(path: Path) -> dict[str, dict[str, str]]:
     by anyone else, or damaged, is nothing."""
     try:
         with open_regular(path) as fh:
-            mac, _, blob = fh.read().partition(b"\n")
-        if not hmac.compare_digest(mac, _mac(path.name, blob).encode()):
+            blob = unsigned(path.name, fh.read())
+        if blob is None:
             return {}
         data = marshal.loads(blob)
     except DAMAGED:
@@ -559,9 +521,8 @@ def _write_outputs(cache: LessonCache) -> None:
     if cache.new_outputs == cache.old_outputs:
         return
     cache.outputs_path.parent.mkdir(parents=True, exist_ok=True)
-    blob = marshal.dumps(cache.new_outputs)
     with replacing(cache.outputs_path) as fh:
-        fh.write(_mac(cache.outputs_path.name, blob).encode() + b"\n" + blob)
+        fh.write(signed(cache.outputs_path.name, marshal.dumps(cache.new_outputs)))
 
 
 PARSED = "\0yaml"  # the cache file's part that keeps the YAML parser's results (yamlutil.ParsedTexts)

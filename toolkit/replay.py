@@ -24,8 +24,9 @@ an edit during the build is seen next time.  Anything this cannot describe (a
 symlinked folder, an unreadable file) disables replay for that build.
 
 This module imports only the standard library (and toolkit.errors to raise
-one, toolkit.files to open a file that may be a FIFO): it runs before the CLI
-imports click or the pipeline.
+one, toolkit.files to open a file that may be a FIFO, toolkit.signing for the
+record's HMAC: a record this user's builds did not write is never replayed):
+it runs before the CLI imports click or the pipeline.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from toolkit.files import open_regular  # (a FIFO among the inputs or in the out
 
 FORMATS = ("scorm12", "scorm2004", "xapi", "cmi5", "web")
 RECORD = "replay.marshal"
-RECORD_FORMAT = 2
+RECORD_FORMAT = 3  # 3: signed (toolkit.signing)
 RACY_NS = 3_000_000_000  # a source written within 3 s of being hashed is hashed again (FAT keeps mtimes in 2 s)
 # On Windows st_ctime is the creation time, which a write leaves alone: there a source is always hashed.
 TRUST_STAT = os.name != "nt"
@@ -253,14 +254,17 @@ class Fingerprint:
         tmp = self.path.with_name(f"{RECORD}.tmp-{os.getpid()}")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            from toolkit.signing import signed
+
             with open(tmp, "wb") as fh:
                 marker = _fs_now(fh.fileno())
                 out = Path(self.key["out_resolved"])
                 fresh: list[str] = []  # written since the marker (all, where a stat cannot be trusted)
                 outputs = _output_stats(out, slugs, fresh, marker if TRUST_STAT else 0)
-                marshal.dump({"key": self.key, "inputs": self.inputs, "racy": self.racy, "slugs": slugs,
-                              "outputs": outputs, "racy_outputs": {p: file_digest(p) for p in fresh},
-                              "diagnostics": diagnostics, "summary": summary}, fh)
+                fh.write(signed(RECORD, marshal.dumps({
+                    "key": self.key, "inputs": self.inputs, "racy": self.racy, "slugs": slugs, "outputs": outputs,
+                    "racy_outputs": {p: file_digest(p) for p in fresh}, "diagnostics": diagnostics,
+                    "summary": summary})))
             os.replace(tmp, self.path)
         except (OSError, Unreplayable):
             with contextlib.suppress(OSError):
@@ -294,8 +298,11 @@ def start(courses: list[Path], out: Path, options: dict[str, Any], today: dt.dat
     if inputs is None:
         return fp
     try:
-        with open_regular(path) as fh:
-            record = marshal.loads(fh.read())
+        from toolkit.signing import unsigned
+
+        with open_regular(path) as fh:  # one this user's builds signed (toolkit.signing): else no replay
+            blob = unsigned(RECORD, fh.read())
+        record = marshal.loads(blob) if blob is not None else None
         if (isinstance(record, dict) and record.get("key") == key
                 and _same(inputs, record["inputs"], record["racy"])
                 and _same(_output_stats(resolved, record["slugs"]), record["outputs"], record["racy_outputs"])):

@@ -393,3 +393,32 @@ def test_the_cache_takes_the_lessons_stats_from_the_fingerprint_but_the_fresh_on
     run(runner, course, out)
     assert len(builds) == 3 and len(statted) == len(lessons)
     assert site(out, course) == clean_site(runner, course, tmp_path)
+
+
+def test_a_record_this_users_builds_did_not_sign_is_not_replayed(runner, fixture_copy, tmp_path, builds, trust_stats):
+    """A co-user of the output folder who writes a record that matches the inputs (they can stat
+    them too) must not make a build print what they like and skip building."""
+    import marshal
+
+    from toolkit import signing
+
+    course = fixture_copy("ok-minimal")
+    out = tmp_path / "out"
+    run(runner, course, out)
+    record = out / ".cache" / replay.RECORD
+    forgeries = [lambda lie: lie, lambda lie: b"0" * 64 + b"\n" + lie,
+                 lambda lie: signing.mac("another-name", lie).encode() + b"\n" + lie]
+    for n, forge in enumerate(forgeries):
+        blob = signing.unsigned(replay.RECORD, record.read_bytes())  # the last build's, which matches
+        assert blob is not None
+        assert run(runner, course, out).exit_code == 0 and len(builds) == 1 + n  # replayed
+        lie = marshal.dumps({**marshal.loads(blob), "summary": ["ok-minimal: all fine, nothing built"]})
+        record.write_bytes(forge(lie))
+        result = run(runner, course, out)
+        assert result.exit_code == 0 and "nothing built" not in result.output
+        assert len(builds) == 2 + n  # built, not replayed
+    blob = signing.unsigned(replay.RECORD, record.read_bytes())
+    assert blob is not None
+    lie = marshal.dumps({**marshal.loads(blob), "summary": ["ok-minimal: all fine, nothing built"]})
+    record.write_bytes(signing.signed(replay.RECORD, lie))  # the same lie with this user's HMAC: believed,
+    assert "nothing built" in run(runner, course, out).output  # which is what the HMAC is for

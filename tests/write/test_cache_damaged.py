@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import toolkit.build
-from toolkit import cache
+from toolkit import cache, signing
 from toolkit.build import BuildOptions, build
 
 from ..conftest import tree_digest
@@ -262,7 +262,7 @@ class _Runs:
 def test_a_cache_file_written_by_a_co_user_of_the_output_folder_runs_no_code(fixture_copy, tmp_path):
     """(Review 2.)  cache.pickle is unpickled, and a pickle runs what it names: whoever could write
     the output folder ran code as the user who built there next.  Each part now carries an HMAC
-    made with this user's key (cache.cache_key), checked before anything in it is unpickled; the
+    made with this user's key (signing.cache_key), checked before anything in it is unpickled; the
     index is JSON.  A part with a guessed or copied HMAC is not unpickled, and the build is cold."""
     course, out, path, real = _built(fixture_copy, tmp_path)
     marker = tmp_path / "ran"
@@ -282,17 +282,17 @@ def test_the_cache_key_is_this_users_alone(tmp_path, monkeypatch):
     is not used (a key for this process only instead)."""
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    cache.cache_key.cache_clear()
+    signing.cache_key.cache_clear()
     try:
-        key = cache.cache_key()
-        path = tmp_path / cache.KEY_FILE
+        key = signing.cache_key()
+        path = tmp_path / signing.KEY_FILE
         assert path.read_bytes() == key and len(key) == 32
         assert path.stat().st_mode & 0o777 == 0o600
-        cache.cache_key.cache_clear()
-        assert cache.cache_key() == key  # the same next time
+        signing.cache_key.cache_clear()
+        assert signing.cache_key() == key  # the same next time
         path.chmod(0o644)
-        cache.cache_key.cache_clear()
-        assert cache.cache_key() != key  # readable by others: not trusted (and made again)
+        signing.cache_key.cache_clear()
+        assert signing.cache_key() != key  # readable by others: not trusted (and made again)
         assert path.stat().st_mode & 0o777 == 0o600
     finally:
-        cache.cache_key.cache_clear()
+        signing.cache_key.cache_clear()

@@ -10,7 +10,7 @@ import os
 import zipfile
 from pathlib import Path
 
-from toolkit import cache
+from toolkit import signing
 from toolkit.build import FORMATS, BuildOptions, build
 from toolkit.packaging.zipcopy import ZipReuse, write_zip
 
@@ -195,14 +195,14 @@ def test_digests_of_the_outputs_that_this_users_builds_did_not_sign_are_not_trus
     build([course], BuildOptions(out=clean, formats=("web",), no_cache=True))
     news = marshal.loads((ahead / ".cache" / name).read_bytes().partition(b"\n")[2])["ok-minimal-web.zip"]
     forgeries = [lambda blob: blob, lambda blob: b"0" * 64 + b"\n" + blob,
-                 lambda blob: cache._mac("another-name", blob).encode() + b"\n" + blob]
+                 lambda blob: signing.mac("another-name", blob).encode() + b"\n" + blob]
     for n, forge in enumerate(forgeries):
         out = tmp_path / f"out-{n}"
         page.write_text(before, encoding="utf-8")
         build([course], BuildOptions(out=out, formats=("web",)))
         record = out / ".cache" / name
         mac, _, blob = record.read_bytes().partition(b"\n")
-        assert mac == cache._mac(record.name, blob).encode()  # what this user's builds write
+        assert mac == signing.mac(record.name, blob).encode()  # what this user's builds write
         kept = marshal.loads(blob)
         assert news["cv.html"] != kept["ok-minimal-web.zip"]["cv.html"]
         lie = {**kept, "ok-minimal-web.zip": {**kept["ok-minimal-web.zip"], "cv.html": news["cv.html"]}}
